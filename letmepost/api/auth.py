@@ -1,0 +1,143 @@
+"""Who is calling: an API key (`Authorization: Bearer lmp_…`) or a dashboard session.
+
+`ApiAuthMiddleware` resolves the caller once per API request into a `Principal`, so the rate
+limiter and the idempotency layer can key on it before any view runs. DRF's
+`PrincipalAuthentication` hands the same principal to views as `request.auth`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import CsrfViewMiddleware
+from rest_framework.authentication import BaseAuthentication
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+
+from accounts.models import ApiKey, Membership, Profile, User, Workspace
+from accounts.selectors import get_membership
+from accounts.services import authenticate_api_key
+from letmepost.api.errors import is_api_path
+from letmepost.errors import LetmepostError, Unauthenticated, Unauthorized
+
+SESSION_WORKSPACE_KEY = "workspace_id"
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The authenticated caller of one request, and the workspace it acts in."""
+
+    workspace: Workspace
+    api_key: ApiKey | None = None
+    user: User | None = None
+    role: str | None = None  # the session user's membership role; keys carry none
+
+    @property
+    def profile(self) -> Profile | None:
+        """The profile a scoped key is confined to; None means the whole workspace."""
+        return self.api_key.profile if self.api_key else None
+
+    @property
+    def livemode(self) -> bool:
+        return self.api_key.livemode if self.api_key else True
+
+    @property
+    def credential_id(self) -> str:
+        """Stable id of the credential, for idempotency scopes and rate-limit buckets."""
+        return f"key:{self.api_key.pk}" if self.api_key else f"user:{self.user.pk}"  # type: ignore[union-attr]
+
+    @property
+    def can_administer(self) -> bool:
+        """Keys act for the workspace; people need the owner or admin role."""
+        return self.api_key is not None or self.role in (
+            Membership.Role.OWNER,
+            Membership.Role.ADMIN,
+        )
+
+
+class _CsrfCheck(CsrfViewMiddleware):
+    def _reject(self, request: HttpRequest, reason: str) -> HttpResponse:  # type: ignore[override]
+        raise Unauthorized(
+            f"CSRF check failed: {reason}.",
+            rule="csrf",
+            remediation="Send the csrftoken cookie's value in the X-CSRFToken header.",
+        )
+
+
+def resolve_principal(request: HttpRequest) -> Principal | None:
+    """Return the caller, None for an anonymous request, or raise for a bad credential."""
+    header = request.headers.get("Authorization", "")
+    if header:
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip().startswith(
+            ("lmp_live_", "lmp_test_")
+        ):
+            raise Unauthenticated(
+                "Malformed Authorization header.",
+                remediation="Send `Authorization: Bearer lmp_live_…` (or `lmp_test_…`).",
+            )
+        api_key = authenticate_api_key(token.strip())
+        if api_key is None:
+            raise Unauthenticated("API key is invalid or revoked.")
+        return Principal(workspace=api_key.workspace, api_key=api_key)
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return None
+    membership = get_membership(user, request.session.get(SESSION_WORKSPACE_KEY))
+    if membership is None:
+        raise Unauthorized("No workspace on this session.")
+    _CsrfCheck(lambda r: HttpResponse()).process_view(request, None, (), {})  # type: ignore[arg-type]
+    return Principal(workspace=membership.workspace, user=user, role=membership.role)
+
+
+class ApiAuthMiddleware:
+    """Attach `request.principal` (or `request.auth_error`) on API paths; never answers itself."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.principal = None  # type: ignore[attr-defined]
+        request.auth_error = None  # type: ignore[attr-defined]
+        if is_api_path(request.path):
+            try:
+                request.principal = resolve_principal(request)  # type: ignore[attr-defined]
+            except LetmepostError as exc:
+                request.auth_error = exc  # type: ignore[attr-defined]
+        return self.get_response(request)
+
+
+class PrincipalAuthentication(BaseAuthentication):
+    """DRF adapter: the principal the middleware resolved becomes `request.auth`."""
+
+    def authenticate(self, request: Request) -> tuple[Any, Principal] | None:
+        raw = request._request
+        if error := getattr(raw, "auth_error", None):
+            raise error
+        principal: Principal | None = getattr(raw, "principal", None)
+        if principal is None:
+            return None
+        return principal.user or AnonymousUser(), principal
+
+    def authenticate_header(self, request: Request) -> str:
+        return 'Bearer realm="letmepost"'
+
+
+class IsWorkspaceMember(BasePermission):
+    """Any authenticated caller; the workspace scoping itself happens in selectors."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        if not isinstance(request.auth, Principal):
+            raise Unauthenticated()
+        return True
+
+
+def require_admin(principal: Principal, action: str) -> None:
+    if not principal.can_administer:
+        raise Unauthorized(
+            f"Only workspace owners and admins can {action}.", rule="membership.role"
+        )

@@ -1,0 +1,49 @@
+"""Datetimes on the wire (spec D2): UTC with millisecond precision and `Z` out; an offset required in."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from django.db import models
+from django.utils.dateparse import parse_datetime
+from rest_framework import serializers
+
+
+def format_datetime(value: datetime) -> str:
+    return (
+        value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.")
+        + f"{value.microsecond // 1000:03d}Z"
+    )
+
+
+class UtcDateTimeField(serializers.DateTimeField):
+    default_error_messages = {
+        "invalid": "Use ISO-8601 with `Z` or an explicit offset, e.g. 2026-06-01T12:00:00Z.",
+        "naive": "Give a timezone: end the time with `Z` or an offset such as +02:00.",
+    }
+
+    def to_representation(self, value: datetime | None) -> str | None:
+        return format_datetime(value) if value else None
+
+    def to_internal_value(self, value: object) -> datetime:
+        if isinstance(value, datetime):
+            parsed: datetime | None = value
+        else:
+            try:
+                parsed = parse_datetime(str(value))
+            except ValueError:
+                parsed = None
+        if parsed is None:
+            self.fail("invalid")
+        if parsed.tzinfo is None:
+            self.fail("naive")
+        return parsed.astimezone(UTC)
+
+
+class ModelSerializer(serializers.ModelSerializer):
+    """ModelSerializer whose datetimes follow the wire format."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DateTimeField: UtcDateTimeField,
+    }

@@ -1,0 +1,101 @@
+"""OpenAPI: the error envelope on every operation, bearer auth, and the common headers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework import serializers
+
+from letmepost.errors import CATALOG
+
+ERROR_STATUSES = (
+    "400",
+    "401",
+    "403",
+    "404",
+    "405",
+    "406",
+    "409",
+    "413",
+    "415",
+    "429",
+    "500",
+    "503",
+)
+
+
+class ViolationOut(serializers.Serializer):
+    rule = serializers.CharField()
+    severity = serializers.CharField()
+    message = serializers.CharField()
+    remediation = serializers.CharField(required=False)
+    field = serializers.CharField(required=False)
+
+
+class ErrorBody(serializers.Serializer):
+    code = serializers.ChoiceField(choices=sorted(CATALOG))
+    message = serializers.CharField()
+    rule = serializers.CharField(required=False)
+    platform = serializers.CharField(required=False)
+    platform_version = serializers.CharField(required=False)
+    platform_response = serializers.JSONField(required=False)
+    remediation = serializers.CharField(required=False)
+    doc_url = serializers.URLField()
+    rule_url = serializers.URLField(required=False)
+    request_id = serializers.CharField()
+    violations = ViolationOut(many=True, required=False)
+
+
+class ErrorEnvelope(serializers.Serializer):
+    error = ErrorBody()
+
+
+class EnvelopeAutoSchema(AutoSchema):
+    """Every operation documents the envelope for each error status it can answer."""
+
+    def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
+        bodies = super()._get_response_bodies(direction)
+        for status in ERROR_STATUSES:
+            bodies.setdefault(
+                status,
+                self._get_response_for_code(ErrorEnvelope, status, direction=direction),
+            )
+        return bodies
+
+    def get_override_parameters(self) -> list[Any]:
+        params = [
+            OpenApiParameter(
+                "X-Request-Id",
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                required=False,
+                description="Your id for this request (≤255 of [A-Za-z0-9_=-]); echoed back.",
+            ),
+        ]
+        if self.method in ("POST", "PUT", "PATCH", "DELETE"):
+            params.append(
+                OpenApiParameter(
+                    "Idempotency-Key",
+                    OpenApiTypes.STR,
+                    OpenApiParameter.HEADER,
+                    required=False,
+                    description="Replays the first response for 24 h; the same key with another body is a 409.",
+                )
+            )
+        return [*params, *super().get_override_parameters()]
+
+
+class PrincipalAuthenticationScheme(OpenApiAuthenticationExtension):
+    target_class = "letmepost.api.auth.PrincipalAuthentication"
+    name = "apiKey"
+
+    def get_security_definition(self, auto_schema: AutoSchema) -> dict[str, Any]:
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "An API key: `lmp_live_…` or `lmp_test_…` (sandbox). Dashboard sessions work too.",
+        }

@@ -1,0 +1,308 @@
+"""Settings for letmepost. Everything comes from the environment (docs/configuration.md).
+
+With no variables set the service runs embedded: SQLite under ./var, local media, local-memory
+cache, an in-process dispatcher. Pointing DATABASE_URL at PostgreSQL switches to production mode,
+where secrets must be given explicitly.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from letmepost.env import (
+    env_bool,
+    env_int,
+    env_list,
+    env_secret,
+    env_str,
+    env_url,
+)
+from letmepost.secrets import embedded_secrets, validate_fernet_keys
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = Path(env_str("LETMEPOST_DATA_DIR") or BASE_DIR / "var").resolve()
+
+# --- database and mode ---------------------------------------------------------------------
+DATABASE_URL = env_str("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'db.sqlite3'}"
+try:
+    _db = dj_database_url.parse(
+        DATABASE_URL, conn_max_age=env_int("LETMEPOST_DB_CONN_MAX_AGE", 0)
+    )
+except ValueError as exc:
+    raise ImproperlyConfigured(f"DATABASE_URL is not a database URL: {exc}") from exc
+EMBEDDED = _db["ENGINE"] == "django.db.backends.sqlite3"
+if EMBEDDED:
+    _db["OPTIONS"] = {
+        # WAL lets readers run beside the single writer; IMMEDIATE takes the write lock at BEGIN so
+        # select_for_update and compare-and-set claims are real (notes/stack-notes.md §2.3, §3.2).
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+DATABASES = {"default": _db}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- secrets -------------------------------------------------------------------------------
+_generated = embedded_secrets(DATA_DIR) if EMBEDDED else {}
+SECRET_KEY = env_secret("LETMEPOST_SECRET_KEY") or _generated.get("secret_key", "")
+if not SECRET_KEY:
+    raise ImproperlyConfigured(
+        "LETMEPOST_SECRET_KEY is required when DATABASE_URL is not SQLite."
+    )
+ENCRYPTION_KEYS = validate_fernet_keys(
+    [k.strip() for k in env_secret("LETMEPOST_ENCRYPTION_KEYS").split(",") if k.strip()]
+    or _generated.get("encryption_keys", [])
+)
+if not ENCRYPTION_KEYS:
+    raise ImproperlyConfigured(
+        "LETMEPOST_ENCRYPTION_KEYS is required when DATABASE_URL is not SQLite."
+    )
+
+# --- public addresses ----------------------------------------------------------------------
+PORT = env_int("LETMEPOST_PORT", 8000, minimum=1)
+HOST = env_str("LETMEPOST_HOST", "127.0.0.1")
+PUBLIC_URL = env_url("LETMEPOST_PUBLIC_URL", f"http://127.0.0.1:{PORT}")
+DOCS_BASE_URL = env_url("LETMEPOST_DOCS_URL", f"{PUBLIC_URL}/docs")
+DEBUG = env_bool("LETMEPOST_DEBUG", False)
+_public_host = PUBLIC_URL.split("://", 1)[1].split("/", 1)[0].rsplit(":", 1)[0]
+ALLOWED_HOSTS = env_list(
+    "LETMEPOST_ALLOWED_HOSTS", [_public_host, "127.0.0.1", "localhost", "[::1]"]
+)
+TRUSTED_ORIGINS = [
+    PUBLIC_URL,
+    *(o.rstrip("/") for o in env_list("LETMEPOST_TRUSTED_ORIGINS")),
+]
+CSRF_TRUSTED_ORIGINS = TRUSTED_ORIGINS
+
+# --- HTTPS hardening: on whenever the public URL is https ------------------------------------
+_https = PUBLIC_URL.startswith("https://")
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _https
+SECURE_SSL_REDIRECT = env_bool("LETMEPOST_SSL_REDIRECT", _https)
+SECURE_REDIRECT_EXEMPT = [r"^health"]  # load-balancer probes speak plain HTTP
+SECURE_HSTS_SECONDS = env_int(
+    "LETMEPOST_HSTS_SECONDS", 31_536_000 if _https else 0, minimum=0
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("LETMEPOST_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = False
+if env_bool("LETMEPOST_BEHIND_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    USE_X_FORWARDED_HOST = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# --- applications --------------------------------------------------------------------------
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_htmx",
+    "allauth",
+    "allauth.account",
+    "letmepost",
+    "accounts",
+]
+
+MIDDLEWARE = [
+    "letmepost.api.request_id.RequestIdMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    # The public API chain (spec: request id → auth → rate limit → idempotency → handler).
+    "letmepost.api.errors.ApiBoundaryMiddleware",
+    "letmepost.api.auth.ApiAuthMiddleware",
+    "letmepost.api.ratelimit.RateLimitMiddleware",
+    "letmepost.api.idempotency.IdempotencyMiddleware",
+]
+
+ROOT_URLCONF = "letmepost.urls"
+WSGI_APPLICATION = "letmepost.wsgi.application"
+ASGI_APPLICATION = "letmepost.asgi.application"
+AUTH_USER_MODEL = "accounts.User"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"
+    },
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# --- allauth: people sign up with email + password and verify the address --------------------
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+LOGIN_REDIRECT_URL = "/"
+LOGIN_URL = "/accounts/login/"
+
+# --- email ---------------------------------------------------------------------------------
+DEFAULT_FROM_EMAIL = env_str("LETMEPOST_EMAIL_FROM", "letmepost <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_HOST = env_str("LETMEPOST_SMTP_HOST")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = env_int("LETMEPOST_SMTP_PORT", 587, minimum=1)
+    EMAIL_HOST_USER = env_str("LETMEPOST_SMTP_USER")
+    EMAIL_HOST_PASSWORD = env_secret("LETMEPOST_SMTP_PASSWORD")
+    EMAIL_USE_TLS = env_bool("LETMEPOST_SMTP_STARTTLS", True)
+    EMAIL_USE_SSL = env_bool("LETMEPOST_SMTP_SSL", False)
+    EMAIL_TIMEOUT = 20
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+# --- cache, broker -------------------------------------------------------------------------
+REDIS_URL = env_url("REDIS_URL", schemes=("redis", "rediss", "unix"))
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CELERY_BROKER_URL = env_url(
+    "CELERY_BROKER_URL", schemes=("redis", "rediss", "amqp", "amqps")
+)
+CELERY_TASK_ALWAYS_EAGER = (
+    not CELERY_BROKER_URL
+)  # embedded: nothing relies on countdown/ETA
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+
+# --- storage -------------------------------------------------------------------------------
+MEDIA_ROOT = DATA_DIR / "media"
+MEDIA_URL = "/media/"
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+WHITENOISE_USE_FINDERS = True  # serve app static files without a collectstatic step
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# --- API -----------------------------------------------------------------------------------
+MAX_JSON_BYTES = env_int("LETMEPOST_MAX_JSON_BYTES", 10 * 1024 * 1024, minimum=1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_JSON_BYTES
+RATE_LIMIT = env_int("LETMEPOST_RATE_LIMIT", 120, minimum=1)
+RATE_LIMIT_WINDOW = env_int("LETMEPOST_RATE_LIMIT_WINDOW", 60, minimum=1)
+IDEMPOTENCY_TTL_HOURS = 24
+IDEMPOTENCY_LOCK_SECONDS = env_int("LETMEPOST_IDEMPOTENCY_LOCK_SECONDS", 300, minimum=5)
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["letmepost.api.auth.PrincipalAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["letmepost.api.auth.IsWorkspaceMember"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "djangorestframework_camel_case.render.CamelCaseJSONRenderer"
+    ],
+    "DEFAULT_PARSER_CLASSES": [
+        "djangorestframework_camel_case.parser.CamelCaseJSONParser"
+    ],
+    "DEFAULT_SCHEMA_CLASS": "letmepost.api.schema.EnvelopeAutoSchema",
+    "EXCEPTION_HANDLER": "letmepost.api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": None,
+    "DATETIME_FORMAT": "%Y-%m-%dT%H:%M:%S.%fZ",
+}
+JSON_UNDERSCOREIZE = {"no_underscore_before_number": True}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "letmepost API",
+    "DESCRIPTION": "Publish or schedule one post to many social accounts, checked before it is sent.",
+    "VERSION": "1.0.0",
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "drf_spectacular.contrib.djangorestframework_camel_case.camelize_serializer_fields",
+    ],
+}
+
+# --- i18n, time ----------------------------------------------------------------------------
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = False
+USE_TZ = True
+
+# --- logging: one line per record, with the request id --------------------------------------
+LOG_LEVEL = env_str("LETMEPOST_LOG_LEVEL", "INFO").upper()
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "letmepost.api.request_id.RequestIdLogFilter"}},
+    "formatters": {
+        "line": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "line",
+            "filters": ["request_id"],
+        },
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {"django.request": {"level": "ERROR"}},
+}
+
+# --- periodic maintenance under Celery beat (embedded mode runs the same table in-process) ---
+from letmepost.maintenance import JOBS  # noqa: E402
+
+CELERY_BEAT_SCHEDULE = {
+    job.name: {
+        "task": "letmepost.maintenance",
+        "schedule": job.every_seconds,
+        "args": (job.name,),
+    }
+    for job in JOBS
+}

@@ -1,0 +1,46 @@
+from django.contrib import admin
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
+
+from accounts.api import views as accounts_api
+from letmepost import docs_views, views
+from letmepost.api.errors import route_not_found
+from letmepost.api.health import HealthApi, ReadyApi
+
+v1 = [
+    path(
+        "openapi.json",
+        SpectacularJSONAPIView.as_view(
+            authentication_classes=(), permission_classes=()
+        ),
+        name="openapi",
+    ),
+    path("profiles", accounts_api.ProfileListApi.as_view(), name="profiles"),
+    path(
+        "profiles/<str:profile_id>",
+        accounts_api.ProfileDetailApi.as_view(),
+        name="profile",
+    ),
+    path("api-keys", accounts_api.ApiKeyListApi.as_view(), name="api-keys"),
+    path(
+        "api-keys/<str:key_id>", accounts_api.ApiKeyDetailApi.as_view(), name="api-key"
+    ),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("health", HealthApi.as_view(), name="health"),
+    path("health/ready", ReadyApi.as_view(), name="ready"),
+    path("v1/", include(v1)),
+    re_path(r"^v1(?:/.*)?$", route_not_found),
+    path("docs/", docs_views.docs_index, name="docs-index"),
+    path(
+        "docs/api", SpectacularSwaggerView.as_view(url_name="openapi"), name="docs-api"
+    ),
+    path("docs/errors/<str:code>", docs_views.error_page, name="docs-error"),
+    path("docs/preflight/<str:slug>", docs_views.rule_page, name="docs-rule"),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler500 = "letmepost.api.errors.handler500"

@@ -1,0 +1,24 @@
+"""Test settings: the real settings module, with fast hashing, captured email and a scratch data dir.
+
+DATABASE_URL and REDIS_URL still come from the environment, so CI runs this same suite against
+PostgreSQL and Redis.
+"""
+
+import os
+import tempfile
+
+os.environ.setdefault("LETMEPOST_DATA_DIR", tempfile.mkdtemp(prefix="letmepost-test-"))
+os.environ.setdefault("LETMEPOST_SECRET_KEY", "test-secret-key-" + "x" * 40)
+os.environ.setdefault(
+    "LETMEPOST_ENCRYPTION_KEYS", "3q2-7wAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
+)
+
+from letmepost.settings import *  # noqa: F403
+from letmepost.settings import DATA_DIR, DATABASES, EMBEDDED
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+RATE_LIMIT = 100_000  # tests that exercise the limiter lower it themselves
+if EMBEDDED:
+    # A file, not :memory:, so live-server threads get their own connections and real locking.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
