@@ -87,6 +87,9 @@ SECURE_HSTS_SECONDS = env_int(
 )
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("LETMEPOST_HSTS_INCLUDE_SUBDOMAINS", False)
 SECURE_HSTS_PRELOAD = False
+# includeSubDomains and preload bind every host under the operator's domain, so they stay opt-in
+# (preload: never from here); `check --deploy` must not warn that they are off by default.
+SILENCED_SYSTEM_CHECKS = ["security.W005", "security.W021"]
 if env_bool("LETMEPOST_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = True
@@ -219,6 +222,9 @@ MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(
+    parents=True, exist_ok=True
+)  # whitenoise warns on every start without it
 STATICFILES_DIRS = [BASE_DIR / "static"]
 WHITENOISE_USE_FINDERS = True  # serve app static files without a collectstatic step
 STORAGES = {

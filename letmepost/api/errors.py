@@ -13,7 +13,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions as drf
@@ -195,17 +194,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> HttpResponse |
     if error is None:
         return None  # DRF re-raises; ApiBoundaryMiddleware logs it and answers 500
     request = context["request"]
-    connection_rollback()
     response = error_response(error, getattr(request, "_request", request))
     if isinstance(exc, drf.MethodNotAllowed) and (view := context.get("view")):
         response["Allow"] = ", ".join(view.allowed_methods)
     return response
-
-
-def connection_rollback() -> None:
-    """An error answer must not commit half of what the view wrote."""
-    if transaction.get_connection().in_atomic_block:
-        transaction.set_rollback(True)
 
 
 # --- outside DRF -----------------------------------------------------------------------------

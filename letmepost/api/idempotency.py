@@ -169,18 +169,28 @@ def _storable(response: HttpResponse) -> bool:
 
 
 class IdempotencyMiddleware:
+    """Run each authenticated API write in one transaction, remembered under its Idempotency-Key.
+
+    Error answers roll the handler's writes back, with or without a key: a failed request leaves
+    nothing behind.
+    """
+
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        key = request.headers.get("Idempotency-Key", "")
         principal: Principal | None = getattr(request, "principal", None)
         if (
             request.method not in WRITE_METHODS
-            or not key
             or not is_api_path(request.path)
+            or principal is None
         ):
-            return self.get_response(request)
+            return self.get_response(
+                request
+            )  # reads, and anonymous calls the view will refuse
+        key = request.headers.get("Idempotency-Key", "")
+        if not key:
+            return self._run(request, None)
         if len(key) > MAX_KEY_LENGTH:
             return error_response(
                 ValidationFailed(
@@ -190,18 +200,13 @@ class IdempotencyMiddleware:
                 ),
                 request,
             )
-        if principal is None:
-            return self.get_response(
-                request
-            )  # the view answers 401; nothing to remember
         try:
-            body = request.body
             record = reserve(
                 principal=principal,
                 method=request.method,
                 path=request.path,
                 key=key,
-                body=body,
+                body=request.body,
             )
         except RequestDataTooBig:
             return error_response(body_too_large(), request)
@@ -214,22 +219,26 @@ class IdempotencyMiddleware:
         response["Idempotency-Key"] = key
         return response
 
-    def _run(self, request: HttpRequest, record: IdempotencyRecord) -> HttpResponse:
+    def _run(
+        self, request: HttpRequest, record: IdempotencyRecord | None
+    ) -> HttpResponse:
         try:
             if _handler_owns_transactions(request):
                 response = self.get_response(request)
             else:
                 with transaction.atomic():
                     response = self.get_response(request)
-                    if response.status_code < 400:
-                        complete(record, response)
-                    else:
+                    if response.status_code >= 400:
                         transaction.set_rollback(True)
+                    elif record is not None:
+                        complete(record, response)
         except BaseException:
-            release(record)
+            if record is not None:
+                release(record)
             raise
-        if _storable(response):
-            complete(record, response)
-        else:
-            release(record)
+        if record is not None:
+            if _storable(response):
+                complete(record, response)
+            else:
+                release(record)
         return response

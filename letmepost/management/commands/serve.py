@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from typing import Any
 
 import uvicorn
@@ -10,6 +11,10 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from letmepost.runner import EmbeddedRunner
+
+
+def _exit_normally(signum: int, frame: Any) -> None:
+    raise SystemExit(0)
 
 
 class Command(BaseCommand):
@@ -37,6 +42,9 @@ class Command(BaseCommand):
             f"letmepost serving on http://{host}:{port} (public URL {settings.PUBLIC_URL})"
         )
         try:
+            # uvicorn shuts down gracefully on SIGTERM, then re-raises it to the previous handler;
+            # with the default one the process dies there and the runner is cut off mid-tick.
+            signal.signal(signal.SIGTERM, _exit_normally)
             uvicorn.run(
                 "letmepost.asgi:application",
                 host=host,

@@ -1,0 +1,112 @@
+"""The OpenAPI 3.1 document builds, carries the envelope everywhere, and the API honours it."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import hypothesis
+import pytest
+import schemathesis
+from django.core.management import call_command
+from django.core.signals import request_finished, request_started
+from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
+from django.test import Client
+
+from tests.conftest import Persona
+
+
+@pytest.fixture(scope="module")
+def document(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    path = Path(tmp_path_factory.mktemp("schema")) / "openapi.json"
+    call_command(
+        "spectacular",
+        "--format",
+        "openapi-json",
+        "--validate",
+        "--fail-on-warn",
+        "--file",
+        str(path),
+    )
+    return json.loads(path.read_text())
+
+
+def operations(document: dict) -> Iterator[tuple[str, str, dict]]:
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            if method in {"get", "post", "put", "patch", "delete"}:
+                yield path, method, operation
+
+
+def test_the_schema_is_openapi_3_1_and_served(
+    document: dict, client: Client, db: None
+) -> None:
+    assert document["openapi"] == "3.1.0"
+    served = client.get("/v1/openapi.json")
+    assert served.status_code == 200 and "json" in served["Content-Type"]
+    assert served.json()["openapi"] == "3.1.0"
+
+
+def test_every_operation_documents_the_error_envelope(document: dict) -> None:
+    assert list(operations(document))
+    for path, method, operation in operations(document):
+        for status in ("400", "401", "404", "429", "500"):
+            schema = operation["responses"][status]["content"]["application/json"][
+                "schema"
+            ]
+            assert schema == {"$ref": "#/components/schemas/ErrorEnvelope"}, (
+                path,
+                method,
+                status,
+            )
+    body = document["components"]["schemas"]["ErrorBody"]
+    assert {"code", "message", "docUrl", "requestId"} <= set(body["required"])
+    code = body["properties"]["code"]
+    enum = (
+        document["components"]["schemas"][code["$ref"].rsplit("/", 1)[1]]
+        if "$ref" in code
+        else code
+    )
+    assert len(enum["enum"]) == 13
+
+
+def test_properties_are_camel_case(document: dict) -> None:
+    profile = document["components"]["schemas"]["Profile"]["properties"]
+    assert "createdAt" in profile and "created_at" not in profile
+
+
+def test_the_interactive_reference_is_served_without_a_cdn(
+    client: Client, db: None
+) -> None:
+    page = client.get("/docs/api")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "swagger-ui" in html and "cdn." not in html and "unpkg" not in html
+
+
+schema = schemathesis.openapi.from_wsgi("/v1/openapi.json", get_wsgi_application())
+
+
+@pytest.fixture
+def wsgi_keeps_the_test_connection() -> Iterator[None]:
+    """Raw WSGI calls would close the test transaction's connection (notes/stack-notes.md §4)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@schema.parametrize()
+@hypothesis.settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=list(hypothesis.HealthCheck),
+    derandomize=True,
+)
+def test_the_api_matches_its_schema_and_never_errors(
+    case, owner: Persona, wsgi_keeps_the_test_connection
+) -> None:
+    case.call_and_validate(headers={"Authorization": f"Bearer {owner.key}"})
