@@ -114,6 +114,9 @@ INSTALLED_APPS = [
     "allauth.account",
     "letmepost",
     "accounts",
+    "media",
+    "platforms",
+    "posts",
 ]
 
 MIDDLEWARE = [

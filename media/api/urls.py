@@ -1,0 +1,1 @@
+urlpatterns: list = []  # /v1/media routes (media.api.views)

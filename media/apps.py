@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class MediaConfig(AppConfig):
+    name = "media"
+    label = "media_library"  # "media" would shadow nothing, but keep the table prefix explicit
+    verbose_name = "Media"
