@@ -9,6 +9,8 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
@@ -206,7 +208,7 @@ def check_can_mint(
     ):
         raise Unauthorized(
             "A profile-scoped key can only create keys scoped to its own profile.",
-            rule="api_key.profile_scope",
+            rule="api_key.scope_forbidden",
             remediation="Pass your key's profileId, or use an unscoped key.",
         )
     if not minted_by_key.livemode and prefix == ApiKey.Prefix.LIVE:
@@ -237,6 +239,10 @@ def bootstrap(
 
     user = User.objects.filter(email__iexact=email).first()
     if user is None:
+        try:
+            validate_password(password, User(email=email))
+        except DjangoValidationError as exc:
+            raise ValidationFailed(" ".join(exc.messages), rule="password") from None
         user = User.objects.create_user(email=email, password=password)
     elif not user.check_password(password):
         raise Unauthorized(f"{email} exists and the password does not match.")
@@ -245,18 +251,13 @@ def bootstrap(
         email__iexact=email,
         defaults={"email": email, "verified": True, "primary": True},
     )
-    membership = (
-        user.memberships.select_related("workspace")
-        .filter(role=Membership.Role.OWNER)
-        .order_by("created_at")
-        .first()
+    # Only a workspace the user administers: bootstrap mints workspace-wide keys.
+    administered = user.memberships.select_related("workspace").filter(
+        role__in=(Membership.Role.OWNER, Membership.Role.ADMIN)
     )
     if workspace_name:
-        membership = (
-            user.memberships.filter(workspace__name=workspace_name)
-            .select_related("workspace")
-            .first()
-        )
+        administered = administered.filter(workspace__name=workspace_name)
+    membership = administered.order_by("created_at").first()
     workspace = (
         membership.workspace
         if membership

@@ -141,6 +141,9 @@ class LetmepostError(Exception):
 
     code: ClassVar[str] = "internal_error"
     template: ClassVar[str] = "An unexpected error occurred."
+    retryable: ClassVar[bool] = (
+        False  # True only if the platform certainly did not publish
+    )
 
     def __init__(
         self, message: str | None = None, *, status: int | None = None, **fields: Any
@@ -179,8 +182,39 @@ class PlatformRejected(LetmepostError):
 
 
 class PlatformUnavailable(LetmepostError):
+    """The platform certainly did not publish (refused connection, 5xx before acceptance)."""
+
     code = "platform_unavailable"
     template = "The platform could not be reached."
+    retryable = True
+
+
+class PlatformRateLimited(PlatformRejected):
+    """The platform said "slow down"; nothing was published, so a later attempt is safe."""
+
+    template = "The platform rate-limited this account."
+    retryable = True
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        retry_after: int | None = None,
+        **fields: Any,
+    ) -> None:
+        super().__init__(message, **fields)
+        self.retry_after = retry_after
+
+
+class PublishOutcomeUnknown(PlatformUnavailable):
+    """The request was sent and no answer came: it may have been applied. Never retried blindly."""
+
+    template = "The platform did not confirm whether the post was published."
+    retryable = False
+
+    def __init__(self, message: str | None = None, **fields: Any) -> None:
+        fields.setdefault("rule", "publish.outcome_unknown")
+        super().__init__(message, **fields)
 
 
 class PlatformNotEnabled(LetmepostError):
@@ -224,6 +258,7 @@ class IdempotencyConflict(LetmepostError):
 class RateLimited(LetmepostError):
     code = "rate_limited"
     template = "Rate limit exceeded."
+    retryable = True
 
     def __init__(
         self, message: str | None = None, *, retry_after: int, **fields: Any

@@ -32,6 +32,9 @@ class IdempotencyRecord(models.Model):
     status_code = models.PositiveSmallIntegerField(null=True)
     content_type = models.CharField(max_length=100, blank=True)
     response_body = models.BinaryField(null=True)
+    resource_id = models.CharField(
+        max_length=64, blank=True
+    )  # what the first request created
     created_at = models.DateTimeField(db_index=True)
 
     class Meta:

@@ -29,7 +29,7 @@ RULES: dict[str, RuleDoc] = {
         RuleDoc(
             "body.size_max",
             "validation_failed",
-            "The request body is larger than the configured cap (10 MB by default).",
+            "The request body is larger than the configured cap (10 MiB by default).",
             "Send a smaller body; upload media with POST /v1/media.",
         ),
         RuleDoc(
@@ -73,6 +73,12 @@ RULES: dict[str, RuleDoc] = {
             "not_found",
             "The key is scoped to a profile that does not own this object.",
             "Use a key of the object's profile, or an unscoped key.",
+        ),
+        RuleDoc(
+            "api_key.scope_forbidden",
+            "unauthorized",
+            "A profile-scoped key tried something only workspace-wide credentials may do.",
+            "Use a key that is not scoped to a profile, or the dashboard.",
         ),
         RuleDoc(
             "api_key.revoked",

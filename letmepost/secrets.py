@@ -25,12 +25,18 @@ def embedded_secrets(data_dir: Path) -> dict:
         "secret_key": secrets.token_urlsafe(50),
         "encryption_keys": [Fernet.generate_key().decode()],
     }
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # another process won the first start
-        return json.loads(path.read_text())
+    # Write a private temp file, then link it into place: the link either creates the whole file
+    # or fails because another process's first start got there, never exposing a half-written one.
+    tmp = data_dir / f".secrets-{os.getpid()}-{secrets.token_hex(4)}.json"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as fh:
         json.dump(values, fh)
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        return json.loads(path.read_text())
+    finally:
+        tmp.unlink()
     return values
 
 

@@ -13,6 +13,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from letmepost.env import (
+    env_choice,
     env_bool,
     env_int,
     env_list,
@@ -29,7 +30,7 @@ DATA_DIR = Path(env_str("LETMEPOST_DATA_DIR") or BASE_DIR / "var").resolve()
 DATABASE_URL = env_str("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'db.sqlite3'}"
 try:
     _db = dj_database_url.parse(
-        DATABASE_URL, conn_max_age=env_int("LETMEPOST_DB_CONN_MAX_AGE", 0)
+        DATABASE_URL, conn_max_age=env_int("LETMEPOST_DB_CONN_MAX_AGE", 0, minimum=0)
     )
 except ValueError as exc:
     raise ImproperlyConfigured(f"DATABASE_URL is not a database URL: {exc}") from exc
@@ -121,6 +122,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "letmepost.api.request_id.RequestIdMiddleware",
+    # Outermost after the id: every error under the API, even Django's own, becomes the envelope.
+    "letmepost.api.errors.ApiBoundaryMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -132,7 +135,6 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # The public API chain (spec: request id → auth → rate limit → idempotency → handler).
-    "letmepost.api.errors.ApiBoundaryMiddleware",
     "letmepost.api.auth.ApiAuthMiddleware",
     "letmepost.api.ratelimit.RateLimitMiddleware",
     "letmepost.api.idempotency.IdempotencyMiddleware",
@@ -195,6 +197,8 @@ if EMAIL_HOST:
     EMAIL_HOST_PASSWORD = env_secret("LETMEPOST_SMTP_PASSWORD")
     EMAIL_USE_TLS = env_bool("LETMEPOST_SMTP_STARTTLS", True)
     EMAIL_USE_SSL = env_bool("LETMEPOST_SMTP_SSL", False)
+    if EMAIL_USE_SSL:
+        EMAIL_USE_TLS = False  # implicit TLS (port 465) and STARTTLS exclude each other
     EMAIL_TIMEOUT = 20
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
@@ -283,7 +287,9 @@ USE_I18N = False
 USE_TZ = True
 
 # --- logging: one line per record, with the request id --------------------------------------
-LOG_LEVEL = env_str("LETMEPOST_LOG_LEVEL", "INFO").upper()
+LOG_LEVEL = env_choice(
+    "LETMEPOST_LOG_LEVEL", "info", ("debug", "info", "warning", "error", "critical")
+).upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -315,3 +321,19 @@ CELERY_BEAT_SCHEDULE = {
     }
     for job in JOBS
 }
+
+# --- publishing engine ---------------------------------------------------------------------
+PUBLISH_LEASE_SECONDS = env_int("LETMEPOST_PUBLISH_LEASE_SECONDS", 300, minimum=1)
+PUBLISH_MAX_ATTEMPTS = env_int("LETMEPOST_PUBLISH_MAX_ATTEMPTS", 8, minimum=1)
+PUBLISH_RETRY_BASE_SECONDS = env_int(
+    "LETMEPOST_PUBLISH_RETRY_BASE_SECONDS", 30, minimum=1
+)
+PUBLISH_RETRY_MAX_SECONDS = env_int(
+    "LETMEPOST_PUBLISH_RETRY_MAX_SECONDS", 1800, minimum=1
+)
+DISPATCH_INTERVAL_SECONDS = (
+    env_int("LETMEPOST_DISPATCH_INTERVAL_MS", 250, minimum=10) / 1000
+)
+DISPATCH_BATCH = env_int("LETMEPOST_DISPATCH_BATCH", 100, minimum=1)
+EMBEDDED_WORKERS = env_int("LETMEPOST_EMBEDDED_WORKERS", 4, minimum=1)
+PUBLISH_FANOUT = 7  # immediate targets published concurrently per request (spec D8)

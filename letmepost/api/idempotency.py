@@ -123,6 +123,16 @@ def complete(record: IdempotencyRecord, response: HttpResponse) -> None:
     )
 
 
+def bind(record: IdempotencyRecord, resource_id: str) -> None:
+    """Remember what this key created, in the creating transaction.
+
+    For handlers that own their transactions: if the process dies before the response is stored,
+    a retry that takes the key over finds the resource instead of creating a second one.
+    """
+    IdempotencyRecord.objects.filter(pk=record.pk).update(resource_id=resource_id)
+    record.resource_id = resource_id
+
+
 def release(record: IdempotencyRecord) -> None:
     """Forget the reservation so a retry runs the handler again."""
     IdempotencyRecord.objects.filter(

@@ -38,6 +38,6 @@ class ApiView(APIView):
         if self.principal.profile is not None:
             raise Unauthorized(
                 f"A profile-scoped key cannot {action}.",
-                rule="api_key.profile_scope",
+                rule="api_key.scope_forbidden",
                 remediation="Use a key that is not scoped to a profile, or the dashboard.",
             )

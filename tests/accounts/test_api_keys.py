@@ -115,7 +115,7 @@ def test_a_scoped_key_sees_and_mints_only_its_profile(owner: Persona) -> None:
         scoped["id"]
     ]
     status, body = create_key(scoped_client)
-    assert status == 403 and body["error"]["rule"] == "api_key.profile_scope"
+    assert status == 403 and body["error"]["rule"] == "api_key.scope_forbidden"
     status, body = create_key(scoped_client, profileId=str(brand.pk))
     assert status == 201
     workspace_key = ApiKey.objects.get(

@@ -99,7 +99,7 @@ def test_a_scoped_key_sees_only_its_profile_and_cannot_create(
         other.status_code == 404 and error_of(other)["rule"] == "api_key.profile_scope"
     )
     status, body = post(scoped, {"name": "New"})
-    assert status == 403 and body["error"]["rule"] == "api_key.profile_scope"
+    assert status == 403 and body["error"]["rule"] == "api_key.scope_forbidden"
 
 
 def test_members_read_but_do_not_change_profiles(owner: Persona, member: User) -> None:

@@ -185,3 +185,9 @@ def test_a_failed_write_leaves_nothing_behind(owner: Persona) -> None:
     assert rejected.status_code == 400
     assert error_of(rejected)["rule"] == "test.rejected"
     assert list(owner.workspace.profiles.values_list("slug", flat=True)) == ["default"]
+
+
+def test_a_disallowed_host_still_gets_the_envelope(db: None) -> None:
+    response = Client(HTTP_HOST="evil.example").get("/v1/profiles")
+    assert response.status_code == 400
+    assert error_of(response)["code"] == "validation_failed"

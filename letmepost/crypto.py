@@ -1,0 +1,47 @@
+"""Encryption at rest for platform credentials: MultiFernet over LETMEPOST_ENCRYPTION_KEYS.
+
+The first key encrypts; every key decrypts, so keys rotate by prepending a new one and running
+`manage.py rotate_encryption_keys`. A wrong key raises instead of returning ciphertext.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from typing import Any
+
+from cryptography.fernet import Fernet, MultiFernet
+from django.conf import settings
+from django.db import models
+
+
+@cache
+def _fernet(keys: tuple[str, ...]) -> MultiFernet:
+    return MultiFernet([Fernet(k.encode()) for k in keys])
+
+
+def fernet() -> MultiFernet:
+    return _fernet(tuple(settings.ENCRYPTION_KEYS))
+
+
+def encrypt(plaintext: str) -> str:
+    return fernet().encrypt(plaintext.encode()).decode()
+
+
+def decrypt(token: str) -> str:
+    return fernet().decrypt(token.encode()).decode()
+
+
+class EncryptedJSONField(models.TextField):
+    """A JSON object stored as one Fernet token. Never filter on it: every write has a fresh IV."""
+
+    def from_db_value(
+        self, value: str | None, expression: Any, connection: Any
+    ) -> dict | None:
+        return None if value is None else json.loads(decrypt(value))
+
+    def to_python(self, value: Any) -> Any:
+        return value
+
+    def get_prep_value(self, value: Any) -> str | None:
+        return None if value is None else encrypt(json.dumps(value))

@@ -1,0 +1,305 @@
+"""The publishing engine: claim due targets, publish each at most once, record every attempt.
+
+The database is the schedule. `claim_due()` leases due rows with a compare-and-set update (plus
+SKIP LOCKED on PostgreSQL); `publish_claimed()` writes the attempt before calling the platform
+and records the outcome only while it still holds the lease. A worker that dies leaves a lease
+that expires; whoever reclaims the row asks the platform what happened before sending anything.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from letmepost.errors import InternalError, LetmepostError, PublishOutcomeUnknown
+from platforms.base import (
+    Draft,
+    MediaItem,
+    PlatformAdapter,
+    PublishResult,
+    ReconcileUnsupported,
+)
+from platforms.registry import adapter_class
+from platforms.sandbox.adapter import SandboxAdapter
+from posts.models import PostTarget, PublishAttempt
+
+logger = logging.getLogger("letmepost.dispatch")
+
+Status = PostTarget.Status
+Outcome = PublishAttempt.Outcome
+REJECTING_CODES = frozenset(
+    {
+        "preflight_failed",
+        "platform_auth_failed",
+        "platform_rejected",
+        "validation_failed",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Claim:
+    target_id: Any
+    token: str
+
+
+def new_lease_token() -> str:
+    return secrets.token_hex(12)
+
+
+def lease_until(now: datetime) -> datetime:
+    return now + timedelta(seconds=settings.PUBLISH_LEASE_SECONDS)
+
+
+def _due(now: datetime) -> Q:
+    """Queued and due, or held by a worker whose lease ran out (it died)."""
+    return Q(status=Status.QUEUED, due_at__lte=now) | Q(
+        status=Status.PUBLISHING, lease_until__lt=now
+    )
+
+
+def claim_due(*, limit: int | None = None, now: datetime | None = None) -> list[Claim]:
+    """Lease up to `limit` due targets for this caller. Safe to run from any number of processes."""
+    now = now or timezone.now()
+    limit = limit or settings.DISPATCH_BATCH
+    if not PostTarget.objects.filter(_due(now)).exists():  # cheap, takes no write lock
+        return []
+    token = new_lease_token()
+    with transaction.atomic():
+        candidates = (
+            PostTarget.objects.filter(_due(now))
+            .order_by("due_at")
+            .values_list("pk", flat=True)
+        )
+        if connection.features.has_select_for_update_skip_locked:
+            candidates = candidates.select_for_update(skip_locked=True)
+        pks = list(candidates[:limit])
+        # Compare-and-set: the due condition is re-checked inside the UPDATE, so of two claimers
+        # racing for a row exactly one wins, even without row locks (SQLite).
+        PostTarget.objects.filter(_due(now), pk__in=pks).update(
+            status=Status.PUBLISHING, lease_owner=token, lease_until=lease_until(now)
+        )
+        won = list(
+            PostTarget.objects.filter(pk__in=pks, lease_owner=token).values_list(
+                "pk", flat=True
+            )
+        )
+    return [Claim(pk, token) for pk in won]
+
+
+def backoff(attempt: int, retry_after: int | None = None) -> timedelta:
+    """Exponential backoff with jitter; never sooner than the platform's Retry-After."""
+    ceiling = min(
+        settings.PUBLISH_RETRY_MAX_SECONDS,
+        settings.PUBLISH_RETRY_BASE_SECONDS * 2 ** (attempt - 1),
+    )
+    delay = random.uniform(ceiling / 2, ceiling)  # noqa: S311 - jitter, not security
+    return timedelta(seconds=max(delay, retry_after or 0))
+
+
+def adapter_for(target: PostTarget) -> PlatformAdapter:
+    """Test-mode targets and sandbox accounts publish to the sandbox; others to their platform."""
+    if not target.livemode or target.account.platform == SandboxAdapter.slug:
+        return SandboxAdapter(target.account)
+    return adapter_class(target.account.platform)(target.account)
+
+
+def draft_for(target: PostTarget, *, attempt: int) -> Draft:
+    media = tuple(
+        MediaItem(
+            kind=ref.get("kind", "image"),
+            media_id=ref.get("mediaId"),
+            url=ref.get("url"),
+            alt_text=ref.get("altText"),
+            content_type=ref.get("contentType"),
+            size_bytes=ref.get("sizeBytes"),
+            width=ref.get("width"),
+            height=ref.get("height"),
+            duration_seconds=ref.get("durationSeconds"),
+        )  # fmt: skip
+        for ref in target.media
+    )
+    return Draft(
+        text=target.text, idempotency_token=str(target.pk), media=media, first_comment=target.first_comment,
+        options=target.options, attempt=attempt, sandbox=target.sandbox,
+    )  # fmt: skip
+
+
+def error_snapshot(
+    exc: LetmepostError, *, platform: str, version: str | None
+) -> dict[str, Any]:
+    """The stored error of a target: the reduced envelope of spec/errors.md §1.2."""
+    snapshot: dict[str, Any] = {"code": exc.code, "message": exc.message}
+    for name, key in (
+        ("rule", "rule"),
+        ("platform_response", "platformResponse"),
+        ("remediation", "remediation"),
+    ):
+        if exc.fields.get(name) is not None:
+            snapshot[key] = exc.fields[name]
+    snapshot["platform"] = exc.fields.get("platform", platform)
+    if version:
+        snapshot["platformVersion"] = exc.fields.get("platform_version", version)
+    return snapshot
+
+
+def publish_claimed(claim: Claim) -> str:
+    """Publish one leased target at most once and record the attempt. Returns the outcome.
+
+    Precondition: `claim` came from claim_due() (or the immediate path) and may have expired; every
+    write below is conditional on still holding the lease.
+    """
+    target = (
+        PostTarget.objects.select_related("account")
+        .filter(pk=claim.target_id, status=Status.PUBLISHING, lease_owner=claim.token)
+        .first()
+    )
+    if target is None:
+        return "lost"  # canceled, finished, or re-leased by another worker
+    now = timezone.now()
+    number = target.attempt_count + 1
+    previous = target.attempts.order_by("-number").first()
+    PublishAttempt.objects.create(
+        target=target, number=number, worker=claim.token, started_at=now
+    )
+    held = PostTarget.objects.filter(
+        pk=target.pk, status=Status.PUBLISHING, lease_owner=claim.token
+    )
+    held.update(attempt_count=number)
+    draft = draft_for(target, attempt=number)
+    adapter = adapter_for(target)
+    try:
+        if previous and previous.outcome in (Outcome.PENDING, Outcome.UNKNOWN):
+            _close_abandoned(previous)
+            if (found := adapter.reconcile(draft)) is not None:
+                return _record_published(
+                    target, claim, number, found, Outcome.RECONCILED
+                )
+        result = adapter.publish(draft)
+    except ReconcileUnsupported:
+        return _record_failure(target, claim, number, adapter, PublishOutcomeUnknown(
+            "An earlier attempt may have published this post and the platform cannot be asked.",
+            remediation="Check the account on the platform; publish again with a new request if it is missing.",
+        ), final=True)  # fmt: skip
+    except PublishOutcomeUnknown as exc:
+        return _record_unknown(target, claim, number, adapter, exc)
+    except LetmepostError as exc:
+        return _record_failure(target, claim, number, adapter, exc)
+    except Exception as exc:  # a bug in an adapter: never retried, always visible
+        logger.exception("adapter %s crashed publishing %s", adapter.slug, target.pk)
+        return _record_failure(
+            target,
+            claim,
+            number,
+            adapter,
+            InternalError(f"{type(exc).__name__}: {exc}"),
+            final=True,
+        )
+    return _record_published(target, claim, number, result, Outcome.PUBLISHED)
+
+
+def _close_abandoned(attempt: PublishAttempt) -> None:
+    if attempt.outcome == Outcome.PENDING:
+        PublishAttempt.objects.filter(pk=attempt.pk, outcome=Outcome.PENDING).update(
+            outcome=Outcome.UNKNOWN, finished_at=timezone.now(),
+            error_message="The worker stopped before recording an outcome; reconciled on the next attempt.",
+        )  # fmt: skip
+
+
+def _finish_attempt(
+    target: PostTarget, number: int, outcome: str, exc: LetmepostError | None = None
+) -> None:
+    PublishAttempt.objects.filter(target=target, number=number).update(
+        outcome=outcome, finished_at=timezone.now(),
+        error_code=exc.code if exc else None, error_message=exc.message if exc else None,
+        platform_response=exc.fields.get("platform_response") if exc else None,
+    )  # fmt: skip
+
+
+def _held(target: PostTarget, claim: Claim) -> Any:
+    return PostTarget.objects.filter(
+        pk=target.pk, status=Status.PUBLISHING, lease_owner=claim.token
+    )
+
+
+def _record_published(
+    target: PostTarget, claim: Claim, number: int, result: PublishResult, outcome: str
+) -> str:
+    with transaction.atomic():
+        _finish_attempt(target, number, outcome)
+        updated = _held(target, claim).update(
+            status=Status.PUBLISHED, published_at=timezone.now(), platform_uri=result.uri, platform_cid=result.cid,
+            first_comment_uri=result.first_comment_uri, first_comment_cid=result.first_comment_cid,
+            warnings=list(result.warnings), error=None, error_code=None, lease_owner="", lease_until=None,
+        )  # fmt: skip
+    if not updated:
+        logger.warning(
+            "lease on %s lost after publishing; the next holder reconciles", target.pk
+        )
+    return "published"
+
+
+def _record_failure(
+    target: PostTarget,
+    claim: Claim,
+    number: int,
+    adapter: PlatformAdapter,
+    exc: LetmepostError,
+    *,
+    final: bool = False,
+) -> str:
+    snapshot = error_snapshot(exc, platform=target.platform, version=adapter.version)
+    retry = exc.retryable and not final and number < settings.PUBLISH_MAX_ATTEMPTS
+    with transaction.atomic():
+        _finish_attempt(
+            target, number, Outcome.RETRY if retry else _final_outcome(exc), exc
+        )
+        if retry:
+            due = timezone.now() + backoff(number, getattr(exc, "retry_after", None))
+            _held(target, claim).update(
+                status=Status.QUEUED,
+                due_at=due,
+                lease_owner="",
+                lease_until=None,
+                error=snapshot,
+                error_code=exc.code,
+            )
+        else:
+            _held(target, claim).update(
+                status=Status.REJECTED if exc.code in REJECTING_CODES else Status.FAILED,
+                lease_owner="", lease_until=None, error=snapshot, error_code=exc.code,
+            )  # fmt: skip
+    return "retry" if retry else _final_outcome(exc)
+
+
+def _record_unknown(
+    target: PostTarget,
+    claim: Claim,
+    number: int,
+    adapter: PlatformAdapter,
+    exc: LetmepostError,
+) -> str:
+    """Sent, no answer. Ask the platform on the next attempt, if it can be asked at all."""
+    if type(adapter).reconcile is PlatformAdapter.reconcile:
+        return _record_failure(target, claim, number, adapter, exc, final=True)
+    snapshot = error_snapshot(exc, platform=target.platform, version=adapter.version)
+    with transaction.atomic():
+        _finish_attempt(target, number, Outcome.UNKNOWN, exc)
+        _held(target, claim).update(
+            status=Status.QUEUED, due_at=timezone.now() + backoff(1), lease_owner="", lease_until=None,
+            error=snapshot, error_code=exc.code,
+        )  # fmt: skip
+    return "unknown"
+
+
+def _final_outcome(exc: LetmepostError) -> str:
+    return Outcome.REJECTED if exc.code in REJECTING_CODES else Outcome.FAILED

@@ -1,0 +1,162 @@
+"""Posts: a batch (one create request) fans out to one target row per account.
+
+A PostTarget is what the API calls a "post": it has its own id, status and attempts. The table
+is also the schedule: a target is due when it is `queued` and `due_at` has passed.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+from letmepost.ids import uuid7
+
+
+class Post(models.Model):
+    """One `POST /v1/posts` request."""
+
+    id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
+    workspace = models.ForeignKey(
+        "accounts.Workspace", on_delete=models.CASCADE, related_name="posts"
+    )
+    api_key = models.ForeignKey(
+        "accounts.ApiKey",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    user = models.ForeignKey(
+        "accounts.User",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    livemode = models.BooleanField(default=True)
+    scheduled_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"post batch {self.pk}"
+
+
+class PostTarget(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued"
+        VALIDATED = "validated"  # reserved by the contract; never written
+        PUBLISHING = "publishing"
+        PUBLISHED = "published"
+        FAILED = "failed"
+        REJECTED = "rejected"
+        CANCELED = "canceled"
+
+    TERMINAL = (Status.PUBLISHED, Status.FAILED, Status.REJECTED, Status.CANCELED)
+
+    id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="targets")
+    workspace = models.ForeignKey(
+        "accounts.Workspace", on_delete=models.CASCADE, related_name="+"
+    )
+    profile = models.ForeignKey(
+        "accounts.Profile", on_delete=models.CASCADE, related_name="+"
+    )
+    account = models.ForeignKey(
+        "platforms.PlatformAccount", on_delete=models.CASCADE, related_name="targets"
+    )
+    platform = models.CharField(max_length=32)
+    position = models.PositiveSmallIntegerField()
+    livemode = models.BooleanField(default=True)
+
+    text = models.TextField()
+    media = models.JSONField(
+        default=list, blank=True
+    )  # mediaRefs as submitted, never inline bytes
+    first_comment = models.TextField(null=True, blank=True)
+    options = models.JSONField(default=dict, blank=True)
+    sandbox = models.JSONField(default=dict, blank=True)
+
+    status = models.CharField(
+        max_length=16, choices=Status.choices, default=Status.QUEUED
+    )
+    scheduled_at = models.DateTimeField(null=True, blank=True)
+    due_at = (
+        models.DateTimeField()
+    )  # next time the dispatcher may take it (schedule or retry)
+    attempt_count = models.PositiveSmallIntegerField(default=0)
+    lease_owner = models.CharField(max_length=32, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
+
+    published_at = models.DateTimeField(null=True, blank=True)
+    platform_uri = models.CharField(max_length=1024, null=True, blank=True)
+    platform_cid = models.CharField(max_length=255, null=True, blank=True)
+    first_comment_uri = models.CharField(max_length=1024, null=True, blank=True)
+    first_comment_cid = models.CharField(max_length=255, null=True, blank=True)
+    warnings = models.JSONField(default=list, blank=True)
+    error = models.JSONField(null=True, blank=True)
+    error_code = models.CharField(max_length=40, null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["due_at"], condition=Q(status="queued"), name="target_due_idx"
+            ),
+            models.Index(
+                fields=["lease_until"],
+                condition=Q(status="publishing"),
+                name="target_lease_idx",
+            ),
+            models.Index(
+                fields=["workspace", "-created_at", "-id"], name="target_log_idx"
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["post", "position"], name="target_position_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.platform} target {self.pk} ({self.status})"
+
+
+class PublishAttempt(models.Model):
+    """One try at publishing a target, written before the upstream call."""
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending"  # still running, or the worker died: outcome unknown
+        UNKNOWN = "unknown"  # sent, no answer: reconciled before anything is sent again
+        PUBLISHED = "published"
+        RECONCILED = "reconciled"  # an earlier attempt had landed; found by the idempotency token
+        REJECTED = "rejected"
+        RETRY = "retry"
+        FAILED = "failed"
+
+    id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
+    target = models.ForeignKey(
+        PostTarget, on_delete=models.CASCADE, related_name="attempts"
+    )
+    number = models.PositiveSmallIntegerField()
+    worker = models.CharField(max_length=32)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(
+        max_length=16, choices=Outcome.choices, default=Outcome.PENDING
+    )
+    error_code = models.CharField(max_length=40, null=True, blank=True)
+    error_message = models.TextField(null=True, blank=True)
+    platform_response = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["target", "number"], name="attempt_number_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"attempt {self.number} of {self.target_id}: {self.outcome}"
