@@ -1,21 +1,41 @@
-"""The embedded runner: one background thread doing in-process what beat and workers do in production."""
+"""The embedded runner: one thread doing in-process what the dispatcher, workers and beat do in
+production — claim due targets, publish them on a small pool, run the maintenance table."""
 
 from __future__ import annotations
 
 import logging
 import threading
+from concurrent.futures import ThreadPoolExecutor
 
-from django.db import close_old_connections
+from django.conf import settings
+from django.db import close_old_connections, connections
 
 from letmepost.maintenance import JobClock
 
 logger = logging.getLogger("letmepost.runner")
 
 
+def _publish(claim: object) -> None:
+    from posts.dispatch import publish_claimed
+
+    try:
+        publish_claimed(claim)  # type: ignore[arg-type]
+    except Exception:
+        logger.exception("publishing %s failed unexpectedly", claim)
+    finally:
+        connections.close_all()
+
+
 class EmbeddedRunner:
-    def __init__(self, interval: float = 0.5) -> None:
-        self.interval = interval
+    def __init__(
+        self, interval: float | None = None, workers: int | None = None
+    ) -> None:
+        self.interval = interval or settings.DISPATCH_INTERVAL_SECONDS
         self.clock = JobClock()
+        self.pool = ThreadPoolExecutor(
+            max_workers=workers or settings.EMBEDDED_WORKERS,
+            thread_name_prefix="publish",
+        )
         self._stop = threading.Event()
         self._thread = threading.Thread(
             target=self._loop, name="letmepost-runner", daemon=True
@@ -24,15 +44,26 @@ class EmbeddedRunner:
     def start(self) -> None:
         self._thread.start()
 
-    def stop(self, timeout: float = 10) -> None:
+    def stop(self, timeout: float = 30) -> None:
+        """Stop claiming, then let in-flight publishes finish so none is cut off mid-call."""
         self._stop.set()
         self._thread.join(timeout)
+        self.pool.shutdown(wait=True)
+
+    def tick(self) -> int:
+        from posts.dispatch import claim_due
+
+        claims = claim_due()
+        for claim in claims:
+            self.pool.submit(_publish, claim)
+        self.clock.run_due()
+        return len(claims)
 
     def _loop(self) -> None:
-        logger.info("embedded runner started (tick every %.1fs)", self.interval)
+        logger.info("embedded runner started (tick every %.2fs)", self.interval)
         while not self._stop.is_set():
             try:
-                self.clock.run_due()
+                self.tick()
             except Exception:
                 logger.exception("runner tick failed")
             finally:

@@ -13,8 +13,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from letmepost.env import (
-    env_choice,
     env_bool,
+    env_choice,
     env_int,
     env_list,
     env_secret,
@@ -261,7 +261,13 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": None,
     "DATETIME_FORMAT": "%Y-%m-%dT%H:%M:%S.%fZ",
 }
-JSON_UNDERSCOREIZE = {"no_underscore_before_number": True}
+JSON_CAMEL_CASE = {
+    # Raw upstream bodies are passed through untouched, never re-cased.
+    "JSON_UNDERSCOREIZE": {
+        "no_underscore_before_number": True,
+        "ignore_fields": ("platform_response", "platformResponse"),
+    },
+}
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "letmepost API",
@@ -270,10 +276,18 @@ SPECTACULAR_SETTINGS = {
     "OAS_VERSION": "3.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "COMPONENT_SPLIT_PATCH": False,  # PATCH bodies say what they require (reschedule needs scheduledAt)
     "SCHEMA_PATH_PREFIX": r"/v1",
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "PREPROCESSING_HOOKS": ["letmepost.api.schema.only_public_paths"],
+    "ENUM_NAME_OVERRIDES": {
+        "PostStatusEnum": "posts.models.PostTarget.Status",
+        "BatchStatusEnum": "posts.api.presenters.BATCH_STATUSES",
+        "AccountStatusEnum": "platforms.models.PlatformAccount.Status",
+        "AttemptOutcomeEnum": "posts.models.PublishAttempt.Outcome",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "drf_spectacular.contrib.djangorestframework_camel_case.camelize_serializer_fields",

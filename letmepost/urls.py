@@ -25,6 +25,9 @@ v1 = [
     path(
         "api-keys/<str:key_id>", accounts_api.ApiKeyDetailApi.as_view(), name="api-key"
     ),
+    path("", include("media.api.urls")),
+    path("", include("posts.api.urls")),
+    path("", include("platforms.api.urls")),
 ]
 
 urlpatterns = [
@@ -32,6 +35,8 @@ urlpatterns = [
     path("health", HealthApi.as_view(), name="health"),
     path("health/ready", ReadyApi.as_view(), name="ready"),
     path("v1/", include(v1)),
+    # The reference also mounts the posts router un-prefixed.
+    path("", include(("posts.api.urls", "alias"))),
     re_path(r"^v1(?:/.*)?$", route_not_found),
     path("docs/", docs_views.docs_index, name="docs-index"),
     path(

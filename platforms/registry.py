@@ -11,9 +11,18 @@ from platforms.base import PlatformAdapter
 
 # Every platform slug the API accepts on the wire (spec/api.md §8.1, D15, D21).
 KNOWN_PLATFORMS: tuple[str, ...] = (
-    "bluesky", "facebook", "instagram", "linkedin", "mastodon", "pinterest", "sandbox",
-    "threads", "tiktok", "twitter", "youtube",
-)  # fmt: skip
+    "bluesky",
+    "facebook",
+    "instagram",
+    "linkedin",
+    "mastodon",
+    "pinterest",
+    "sandbox",
+    "threads",
+    "tiktok",
+    "twitter",
+    "youtube",
+)
 
 # The platforms this install can publish to.
 PLATFORMS: dict[str, str] = {
@@ -25,7 +34,8 @@ PLATFORMS: dict[str, str] = {
 def adapter_class(slug: str) -> type[PlatformAdapter]:
     if slug not in PLATFORMS:
         raise ValidationFailed(
-            f"Unknown or unavailable platform {slug!r}.", rule="platform",
+            f"Unknown or unavailable platform {slug!r}.",
+            rule="platform",
             remediation=f"Use one of: {', '.join(sorted(PLATFORMS))}.",
-        )  # fmt: skip
+        )
     return import_string(PLATFORMS[slug])

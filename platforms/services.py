@@ -25,9 +25,10 @@ def connect_with_credentials(
         from letmepost.errors import ValidationFailed
 
         raise ValidationFailed(
-            f"{platform} connects with OAuth, not credentials.", rule="platform",
+            f"{platform} connects with OAuth, not credentials.",
+            rule="platform",
             remediation=f"Start with POST /v1/accounts/connect/{platform}.",
-        )  # fmt: skip
+        )
     connected: ConnectedAccount = adapter.connect_with_credentials(payload)
     return store_connected(
         workspace=workspace, profile=profile, platform=platform, connected=connected
@@ -60,9 +61,14 @@ def store_connected(
         existing.save()
         return existing, False
     account = PlatformAccount.objects.create(
-        workspace=workspace, profile=profile, platform=platform, external_id=connected.external_id,
-        display_name=connected.display_name, credentials=connected.credentials, metadata=connected.metadata,
-    )  # fmt: skip
+        workspace=workspace,
+        profile=profile,
+        platform=platform,
+        external_id=connected.external_id,
+        display_name=connected.display_name,
+        credentials=connected.credentials,
+        metadata=connected.metadata,
+    )
     return account, True
 
 

@@ -30,6 +30,7 @@ from platforms.base import (
 )
 from platforms.registry import adapter_class
 from platforms.sandbox.adapter import SandboxAdapter
+from posts.media_refs import item_fields
 from posts.models import PostTarget, PublishAttempt
 
 logger = logging.getLogger("letmepost.dispatch")
@@ -114,24 +115,16 @@ def adapter_for(target: PostTarget) -> PlatformAdapter:
 
 
 def draft_for(target: PostTarget, *, attempt: int) -> Draft:
-    media = tuple(
-        MediaItem(
-            kind=ref.get("kind", "image"),
-            media_id=ref.get("mediaId"),
-            url=ref.get("url"),
-            alt_text=ref.get("altText"),
-            content_type=ref.get("contentType"),
-            size_bytes=ref.get("sizeBytes"),
-            width=ref.get("width"),
-            height=ref.get("height"),
-            duration_seconds=ref.get("durationSeconds"),
-        )  # fmt: skip
-        for ref in target.media
-    )
+    media = tuple(MediaItem(**item_fields(ref)) for ref in target.media)
     return Draft(
-        text=target.text, idempotency_token=str(target.pk), media=media, first_comment=target.first_comment,
-        options=target.options, attempt=attempt, sandbox=target.sandbox,
-    )  # fmt: skip
+        text=target.text,
+        idempotency_token=str(target.pk),
+        media=media,
+        first_comment=target.first_comment or None,
+        options=target.options,
+        attempt=attempt,
+        sandbox=target.sandbox,
+    )
 
 
 def error_snapshot(
@@ -186,10 +179,17 @@ def publish_claimed(claim: Claim) -> str:
                 )
         result = adapter.publish(draft)
     except ReconcileUnsupported:
-        return _record_failure(target, claim, number, adapter, PublishOutcomeUnknown(
-            "An earlier attempt may have published this post and the platform cannot be asked.",
-            remediation="Check the account on the platform; publish again with a new request if it is missing.",
-        ), final=True)  # fmt: skip
+        return _record_failure(
+            target,
+            claim,
+            number,
+            adapter,
+            PublishOutcomeUnknown(
+                "An earlier attempt may have published this post and the platform cannot be asked.",
+                remediation="Check the account on the platform; publish again with a new request if it is missing.",
+            ),
+            final=True,
+        )
     except PublishOutcomeUnknown as exc:
         return _record_unknown(target, claim, number, adapter, exc)
     except LetmepostError as exc:
@@ -210,19 +210,22 @@ def publish_claimed(claim: Claim) -> str:
 def _close_abandoned(attempt: PublishAttempt) -> None:
     if attempt.outcome == Outcome.PENDING:
         PublishAttempt.objects.filter(pk=attempt.pk, outcome=Outcome.PENDING).update(
-            outcome=Outcome.UNKNOWN, finished_at=timezone.now(),
+            outcome=Outcome.UNKNOWN,
+            finished_at=timezone.now(),
             error_message="The worker stopped before recording an outcome; reconciled on the next attempt.",
-        )  # fmt: skip
+        )
 
 
 def _finish_attempt(
     target: PostTarget, number: int, outcome: str, exc: LetmepostError | None = None
 ) -> None:
     PublishAttempt.objects.filter(target=target, number=number).update(
-        outcome=outcome, finished_at=timezone.now(),
-        error_code=exc.code if exc else None, error_message=exc.message if exc else None,
+        outcome=outcome,
+        finished_at=timezone.now(),
+        error_code=exc.code if exc else "",
+        error_message=exc.message if exc else "",
         platform_response=exc.fields.get("platform_response") if exc else None,
-    )  # fmt: skip
+    )
 
 
 def _held(target: PostTarget, claim: Claim) -> Any:
@@ -237,10 +240,18 @@ def _record_published(
     with transaction.atomic():
         _finish_attempt(target, number, outcome)
         updated = _held(target, claim).update(
-            status=Status.PUBLISHED, published_at=timezone.now(), platform_uri=result.uri, platform_cid=result.cid,
-            first_comment_uri=result.first_comment_uri, first_comment_cid=result.first_comment_cid,
-            warnings=list(result.warnings), error=None, error_code=None, lease_owner="", lease_until=None,
-        )  # fmt: skip
+            status=Status.PUBLISHED,
+            published_at=timezone.now(),
+            platform_uri=result.uri or "",
+            platform_cid=result.cid or "",
+            first_comment_uri=result.first_comment_uri or "",
+            first_comment_cid=result.first_comment_cid or "",
+            warnings=list(result.warnings),
+            error=None,
+            error_code="",
+            lease_owner="",
+            lease_until=None,
+        )
     if not updated:
         logger.warning(
             "lease on %s lost after publishing; the next holder reconciles", target.pk
@@ -275,9 +286,14 @@ def _record_failure(
             )
         else:
             _held(target, claim).update(
-                status=Status.REJECTED if exc.code in REJECTING_CODES else Status.FAILED,
-                lease_owner="", lease_until=None, error=snapshot, error_code=exc.code,
-            )  # fmt: skip
+                status=Status.REJECTED
+                if exc.code in REJECTING_CODES
+                else Status.FAILED,
+                lease_owner="",
+                lease_until=None,
+                error=snapshot,
+                error_code=exc.code,
+            )
     return "retry" if retry else _final_outcome(exc)
 
 
@@ -295,11 +311,41 @@ def _record_unknown(
     with transaction.atomic():
         _finish_attempt(target, number, Outcome.UNKNOWN, exc)
         _held(target, claim).update(
-            status=Status.QUEUED, due_at=timezone.now() + backoff(1), lease_owner="", lease_until=None,
-            error=snapshot, error_code=exc.code,
-        )  # fmt: skip
+            status=Status.QUEUED,
+            due_at=timezone.now() + backoff(1),
+            lease_owner="",
+            lease_until=None,
+            error=snapshot,
+            error_code=exc.code,
+        )
     return "unknown"
 
 
 def _final_outcome(exc: LetmepostError) -> str:
     return Outcome.REJECTED if exc.code in REJECTING_CODES else Outcome.FAILED
+
+
+def publish_now(claims: list[Claim]) -> None:
+    """Publish leased targets concurrently (spec D8: fan-out 7), each in its own DB connection."""
+    if not claims:
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import close_old_connections, connections
+
+    def run(claim: Claim) -> str:
+        try:
+            return publish_claimed(claim)
+        finally:
+            connections.close_all()
+
+    # Inside a transaction (a test's), other connections could not see the rows: publish inline.
+    if len(claims) == 1 or connection.in_atomic_block:
+        for claim in claims:
+            publish_claimed(claim)
+        return
+    with ThreadPoolExecutor(
+        max_workers=min(settings.PUBLISH_FANOUT, len(claims))
+    ) as pool:
+        list(pool.map(run, claims))
+    close_old_connections()

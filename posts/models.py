@@ -72,7 +72,7 @@ class PostTarget(models.Model):
     media = models.JSONField(
         default=list, blank=True
     )  # mediaRefs as submitted, never inline bytes
-    first_comment = models.TextField(null=True, blank=True)
+    first_comment = models.TextField(blank=True)
     options = models.JSONField(default=dict, blank=True)
     sandbox = models.JSONField(default=dict, blank=True)
 
@@ -88,13 +88,13 @@ class PostTarget(models.Model):
     lease_until = models.DateTimeField(null=True, blank=True)
 
     published_at = models.DateTimeField(null=True, blank=True)
-    platform_uri = models.CharField(max_length=1024, null=True, blank=True)
-    platform_cid = models.CharField(max_length=255, null=True, blank=True)
-    first_comment_uri = models.CharField(max_length=1024, null=True, blank=True)
-    first_comment_cid = models.CharField(max_length=255, null=True, blank=True)
+    platform_uri = models.CharField(max_length=1024, blank=True)
+    platform_cid = models.CharField(max_length=255, blank=True)
+    first_comment_uri = models.CharField(max_length=1024, blank=True)
+    first_comment_cid = models.CharField(max_length=255, blank=True)
     warnings = models.JSONField(default=list, blank=True)
     error = models.JSONField(null=True, blank=True)
-    error_code = models.CharField(max_length=40, null=True, blank=True)
+    error_code = models.CharField(max_length=40, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -146,8 +146,8 @@ class PublishAttempt(models.Model):
     outcome = models.CharField(
         max_length=16, choices=Outcome.choices, default=Outcome.PENDING
     )
-    error_code = models.CharField(max_length=40, null=True, blank=True)
-    error_message = models.TextField(null=True, blank=True)
+    error_code = models.CharField(max_length=40, blank=True)
+    error_message = models.TextField(blank=True)
     platform_response = models.JSONField(null=True, blank=True)
 
     class Meta:

@@ -31,7 +31,13 @@ from letmepost.errors import (
 
 logger = logging.getLogger("letmepost.api")
 
-API_PREFIXES = ("/v1/", "/health", "/posts", "/public/v1/", "/api/public/v1/")
+API_PREFIXES = (
+    "/v1/",
+    "/health",
+    "/posts",
+    "/public/v1/",
+    "/api/public/v1/",
+)  # /posts: un-prefixed alias
 ENVELOPE_FIELDS = (
     "rule",
     "platform",

@@ -36,13 +36,18 @@ class UtcDateTimeField(serializers.DateTimeField):
         else:
             try:
                 parsed = parse_datetime(str(value))
-            except ValueError:
+            except (ValueError, OverflowError):
                 parsed = None
         if parsed is None:
             self.fail("invalid")
         if parsed.tzinfo is None:
             self.fail("naive")
-        return parsed.astimezone(UTC)
+        try:
+            return parsed.astimezone(UTC)
+        except (
+            OverflowError
+        ):  # e.g. 0001-01-01T00:00:00+01:00 falls before year 1 in UTC
+            self.fail("invalid")
 
 
 @extend_schema_field({"type": "string", "format": "uuid", "pattern": UUID_PATTERN})

@@ -99,3 +99,10 @@ class PrincipalAuthenticationScheme(OpenApiAuthenticationExtension):
             "scheme": "bearer",
             "description": "An API key: `lmp_live_…` or `lmp_test_…` (sandbox). Dashboard sessions work too.",
         }
+
+
+def only_public_paths(
+    endpoints: list[tuple[Any, ...]], **kwargs: Any
+) -> list[tuple[Any, ...]]:
+    """Document /v1 and /health once; the un-prefixed /posts alias stays out of the schema."""
+    return [e for e in endpoints if e[0].startswith(("/v1/", "/health"))]

@@ -50,8 +50,9 @@ class SandboxAdapter(PlatformAdapter):
         if not HANDLE.fullmatch(handle):
             raise ValidationFailed(
                 "A sandbox handle is 1-64 letters, digits, dots, dashes or underscores.",
-                rule="handle", remediation='Send {"handle": "demo"}.',
-            )  # fmt: skip
+                rule="handle",
+                remediation='Send {"handle": "demo"}.',
+            )
         return ConnectedAccount(external_id=handle, display_name=handle, credentials={})
 
     def publish(self, draft: Draft) -> PublishResult:
@@ -64,8 +65,10 @@ class SandboxAdapter(PlatformAdapter):
                 min(delay, 60_000) / 1000
             )  # a slow answer, after the platform applied it
         if outcome == OUTCOME_UNKNOWN:
-            raise PublishOutcomeUnknown("Sandbox outcome forced: the answer was lost after sending.",
-                                        platform=self.account.platform)  # fmt: skip
+            raise PublishOutcomeUnknown(
+                "Sandbox outcome forced: the answer was lost after sending.",
+                platform=self.account.platform,
+            )
         return self._result(post)
 
     def reconcile(self, draft: Draft) -> PublishResult | None:
@@ -79,9 +82,12 @@ class SandboxAdapter(PlatformAdapter):
         try:
             with transaction.atomic():
                 return SandboxPost.objects.create(
-                    account=self.account, token=draft.idempotency_token, text=draft.text,
-                    media=media, first_comment=draft.first_comment or "",
-                )  # fmt: skip
+                    account=self.account,
+                    token=draft.idempotency_token,
+                    text=draft.text,
+                    media=media,
+                    first_comment=draft.first_comment or "",
+                )
         except (
             IntegrityError
         ):  # the platform already has it: same answer, no second post
@@ -90,9 +96,10 @@ class SandboxAdapter(PlatformAdapter):
     def _result(self, post: SandboxPost) -> PublishResult:
         uri = f"sandbox://{self.account.platform}/{post.token}"
         return PublishResult(
-            uri=uri, cid=f"sandbox-{post.pk}",
+            uri=uri,
+            cid=f"sandbox-{post.pk}",
             first_comment_uri=f"{uri}#comment" if post.first_comment else None,
-        )  # fmt: skip
+        )
 
 
 def forced_outcome(draft: Draft) -> str | None:

@@ -14,11 +14,21 @@ from tests.conftest import Persona, error_of
 def test_catalog_has_the_thirteen_codes_each_with_an_exception_class() -> None:
     assert sorted(CATALOG) == sorted(
         [
-            "validation_failed", "preflight_failed", "platform_auth_failed", "platform_rejected",
-            "platform_unavailable", "platform_not_enabled", "internal_error", "unauthenticated",
-            "unauthorized", "not_found", "idempotency_conflict", "rate_limited", "quota_exceeded",
+            "validation_failed",
+            "preflight_failed",
+            "platform_auth_failed",
+            "platform_rejected",
+            "platform_unavailable",
+            "platform_not_enabled",
+            "internal_error",
+            "unauthenticated",
+            "unauthorized",
+            "not_found",
+            "idempotency_conflict",
+            "rate_limited",
+            "quota_exceeded",
         ]
-    )  # fmt: skip
+    )
     assert set(ERROR_CLASSES) == set(CATALOG)
 
 

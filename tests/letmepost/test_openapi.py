@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import hypothesis
 import pytest
@@ -14,7 +16,9 @@ from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from django.test import Client
+from schemathesis.config import SchemathesisConfig
 
+from accounts.models import ApiKey
 from tests.conftest import Persona
 
 
@@ -86,7 +90,61 @@ def test_the_interactive_reference_is_served_without_a_cdn(
     assert "swagger-ui" in html and "cdn." not in html and "unpkg" not in html
 
 
-schema = schemathesis.openapi.from_wsgi("/v1/openapi.json", get_wsgi_application())
+# Whether these accept a schema-valid body depends on stored state and platform rules (an account
+# must exist, scheduledAt must be in the future, the path's platform decides the credentials), so
+# "valid by the schema, refused by the server" is their documented behaviour. Every other check,
+# and every check on every other operation, still runs.
+STATEFUL_ACCEPTANCE = (
+    "createPost",
+    "validatePost",
+    "reschedulePost",
+    "completeConnect",
+)
+CONFIG = SchemathesisConfig.from_dict(
+    {
+        "operations": [
+            {
+                "include-operation-id": op,
+                "checks": {"positive_data_acceptance": {"enabled": False}},
+            }
+            for op in STATEFUL_ACCEPTANCE
+        ]
+    }
+)
+
+schema = schemathesis.openapi.from_wsgi(
+    "/v1/openapi.json", get_wsgi_application(), config=CONFIG
+)
+
+
+FUZZ_KEY = (
+    "lmp_live_" + "F" * 32
+)  # a fixed secret, so the auth hook can name it before any fixture runs
+
+
+@pytest.fixture
+def fuzz_key(owner: Persona) -> str:
+    ApiKey.objects.create(
+        workspace=owner.workspace,
+        name="fuzz",
+        prefix="lmp_live_",
+        lookup=FUZZ_KEY[9:17],
+        digest=hashlib.sha256(FUZZ_KEY.encode()).hexdigest(),
+        last4=FUZZ_KEY[-4:],
+    )
+    return FUZZ_KEY
+
+
+@schema.auth()
+class FixtureKey:
+    """Authenticate every generated call with the test's own key, through schemathesis's auth hook
+    so it knows the header is supplied and does not count "missing Authorization" as its doing."""
+
+    def get(self, case: Any, ctx: Any) -> str:
+        return FUZZ_KEY
+
+    def set(self, case: Any, data: str, ctx: Any) -> None:
+        case.headers = {**(case.headers or {}), "Authorization": f"Bearer {data}"}
 
 
 @pytest.fixture
@@ -107,6 +165,6 @@ def wsgi_keeps_the_test_connection() -> Iterator[None]:
     derandomize=True,
 )
 def test_the_api_matches_its_schema_and_never_errors(
-    case, owner: Persona, wsgi_keeps_the_test_connection
+    case, fuzz_key: str, wsgi_keeps_the_test_connection
 ) -> None:
-    case.call_and_validate(headers={"Authorization": f"Bearer {owner.key}"})
+    case.call_and_validate()

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from platforms.api import views
+
+urlpatterns = [
+    path("accounts", views.AccountListApi.as_view(), name="accounts"),
+    path(
+        "accounts/connect/<str:platform>",
+        views.ConnectApi.as_view(),
+        name="account-connect",
+    ),
+    path(
+        "accounts/connect/<str:platform>/complete",
+        views.ConnectCompleteApi.as_view(),
+        name="account-complete",
+    ),
+    path("accounts/<str:account_id>", views.AccountDetailApi.as_view(), name="account"),
+]

@@ -1,0 +1,66 @@
+"""The batch response of `POST /v1/posts` (spec/api.md §6.2-6.3), built from stored rows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from letmepost.api.fields import format_datetime
+from posts.models import Post, PostTarget
+
+Status = PostTarget.Status
+BATCH_STATUSES = ("queued", "published", "partial_failed", "failed")
+SUCCESS = {Status.PUBLISHED}
+FAILURE = {Status.FAILED, Status.REJECTED, Status.CANCELED}
+
+
+def batch_status(targets: list[PostTarget]) -> str:
+    statuses = {t.status for t in targets}
+    if statuses <= SUCCESS:
+        return "published"
+    if statuses <= FAILURE:
+        return "failed"
+    if statuses <= {Status.QUEUED, Status.PUBLISHING}:
+        return "queued"
+    return "partial_failed"
+
+
+def target_result(target: PostTarget) -> dict[str, Any]:
+    result: dict[str, Any] = {
+        "accountId": str(target.account_id),
+        "platform": target.platform,
+        "postId": str(target.pk),
+        "status": target.status,
+    }
+    for key, value in (
+        ("uri", target.platform_uri),
+        ("cid", target.platform_cid),
+        ("firstCommentUri", target.first_comment_uri),
+        ("firstCommentCid", target.first_comment_cid),
+    ):
+        if value:
+            result[key] = value
+    if target.warnings:
+        result["warnings"] = target.warnings
+    if target.error and target.status != Status.PUBLISHED:
+        result["error"] = {
+            k: v
+            for k, v in target.error.items()
+            if k not in ("platform", "platformVersion")
+        }
+    if target.status == Status.QUEUED and target.attempt_count:
+        result["nextAttemptAt"] = format_datetime(target.due_at)
+    return result
+
+
+def batch_response(post: Post) -> dict[str, Any]:
+    targets = list(post.targets.order_by("position"))
+    body: dict[str, Any] = {
+        "id": str(post.pk),
+        "status": batch_status(targets),
+        "livemode": post.livemode,
+        "createdAt": format_datetime(post.created_at),
+    }
+    if post.scheduled_at:
+        body["scheduledAt"] = format_datetime(post.scheduled_at)
+    body["results"] = [target_result(t) for t in targets]
+    return body

@@ -1,0 +1,223 @@
+"""Shapes of the posts endpoints (spec/api.md §6, §8). Shape only: rules live in posts.services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_serializer
+from rest_framework import serializers
+
+from letmepost.api.fields import ModelSerializer, UtcDateTimeField, UuidField
+from platforms.registry import KNOWN_PLATFORMS
+from posts.models import PostTarget, PublishAttempt
+
+MEDIA_ID_PATTERN = r"^med_[0-9A-Za-z]{22}$"
+EXACTLY_ONE_SOURCE = "Exactly one of 'mediaId', 'url', or 'bytesBase64' must be provided for each media item."
+
+
+@extend_schema_serializer(component_name="MediaInput")
+class MediaIn(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["image", "video"])
+    alt_text = serializers.CharField(
+        required=False, allow_blank=True, trim_whitespace=False, max_length=5000
+    )
+    media_id = serializers.RegexField(MEDIA_ID_PATTERN, required=False)
+    url = serializers.URLField(required=False, max_length=2048)
+    bytes_base64 = serializers.CharField(
+        required=False, min_length=1, trim_whitespace=False
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if sum(1 for k in ("media_id", "url", "bytes_base64") if attrs.get(k)) != 1:
+            raise serializers.ValidationError(EXACTLY_ONE_SOURCE)
+        return attrs
+
+
+class FirstCommentIn(serializers.Serializer):
+    text = serializers.CharField(min_length=1, trim_whitespace=False, max_length=10000)
+
+
+@extend_schema_serializer(component_name="PostTargetInput")
+class TargetIn(serializers.Serializer):
+    account_id = UuidField(required=False)
+    platform = serializers.ChoiceField(choices=KNOWN_PLATFORMS, required=False)
+    text = serializers.CharField(
+        required=False, min_length=1, trim_whitespace=False, max_length=100_000
+    )
+    media = MediaIn(many=True, required=False)
+    first_comment = FirstCommentIn(required=False)
+    options = serializers.DictField(
+        required=False,
+        help_text="Per-platform options; `platform` must match the account's.",
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if not attrs.get("account_id") and not attrs.get("platform"):
+            raise serializers.ValidationError(
+                {"account_id": ["Give accountId, or a platform to resolve it."]}
+            )
+        return attrs
+
+
+@extend_schema_serializer(component_name="CreatePostRequest")
+class CreatePostIn(serializers.Serializer):
+    targets = serializers.ListField(child=TargetIn(), min_length=1)
+    text = serializers.CharField(
+        required=False, min_length=1, trim_whitespace=False, max_length=100_000
+    )
+    media = MediaIn(many=True, required=False)
+    first_comment = FirstCommentIn(required=False)
+    publish_now = serializers.BooleanField(required=False)
+    scheduled_at = UtcDateTimeField(required=False)
+    profile_id = UuidField(required=False)
+
+
+@extend_schema_serializer(component_name="ReschedulePostRequest")
+class RescheduleIn(serializers.Serializer):
+    scheduled_at = UtcDateTimeField()
+
+
+class TargetErrorOut(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+    rule = serializers.CharField(required=False)
+    remediation = serializers.CharField(required=False)
+    platform_response = serializers.JSONField(required=False)
+
+
+@extend_schema_serializer(component_name="PostTargetResult")
+class TargetResultOut(serializers.Serializer):
+    account_id = serializers.UUIDField()
+    platform = serializers.CharField()
+    post_id = serializers.UUIDField()
+    status = serializers.ChoiceField(choices=PostTarget.Status.choices)
+    uri = serializers.CharField(required=False)
+    cid = serializers.CharField(required=False)
+    first_comment_uri = serializers.CharField(required=False)
+    first_comment_cid = serializers.CharField(required=False)
+    warnings = serializers.ListField(child=serializers.DictField(), required=False)
+    error = TargetErrorOut(required=False)
+    next_attempt_at = UtcDateTimeField(required=False)
+
+
+@extend_schema_serializer(component_name="CreatePostResponse")
+class CreatePostOut(serializers.Serializer):
+    id = serializers.UUIDField()
+    status = serializers.ChoiceField(
+        choices=["queued", "published", "partial_failed", "failed"]
+    )
+    livemode = serializers.BooleanField()
+    created_at = UtcDateTimeField()
+    scheduled_at = UtcDateTimeField(required=False)
+    results = TargetResultOut(many=True)
+
+
+class AccountSummaryOut(serializers.Serializer):
+    id = serializers.UUIDField()
+    platform = serializers.CharField()
+    platform_account_id = serializers.CharField(source="external_id")
+    display_name = serializers.CharField()
+
+
+def _blank_to_none(value: str) -> str | None:
+    return value or None
+
+
+@extend_schema_serializer(component_name="Post")
+class PostOut(ModelSerializer):
+    profile_id = serializers.UUIDField()
+    account_id = serializers.UUIDField()
+    batch_id = serializers.UUIDField(source="post_id")
+    account = AccountSummaryOut()
+    media_refs = serializers.JSONField(source="media")
+    first_comment = serializers.SerializerMethodField()
+    platform_uri = serializers.SerializerMethodField()
+    platform_cid = serializers.SerializerMethodField()
+    attempt_count = serializers.IntegerField()
+    next_attempt_at = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PostTarget
+        fields = [
+            "id",
+            "batch_id",
+            "profile_id",
+            "account_id",
+            "account",
+            "platform",
+            "status",
+            "livemode",
+            "text",
+            "media_refs",
+            "first_comment",
+            "options",
+            "scheduled_at",
+            "published_at",
+            "platform_uri",
+            "platform_cid",
+            "error",
+            "attempt_count",
+            "next_attempt_at",
+            "created_at",
+            "updated_at",
+        ]
+
+    def get_first_comment(self, target: PostTarget) -> dict[str, str] | None:
+        return {"text": target.first_comment} if target.first_comment else None
+
+    def get_platform_uri(self, target: PostTarget) -> str | None:
+        return _blank_to_none(target.platform_uri)
+
+    def get_platform_cid(self, target: PostTarget) -> str | None:
+        return _blank_to_none(target.platform_cid)
+
+    def get_next_attempt_at(self, target: PostTarget) -> str | None:
+        if target.status == PostTarget.Status.QUEUED and target.attempt_count:
+            return UtcDateTimeField().to_representation(target.due_at)
+        return None
+
+
+@extend_schema_serializer(component_name="PostAttempt")
+class AttemptOut(ModelSerializer):
+    attempt_number = serializers.IntegerField(source="number")
+    succeeded = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PublishAttempt
+        fields = [
+            "id",
+            "attempt_number",
+            "outcome",
+            "started_at",
+            "finished_at",
+            "succeeded",
+            "error_code",
+            "error_message",
+            "platform_response",
+        ]
+
+    def to_representation(self, instance: PublishAttempt) -> dict[str, Any]:
+        return _nulls_for_blanks(
+            super().to_representation(instance), "error_code", "error_message"
+        )
+
+    def get_succeeded(self, attempt: PublishAttempt) -> bool:
+        return attempt.outcome in (
+            PublishAttempt.Outcome.PUBLISHED,
+            PublishAttempt.Outcome.RECONCILED,
+        )
+
+
+@extend_schema_serializer(component_name="PostDetail")
+class PostDetailOut(PostOut):
+    attempts = AttemptOut(many=True)
+
+    class Meta(PostOut.Meta):
+        fields = [*PostOut.Meta.fields, "attempts"]
+
+
+def _nulls_for_blanks(data: dict[str, Any], *names: str) -> dict[str, Any]:
+    for name in names:
+        if data.get(name) == "":
+            data[name] = None
+    return data

@@ -1,0 +1,341 @@
+"""`/v1/posts`: create (publish now or schedule), validate, the log, reschedule and cancel."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts.selectors import get_profile_for_workspace
+from letmepost.api.fields import UtcDateTimeField
+from letmepost.api.idempotency import bind
+from letmepost.api.views import ApiView
+from letmepost.errors import NotFound, ValidationFailed
+from letmepost.ids import parse_uuid
+from platforms.registry import KNOWN_PLATFORMS
+from posts import selectors, services
+from posts.api.presenters import batch_response
+from posts.api.serializers import (
+    CreatePostIn,
+    CreatePostOut,
+    PostDetailOut,
+    PostOut,
+    RescheduleIn,
+)
+from posts.dispatch import publish_now
+from posts.models import Post, PostTarget
+
+SANDBOX_HEADER = "Letmepost-Sandbox-Outcome"
+
+
+class PostCaller(ApiView):
+    def caller(self) -> services.Caller:
+        p = self.principal
+        return services.Caller(
+            workspace=p.workspace,
+            scope=p.profile,
+            livemode=p.livemode,
+            api_key=p.api_key,
+            user=p.user,
+        )
+
+
+_ValidateOut = inline_serializer(
+    "ValidatePostResponse",
+    fields={
+        "valid": serializers.BooleanField(),
+        "results": inline_serializer(
+            "ValidateTargetResult",
+            fields={
+                "accountId": serializers.UUIDField(),
+                "platform": serializers.CharField(),
+                "valid": serializers.BooleanField(),
+                "violations": serializers.ListField(child=serializers.DictField()),
+            },
+            many=True,
+        ),
+    },
+)
+
+
+class PostListApi(PostCaller):
+    # Immediate publishing calls platforms in-request: never inside one long transaction.
+    idempotency_atomic = False
+
+    @extend_schema(
+        operation_id="createPost",
+        tags=["posts"],
+        request=CreatePostIn,
+        responses={200: CreatePostOut, 202: CreatePostOut},
+        parameters=[
+            OpenApiParameter(
+                "Prefer",
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                required=False,
+                description="`respond-async`: answer 202 at once and publish in the background.",
+            ),
+            OpenApiParameter(
+                SANDBOX_HEADER,
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                required=False,
+                description="Force an outcome (an error code) for sandboxed targets.",
+            ),
+        ],
+    )
+    def post(self, request: Request) -> Response:
+        record = getattr(request._request, "idempotency", None)
+        if record is not None and record.resource_id:
+            # The first request with this key died mid-way: answer with what it created.
+            post = Post.objects.get(
+                pk=record.resource_id, workspace=self.principal.workspace
+            )
+            return Response(
+                batch_response(post), status=202 if post.scheduled_at else 200
+            )
+        data = self.validated(CreatePostIn)
+        run_async = "respond-async" in request.headers.get("Prefer", "")
+        with transaction.atomic():
+            created = services.create_post(
+                caller=self.caller(),
+                data=data,
+                sandbox_outcome=request.headers.get(SANDBOX_HEADER) or None,
+                run_async=run_async,
+            )
+            if record is not None:
+                bind(record, str(created.post.pk))
+        publish_now(created.claims)
+        return Response(
+            batch_response(created.post), status=200 if created.claims else 202
+        )
+
+    @extend_schema(
+        operation_id="listPosts",
+        tags=["posts"],
+        parameters=[
+            OpenApiParameter(
+                "status",
+                OpenApiTypes.STR,
+                many=True,
+                explode=False,
+                enum=PostTarget.Status.values,
+            ),
+            OpenApiParameter(
+                "platform",
+                OpenApiTypes.STR,
+                many=True,
+                explode=False,
+                enum=KNOWN_PLATFORMS,
+            ),
+            OpenApiParameter("accountId", OpenApiTypes.UUID),
+            OpenApiParameter("profileId", OpenApiTypes.UUID),
+            OpenApiParameter("errorCode", OpenApiTypes.STR, many=True, explode=False),
+            OpenApiParameter("after", OpenApiTypes.DATETIME),
+            OpenApiParameter("before", OpenApiTypes.DATETIME),
+            OpenApiParameter(
+                "q",
+                {"type": "string", "minLength": 1, "maxLength": 200, "pattern": r"\S"},
+            ),
+            OpenApiParameter("livemode", OpenApiTypes.BOOL),
+            OpenApiParameter(
+                "limit", {"type": "integer", "minimum": 1, "maximum": 200}
+            ),
+            OpenApiParameter("cursor", OpenApiTypes.STR),
+        ],
+        responses={
+            200: inline_serializer(
+                "PostList",
+                fields={
+                    "data": PostOut(many=True),
+                    "nextCursor": serializers.CharField(allow_null=True),
+                },
+            )
+        },
+    )
+    def get(self, request: Request) -> Response:
+        filters, limit = parse_log_query(self, request.query_params)
+        page = list(
+            selectors.after_cursor(
+                selectors.list_targets(self.principal.workspace, filters),
+                request.query_params.get("cursor"),
+            )[: limit + 1]
+        )
+        more = len(page) > limit
+        page = page[:limit]
+        return Response(
+            {
+                "data": PostOut(page, many=True).data,
+                "nextCursor": selectors.encode_cursor(page[-1]) if more else None,
+            }
+        )
+
+
+class PostValidateApi(PostCaller):
+    @extend_schema(
+        operation_id="validatePost",
+        tags=["posts"],
+        request=CreatePostIn,
+        responses={200: _ValidateOut},
+    )
+    def post(self, request: Request) -> Response:
+        """Run account resolution and every rule without writing anything (D4)."""
+        checked = services.check_post(
+            caller=self.caller(), data=self.validated(CreatePostIn)
+        )
+        results = [
+            {
+                "accountId": str(t.account.pk),
+                "platform": t.account.platform,
+                "valid": not any(v.severity == "error" for v in t.violations),
+                "violations": [v.as_dict() for v in t.violations],
+            }
+            for t in checked
+        ]
+        return Response({"valid": all(r["valid"] for r in results), "results": results})
+
+
+class PostDetailApi(PostCaller):
+    def target(self, post_id: str) -> PostTarget:
+        return selectors.get_target_for_workspace(
+            self.principal.workspace, post_id, scope=self.principal.profile
+        )
+
+    @extend_schema(
+        operation_id="getPost", tags=["posts"], responses={200: PostDetailOut}
+    )
+    def get(self, request: Request, post_id: str) -> Response:
+        return Response(PostDetailOut(self.target(post_id)).data)
+
+    @extend_schema(
+        operation_id="reschedulePost",
+        tags=["posts"],
+        request=RescheduleIn,
+        responses={200: PostOut},
+    )
+    def patch(self, request: Request, post_id: str) -> Response:
+        data = self.validated(RescheduleIn)
+        target = services.reschedule_target(
+            target=self.target(post_id), scheduled_at=data["scheduled_at"]
+        )
+        return Response(PostOut(target).data)
+
+    @extend_schema(
+        operation_id="cancelPost",
+        tags=["posts"],
+        responses={
+            200: inline_serializer(
+                "CanceledPost",
+                fields={
+                    "id": serializers.UUIDField(),
+                    "status": serializers.CharField(),
+                },
+            )
+        },
+    )
+    def delete(self, request: Request, post_id: str) -> Response:
+        target = services.cancel_target(target=self.target(post_id))
+        return Response({"id": str(target.pk), "status": target.status})
+
+
+def _values(params: Any, name: str, *, strict: bool = False) -> tuple[str, ...]:
+    """Repeated or comma-separated values; `strict` refuses empty ones (`?status=`)."""
+    values = tuple(v.strip() for raw in params.getlist(name) for v in raw.split(","))
+    if strict and "" in values:
+        raise _invalid(name, f"{name} has an empty value.")
+    return tuple(v for v in values if v)
+
+
+def _invalid(rule: str, message: str) -> ValidationFailed:
+    return ValidationFailed(
+        message, rule=rule, remediation="Fix the query parameter named in `rule`."
+    )
+
+
+def _datetime_param(params: Any, name: str) -> datetime | None:
+    raw = params.get(name)
+    if raw is None:
+        return None
+    try:
+        return UtcDateTimeField().to_internal_value(raw)
+    except serializers.ValidationError:
+        raise _invalid(
+            name, f"{name} must be an ISO-8601 time with Z or an offset."
+        ) from None
+
+
+LOG_PARAMS = frozenset(
+    {
+        "status",
+        "platform",
+        "accountId",
+        "profileId",
+        "errorCode",
+        "after",
+        "before",
+        "q",
+        "livemode",
+        "limit",
+        "cursor",
+    }
+)
+
+
+def parse_log_query(view: PostCaller, params: Any) -> tuple[selectors.LogFilter, int]:
+    """Validate the post-log query. Unknown parameters are refused: a typo must not widen a filter."""
+    principal = view.principal
+    if unknown := sorted(set(params) - LOG_PARAMS):
+        raise _invalid(
+            "query.unknown",
+            f"Unknown query parameter(s): {', '.join(map(repr, unknown))}.",
+        )
+    statuses = _values(params, "status")
+    for i, status in enumerate(statuses):
+        if status not in PostTarget.Status.values:
+            raise _invalid(f"status.{i}", f"Unknown status {status!r}.")
+    platforms = _values(params, "platform")
+    for i, platform in enumerate(platforms):
+        if platform not in KNOWN_PLATFORMS:
+            raise _invalid(f"platform.{i}", f"Unknown platform {platform!r}.")
+    account_ids = _values(params, "accountId", strict=True)
+    if any(parse_uuid(a) is None for a in account_ids):
+        raise _invalid("accountId", "accountId must be a UUID.")
+    profile = principal.profile
+    if (profile_id := params.get("profileId")) is not None:
+        if parse_uuid(profile_id) is None:
+            raise _invalid("profileId", "profileId must be a UUID.")
+        if profile and str(profile.pk) != profile_id:
+            raise NotFound(
+                "No such profile.", resource="profile", rule="api_key.profile_scope"
+            )
+        profile = get_profile_for_workspace(principal.workspace, profile_id)
+    q = params.get("q")
+    if q is not None and not (1 <= len(q.strip()) <= 200):
+        raise _invalid("q", "q must be 1 to 200 characters.")
+    livemode = params.get("livemode")
+    if livemode is not None and livemode not in ("true", "false"):
+        raise _invalid("livemode", "livemode must be true or false.")
+    try:
+        limit = int(params.get("limit", 50))
+    except ValueError:
+        raise _invalid("limit", "limit must be an integer from 1 to 200.") from None
+    if not 1 <= limit <= 200:
+        raise _invalid("limit", "limit must be an integer from 1 to 200.")
+    filters = selectors.LogFilter(
+        profile=profile,
+        statuses=statuses,
+        platforms=platforms,
+        account_ids=account_ids,
+        error_codes=_values(params, "errorCode"),
+        after=_datetime_param(params, "after"),
+        before=_datetime_param(params, "before"),
+        q=q.strip() if q else None,
+        livemode=None if livemode is None else livemode == "true",
+    )
+    return filters, limit

@@ -1,0 +1,92 @@
+"""Reads of the post log, scoped to a workspace and a key's profile."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from django.db.models import Q, QuerySet
+
+from accounts.models import Profile, Workspace
+from letmepost.errors import NotFound
+from letmepost.ids import parse_uuid
+from posts.models import PostTarget
+
+
+def get_target_for_workspace(
+    workspace: Workspace, target_id: str, *, scope: Profile | None = None
+) -> PostTarget:
+    pk = parse_uuid(target_id)
+    target = (
+        PostTarget.objects.select_related("account", "post")
+        .filter(workspace=workspace, pk=pk)
+        .first()
+        if pk
+        else None
+    )
+    if target is None:
+        raise NotFound("Post not found.", resource="post")
+    if scope is not None and target.profile_id != scope.pk:
+        raise NotFound("Post not found.", resource="post", rule="api_key.profile_scope")
+    return target
+
+
+@dataclass(frozen=True)
+class LogFilter:
+    profile: Profile | None = None
+    statuses: tuple[str, ...] = ()
+    platforms: tuple[str, ...] = ()
+    account_ids: tuple[str, ...] = ()
+    error_codes: tuple[str, ...] = ()
+    after: datetime | None = None
+    before: datetime | None = None
+    q: str | None = None
+    livemode: bool | None = None
+
+
+def list_targets(workspace: Workspace, filters: LogFilter) -> QuerySet[PostTarget]:
+    """Newest first; `after` is inclusive and `before` exclusive, as in the reference."""
+    qs = PostTarget.objects.select_related("account").filter(workspace=workspace)
+    if filters.profile:
+        qs = qs.filter(profile=filters.profile)
+    if filters.statuses:
+        qs = qs.filter(status__in=filters.statuses)
+    if filters.platforms:
+        qs = qs.filter(platform__in=filters.platforms)
+    if filters.account_ids:
+        qs = qs.filter(account_id__in=filters.account_ids)
+    if filters.error_codes:
+        qs = qs.filter(error_code__in=filters.error_codes)
+    if filters.after:
+        qs = qs.filter(created_at__gte=filters.after)
+    if filters.before:
+        qs = qs.filter(created_at__lt=filters.before)
+    if filters.q:
+        qs = qs.filter(
+            text__icontains=filters.q
+        )  # a literal match: Django escapes % and _
+    if filters.livemode is not None:
+        qs = qs.filter(livemode=filters.livemode)
+    return qs.order_by("-created_at", "-id")
+
+
+def encode_cursor(target: PostTarget) -> str:
+    raw = f"{target.created_at.isoformat()}|{target.pk}"  # full precision: ties break on id
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def after_cursor(qs: QuerySet[PostTarget], cursor: str | None) -> QuerySet[PostTarget]:
+    """Rows strictly older than the cursor; an undecodable cursor is ignored (first page)."""
+    if not cursor:
+        return qs
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        iso, pk = raw.split("|", 1)
+        created = datetime.fromisoformat(iso).astimezone(UTC)
+    except (ValueError, UnicodeDecodeError, binascii.Error, IndexError):
+        return qs
+    if parse_uuid(pk) is None:
+        return qs
+    return qs.filter(Q(created_at__lt=created) | Q(created_at=created, id__lt=pk))

@@ -1,0 +1,343 @@
+"""Writes for posts: create (publish now or schedule), validate, reschedule, cancel.
+
+`check_post()` is the whole pre-upstream pipeline, shared by create and validate: batch rules,
+account resolution, scope, and every platform rule. It reads but never writes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import ApiKey, Profile, User, Workspace
+from letmepost.errors import NotFound, PreflightFailed, ValidationFailed
+from platforms.base import Draft, MediaItem, Violation
+from platforms.models import PlatformAccount
+from platforms.registry import adapter_class
+from platforms.sandbox.adapter import FORCEABLE_OUTCOMES
+from platforms.selectors import get_account_for_workspace, live_accounts
+from posts import media_refs
+from posts.dispatch import Claim, lease_until, new_lease_token
+from posts.models import Post, PostTarget
+
+MAX_TARGETS = 25
+MIN_LEAD = timedelta(seconds=1)
+# Options that steer the sandbox (D13); any platform's options may carry them.
+SANDBOX_OPTIONS = {
+    "sandbox_outcome": "outcome",
+    "sandbox_fail_attempts": "failAttempts",
+    "sandbox_delay_ms": "delayMs",
+    "sandbox_retry_after": "retryAfter",
+}
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who is creating the post, as far as posts care."""
+
+    workspace: Workspace
+    scope: Profile | None  # a profile-scoped key's profile
+    livemode: bool
+    api_key: ApiKey | None = None
+    user: User | None = None
+
+
+@dataclass
+class CheckedTarget:
+    index: int
+    account: PlatformAccount
+    text: str
+    media: list[dict[str, Any]]
+    first_comment: str | None
+    options: dict[str, Any]
+    sandbox: dict[str, Any]
+    violations: list[Violation] = field(default_factory=list)
+
+
+def check_post(
+    *, caller: Caller, data: dict[str, Any], sandbox_outcome: str | None = None
+) -> list[CheckedTarget]:
+    """Run every check that needs no upstream write, in the documented order (spec/api.md §8.1).
+
+    Request-level problems raise; platform rule violations are collected on each target.
+    """
+    targets_in: list[dict[str, Any]] = data["targets"]
+    if len(targets_in) > MAX_TARGETS:
+        raise ValidationFailed(
+            f"{len(targets_in)} targets; at most {MAX_TARGETS} per request.",
+            rule="targets.max",
+            remediation=f"Split the post into requests of at most {MAX_TARGETS} targets.",
+        )
+    if data.get("publish_now") and data.get("scheduled_at"):
+        raise ValidationFailed(
+            "Send either publishNow or scheduledAt, not both.",
+            rule="mode_conflict",
+            remediation="Drop publishNow to schedule, or scheduledAt to publish now.",
+        )
+    profile = _effective_profile(caller, data.get("profile_id"))
+    accounts = [
+        _resolve_account(caller, profile, t, i) for i, t in enumerate(targets_in)
+    ]
+    checked = []
+    for index, (target_in, account) in enumerate(
+        zip(targets_in, accounts, strict=True)
+    ):
+        if caller.scope and account.profile_id != caller.scope.pk:
+            raise NotFound(
+                f"Platform account not found: {account.pk}.",
+                resource="account",
+                rule="api_key.profile_scope",
+            )
+        options = dict(target_in.get("options") or {})
+        if options.get("platform") and options["platform"] != account.platform:
+            raise ValidationFailed(
+                f"targets.{index}.options are for {options['platform']}, but the account is on {account.platform}.",
+                rule="targets.options.platform_mismatch",
+                remediation=f'Set options.platform to "{account.platform}" or remove it.',
+            )
+        text = _first_present(target_in.get("text"), data.get("text"))
+        if text is None:
+            raise ValidationFailed(
+                f"targets.{index} has no text: give the target or the request a `text`.",
+                rule="targets.text.required",
+                remediation="Add `text` at the top level or on the target.",
+            )
+        media_in = _first_present(target_in.get("media"), data.get("media")) or []
+        comment = _first_present(
+            target_in.get("first_comment"), data.get("first_comment")
+        )
+        checked.append(
+            CheckedTarget(
+                index=index,
+                account=account,
+                text=text,
+                media=[
+                    media_refs.resolve(
+                        caller.workspace,
+                        account.profile,
+                        m,
+                        f"targets.{index}.media.{j}",
+                    )
+                    for j, m in enumerate(media_in)
+                ],
+                first_comment=comment["text"] if comment else None,
+                options={k: v for k, v in options.items() if k not in SANDBOX_OPTIONS},
+                sandbox=_sandbox_directives(options, sandbox_outcome, index),
+            )
+        )
+    for target in checked:
+        draft = Draft(
+            text=target.text,
+            idempotency_token=f"preflight-{target.index}",
+            media=tuple(MediaItem(**media_refs.item_fields(m)) for m in target.media),
+            first_comment=target.first_comment,
+            options=target.options,
+        )
+        target.violations = adapter_class(target.account.platform)(
+            target.account
+        ).preflight(draft)
+    return checked
+
+
+def _first_present(*values: Any) -> Any:
+    return next((v for v in values if v is not None), None)
+
+
+def _effective_profile(caller: Caller, profile_id: Any) -> Profile | None:
+    if profile_id is None:
+        return caller.scope
+    if caller.scope and str(caller.scope.pk) != str(profile_id):
+        raise ValidationFailed(
+            "profileId names another profile than the key's.",
+            rule="profile.scope_mismatch",
+            remediation="Omit profileId, or use a key of that profile.",
+        )
+    profile = Profile.objects.filter(workspace=caller.workspace, pk=profile_id).first()
+    if profile is None:
+        raise NotFound("No such profile.", resource="profile", rule="profile.unknown")
+    return profile
+
+
+def _resolve_account(
+    caller: Caller, profile: Profile | None, target: dict[str, Any], index: int
+) -> PlatformAccount:
+    platform = target.get("platform")
+    if target.get("account_id"):
+        account = get_account_for_workspace(caller.workspace, str(target["account_id"]))
+        if platform and platform != account.platform:
+            raise ValidationFailed(
+                f"targets.{index}: account {account.pk} is on {account.platform}, not {platform}.",
+                rule="targets.account.platform_mismatch",
+                remediation="Drop `platform` or fix the accountId.",
+            )
+        return account
+    candidates = list(
+        live_accounts(caller.workspace, profile=profile).filter(platform=platform)
+    )
+    if not candidates:
+        raise ValidationFailed(
+            f"targets.{index}: no {platform} account is connected"
+            + (" in this profile." if profile else "."),
+            rule="target.account.not_connected",
+            remediation=f"Connect a {platform} account first.",
+        )
+    if len(candidates) > 1:
+        ids = [str(a.pk) for a in candidates]
+        raise ValidationFailed(
+            f"targets.{index}: {len(ids)} {platform} accounts are connected; say which one.",
+            rule="target.account.ambiguous",
+            platform_response={"candidates": ids},
+            remediation=f"Set accountId to one of: {', '.join(ids)}.",
+        )
+    return candidates[0]
+
+
+def _sandbox_directives(
+    options: dict[str, Any], header_outcome: str | None, index: int
+) -> dict[str, Any]:
+    directives = {
+        name: options[key]
+        for key, name in SANDBOX_OPTIONS.items()
+        if options.get(key) is not None
+    }
+    if header_outcome and "outcome" not in directives:
+        directives["outcome"] = header_outcome
+    if directives.get("outcome") and directives["outcome"] not in FORCEABLE_OUTCOMES:
+        raise ValidationFailed(
+            f"Unknown sandbox outcome {directives['outcome']!r}.",
+            rule=f"targets.{index}.options.sandboxOutcome",
+            remediation=f"Use one of: {', '.join(FORCEABLE_OUTCOMES)}.",
+        )
+    return directives
+
+
+def raise_for_violations(checked: list[CheckedTarget]) -> None:
+    """D5: the envelope names the first violated rule and lists every one."""
+    found = [(t, v) for t in checked for v in t.violations if v.severity == "error"]
+    if not found:
+        return
+    target, first = found[0]
+    raise PreflightFailed(
+        first.message,
+        rule=first.rule,
+        platform=target.account.platform,
+        remediation=first.remediation,
+        violations=[
+            {
+                **v.as_dict(),
+                "accountId": str(t.account.pk),
+                "platform": t.account.platform,
+                "targetIndex": t.index,
+            }
+            for t, v in found
+        ],
+    )
+
+
+@dataclass(frozen=True)
+class Created:
+    post: Post
+    claims: list[Claim]  # immediate targets leased to the caller, to publish in-request
+
+
+def create_post(
+    *,
+    caller: Caller,
+    data: dict[str, Any],
+    sandbox_outcome: str | None = None,
+    run_async: bool = False,
+) -> Created:
+    """Check everything, then store the batch. Immediate targets come back leased to the caller."""
+    checked = check_post(caller=caller, data=data, sandbox_outcome=sandbox_outcome)
+    raise_for_violations(checked)
+    now = timezone.now()
+    scheduled_at: datetime | None = data.get("scheduled_at")
+    if scheduled_at is not None and scheduled_at < now + MIN_LEAD:
+        raise ValidationFailed(
+            "scheduledAt must be at least 1 second in the future.",
+            rule="scheduledAt.future",
+            remediation="Send a later time, or publishNow to publish at once.",
+        )
+    immediate = scheduled_at is None and not run_async
+    token = new_lease_token()
+    with transaction.atomic():
+        post = Post.objects.create(
+            workspace=caller.workspace,
+            api_key=caller.api_key,
+            user=caller.user,
+            livemode=caller.livemode,
+            scheduled_at=scheduled_at,
+        )
+        targets = PostTarget.objects.bulk_create(
+            [
+                PostTarget(
+                    post=post,
+                    workspace=caller.workspace,
+                    profile=t.account.profile,
+                    account=t.account,
+                    platform=t.account.platform,
+                    position=t.index,
+                    livemode=caller.livemode,
+                    text=t.text,
+                    media=t.media,
+                    first_comment=t.first_comment or "",
+                    options=t.options,
+                    sandbox=t.sandbox,
+                    scheduled_at=scheduled_at,
+                    due_at=scheduled_at or now,
+                    status=PostTarget.Status.PUBLISHING
+                    if immediate
+                    else PostTarget.Status.QUEUED,
+                    lease_owner=token if immediate else "",
+                    lease_until=lease_until(now) if immediate else None,
+                )
+                for t in checked
+            ]
+        )
+    return Created(
+        post=post, claims=[Claim(t.pk, token) for t in targets] if immediate else []
+    )
+
+
+def _require_queued(target: PostTarget) -> None:
+    if target.status != PostTarget.Status.QUEUED:
+        raise ValidationFailed(
+            f'Cannot modify a post in status "{target.status}"; only queued posts can be changed.',
+            status=409,
+            rule="post.status",
+            remediation="Create a new post instead.",
+        )
+
+
+def reschedule_target(*, target: PostTarget, scheduled_at: datetime) -> PostTarget:
+    """Move a queued target to a new time. Loses cleanly to a worker that claimed it first."""
+    _require_queued(target)
+    if scheduled_at < timezone.now() + MIN_LEAD:
+        raise ValidationFailed(
+            "scheduledAt must be at least 1 second in the future.",
+            rule="scheduledAt.future",
+            remediation="Send a later time.",
+        )
+    moved = PostTarget.objects.filter(
+        pk=target.pk, status=PostTarget.Status.QUEUED
+    ).update(scheduled_at=scheduled_at, due_at=scheduled_at, updated_at=timezone.now())
+    target.refresh_from_db()
+    if not moved:
+        _require_queued(target)
+    return target
+
+
+def cancel_target(*, target: PostTarget) -> PostTarget:
+    """Cancel a queued target: a compare-and-set, so either the cancel or a worker's claim wins."""
+    _require_queued(target)
+    canceled = PostTarget.objects.filter(
+        pk=target.pk, status=PostTarget.Status.QUEUED
+    ).update(status=PostTarget.Status.CANCELED, updated_at=timezone.now())
+    target.refresh_from_db()
+    if not canceled:
+        _require_queued(target)
+    return target
