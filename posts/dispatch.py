@@ -256,6 +256,7 @@ def _record_published(
         logger.warning(
             "lease on %s lost after publishing; the next holder reconciles", target.pk
         )
+        return "lost"
     return "published"
 
 
@@ -270,31 +271,24 @@ def _record_failure(
 ) -> str:
     snapshot = error_snapshot(exc, platform=target.platform, version=adapter.version)
     retry = exc.retryable and not final and number < settings.PUBLISH_MAX_ATTEMPTS
+    outcome = Outcome.RETRY if retry else _final_outcome(exc)
+    if retry:
+        due = timezone.now() + backoff(number, getattr(exc, "retry_after", None))
+        change = {"status": Status.QUEUED, "due_at": due}
+    else:
+        change = {
+            "status": Status.REJECTED if exc.code in REJECTING_CODES else Status.FAILED
+        }
     with transaction.atomic():
-        _finish_attempt(
-            target, number, Outcome.RETRY if retry else _final_outcome(exc), exc
+        _finish_attempt(target, number, outcome, exc)
+        updated = _held(target, claim).update(
+            **change,
+            lease_owner="",
+            lease_until=None,
+            error=snapshot,
+            error_code=exc.code,
         )
-        if retry:
-            due = timezone.now() + backoff(number, getattr(exc, "retry_after", None))
-            _held(target, claim).update(
-                status=Status.QUEUED,
-                due_at=due,
-                lease_owner="",
-                lease_until=None,
-                error=snapshot,
-                error_code=exc.code,
-            )
-        else:
-            _held(target, claim).update(
-                status=Status.REJECTED
-                if exc.code in REJECTING_CODES
-                else Status.FAILED,
-                lease_owner="",
-                lease_until=None,
-                error=snapshot,
-                error_code=exc.code,
-            )
-    return "retry" if retry else _final_outcome(exc)
+    return outcome if updated else "lost"
 
 
 def _record_unknown(

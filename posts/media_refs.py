@@ -31,14 +31,14 @@ ITEM_FIELDS = {
 def resolve(
     workspace: Workspace, profile: Profile, media_in: dict[str, Any], path: str
 ) -> dict[str, Any]:
-    from media import selectors, services
-
     ref: dict[str, Any] = {"kind": media_in["kind"]}
     if media_in.get("alt_text") is not None:
         ref["altText"] = media_in["alt_text"]
     if media_in.get("url"):
         ref["url"] = media_in["url"]
         return ref
+    from media import selectors, services  # stored uploads only
+
     if media_in.get("bytes_base64"):
         try:
             raw = base64.b64decode(media_in["bytes_base64"], validate=True)

@@ -77,3 +77,20 @@ def error_of(response: Any) -> dict[str, Any]:
 
 
 __all__ = ["ApiKey", "Persona", "api_client", "error_of"]
+
+
+def connect_sandbox(persona: Persona, handle: str, profile: Profile | None = None):
+    """A sandbox account in the persona's workspace, connected through the real service."""
+    from platforms.services import connect_with_credentials
+
+    account, _ = connect_with_credentials(
+        workspace=persona.workspace,
+        profile=profile or persona.profile,
+        platform="sandbox",
+        payload={"handle": handle},
+    )
+    return account
+
+
+def post_json(client: Client, path: str, body: Any, **headers: Any) -> Any:
+    return client.post(path, data=body, content_type="application/json", **headers)

@@ -62,3 +62,22 @@ class ModelSerializer(serializers.ModelSerializer):
         **serializers.ModelSerializer.serializer_field_mapping,
         models.DateTimeField: UtcDateTimeField,
     }
+
+
+HTTP_URL_PATTERN = r"^https?://[^\s/?#]+([/?#]\S*)?$"
+
+
+@extend_schema_field(
+    {"type": "string", "format": "uri", "pattern": HTTP_URL_PATTERN, "maxLength": 2048}
+)
+class HttpUrlField(serializers.RegexField):
+    """An absolute http(s) URL, checked by exactly the pattern the schema publishes.
+
+    Reachability and address safety are checked where the URL is used (platforms.http)."""
+
+    def __init__(self, **kwargs: object) -> None:
+        kwargs.setdefault("max_length", 2048)
+        kwargs.setdefault(
+            "error_messages", {"invalid": "Enter an absolute http:// or https:// URL."}
+        )
+        super().__init__(HTTP_URL_PATTERN, **kwargs)

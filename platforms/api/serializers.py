@@ -5,7 +5,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
-from letmepost.api.fields import ModelSerializer, UuidField
+from letmepost.api.fields import HttpUrlField, ModelSerializer, UuidField
 from platforms.models import PlatformAccount
 
 
@@ -32,7 +32,7 @@ class AccountOut(ModelSerializer):
 @extend_schema_serializer(component_name="ConnectRequest")
 class ConnectIn(serializers.Serializer):
     profile_id = UuidField(required=False)
-    return_to = serializers.URLField(required=False)
+    return_to = HttpUrlField(required=False)
 
 
 class CredentialsCompleteIn(serializers.Serializer):

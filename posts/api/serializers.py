@@ -7,7 +7,12 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
-from letmepost.api.fields import ModelSerializer, UtcDateTimeField, UuidField
+from letmepost.api.fields import (
+    HttpUrlField,
+    ModelSerializer,
+    UtcDateTimeField,
+    UuidField,
+)
 from platforms.registry import KNOWN_PLATFORMS
 from posts.models import PostTarget, PublishAttempt
 
@@ -22,7 +27,7 @@ class MediaIn(serializers.Serializer):
         required=False, allow_blank=True, trim_whitespace=False, max_length=5000
     )
     media_id = serializers.RegexField(MEDIA_ID_PATTERN, required=False)
-    url = serializers.URLField(required=False, max_length=2048)
+    url = HttpUrlField(required=False)
     bytes_base64 = serializers.CharField(
         required=False, min_length=1, trim_whitespace=False
     )

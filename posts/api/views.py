@@ -34,6 +34,12 @@ from posts.models import Post, PostTarget
 SANDBOX_HEADER = "Letmepost-Sandbox-Outcome"
 
 
+def _comma_list(values: Any) -> dict[str, Any]:
+    """A comma-separated list of enum values (repeating the parameter also works)."""
+    one = "|".join(values)
+    return {"type": "string", "pattern": f"^({one})(,({one}))*$"}
+
+
 class PostCaller(ApiView):
     def caller(self) -> services.Caller:
         p = self.principal
@@ -120,23 +126,13 @@ class PostListApi(PostCaller):
         operation_id="listPosts",
         tags=["posts"],
         parameters=[
-            OpenApiParameter(
-                "status",
-                OpenApiTypes.STR,
-                many=True,
-                explode=False,
-                enum=PostTarget.Status.values,
-            ),
-            OpenApiParameter(
-                "platform",
-                OpenApiTypes.STR,
-                many=True,
-                explode=False,
-                enum=KNOWN_PLATFORMS,
-            ),
+            OpenApiParameter("status", _comma_list(PostTarget.Status.values)),
+            OpenApiParameter("platform", _comma_list(KNOWN_PLATFORMS)),
             OpenApiParameter("accountId", OpenApiTypes.UUID),
             OpenApiParameter("profileId", OpenApiTypes.UUID),
-            OpenApiParameter("errorCode", OpenApiTypes.STR, many=True, explode=False),
+            OpenApiParameter(
+                "errorCode", OpenApiTypes.STR, description="Comma-separated."
+            ),
             OpenApiParameter("after", OpenApiTypes.DATETIME),
             OpenApiParameter("before", OpenApiTypes.DATETIME),
             OpenApiParameter(
@@ -295,11 +291,11 @@ def parse_log_query(view: PostCaller, params: Any) -> tuple[selectors.LogFilter,
             "query.unknown",
             f"Unknown query parameter(s): {', '.join(map(repr, unknown))}.",
         )
-    statuses = _values(params, "status")
+    statuses = _values(params, "status", strict=True)
     for i, status in enumerate(statuses):
         if status not in PostTarget.Status.values:
             raise _invalid(f"status.{i}", f"Unknown status {status!r}.")
-    platforms = _values(params, "platform")
+    platforms = _values(params, "platform", strict=True)
     for i, platform in enumerate(platforms):
         if platform not in KNOWN_PLATFORMS:
             raise _invalid(f"platform.{i}", f"Unknown platform {platform!r}.")
