@@ -4,10 +4,17 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run install test lint format clean
+.PHONY: run run-prod install test lint format clean
 
 run: install
 	$(BIN)/python manage.py serve
+
+# The production layout (Procfile: web, dispatcher, worker, beat) on this machine, for a trial:
+#   make run-prod DATABASE_URL=postgres://postgres@127.0.0.1:5432/letmepost \
+#     REDIS_URL=redis://127.0.0.1:6379/0 LETMEPOST_SECRET_KEY=… LETMEPOST_ENCRYPTION_KEYS=…
+# Ctrl-C (or SIGTERM) stops all four; if one dies, the others are stopped too.
+run-prod: install
+	bin/run-prod
 
 install: $(STAMP)
 

@@ -2,19 +2,31 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
+from djangorestframework_camel_case.settings import api_settings
+from djangorestframework_camel_case.util import camelize
 
 from letmepost.api.errors import rule_slug
 from letmepost.errors import CATALOG
 from letmepost.rules import RULES
+from platforms.preflight import catalog
+from platforms.preflight.spec import PLATFORM_NAMES, RuleSpec
 
 
 @require_GET
 def docs_index(request: HttpRequest) -> HttpResponse:
     return render(
-        request, "docs/index.html", {"codes": CATALOG.values(), "rules": RULES.values()}
+        request,
+        "docs/index.html",
+        {
+            "codes": CATALOG.values(),
+            "rules": RULES.values(),
+            "preflight_count": len(catalog.all_specs()),
+        },
     )
 
 
@@ -26,10 +38,54 @@ def error_page(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_GET
+def preflight_index(request: HttpRequest) -> HttpResponse:
+    """Every preflight rule, grouped by platform, with a search box (plain JS, no build step)."""
+    groups = [
+        {"platform": platform, "name": PLATFORM_NAMES[platform], "rules": specs}
+        for platform in catalog.PLATFORMS
+        if (specs := catalog.specs_for(platform))
+    ]
+    return render(
+        request,
+        "docs/preflight_index.html",
+        {
+            "groups": groups,
+            "total": len(catalog.all_specs()),
+            "request_rules": RULES.values(),
+        },
+    )
+
+
+@require_GET
 def rule_page(request: HttpRequest, slug: str) -> HttpResponse:
+    if (spec := catalog.get_spec_by_slug(slug)) is not None:
+        return render(request, "docs/preflight_rule.html", preflight_context(spec))
     rule = next((r for r in RULES.values() if rule_slug(r.id) == slug), None)
     if rule is None:
         raise Http404(slug)
     return render(
         request, "docs/rule.html", {"rule": rule, "error": CATALOG[rule.code]}
     )
+
+
+def preflight_context(spec: RuleSpec) -> dict[str, Any]:
+    # Limit keys as the API shows them (camelCase), so the page and GET /v1/preflight/rules agree.
+    limits = camelize(dict(spec.limits), **api_settings.JSON_UNDERSCOREIZE)
+    return {
+        "rule": spec,
+        "platform_name": PLATFORM_NAMES[spec.platform],
+        "error": CATALOG.get(spec.code) if spec.code else None,
+        "limits": [(key, _shown(value)) for key, value in limits.items()],
+    }
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    return str(value)

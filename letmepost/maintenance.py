@@ -25,6 +25,13 @@ JOBS: tuple[Job, ...] = (
         "letmepost.api.idempotency.purge_expired_idempotency_records",
         3600,
     ),
+    Job("purge-webhook-events", "webhooks.services.purge_old_events", 3600),
+    Job(
+        "version-deprecation-notices",
+        "platforms.versions.record_deprecation_notices",
+        3600,
+    ),
+    Job("purge-platform-rows", "platforms.services.purge_stale_rows", 3600),
 )
 
 

@@ -36,6 +36,10 @@ class EmbeddedRunner:
             max_workers=workers or settings.EMBEDDED_WORKERS,
             thread_name_prefix="publish",
         )
+        from webhooks.runner import EmbeddedDeliverer
+
+        # Webhooks get their own pool: a slow receiver never delays publishing.
+        self.webhooks = EmbeddedDeliverer()
         self._stop = threading.Event()
         self._thread = threading.Thread(
             target=self._loop, name="letmepost-runner", daemon=True
@@ -49,6 +53,7 @@ class EmbeddedRunner:
         self._stop.set()
         self._thread.join(timeout)
         self.pool.shutdown(wait=True)
+        self.webhooks.stop()
 
     def tick(self) -> int:
         from posts.dispatch import claim_due
@@ -56,6 +61,7 @@ class EmbeddedRunner:
         claims = claim_due()
         for claim in claims:
             self.pool.submit(_publish, claim)
+        self.webhooks.tick()
         self.clock.run_due()
         return len(claims)
 

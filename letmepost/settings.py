@@ -107,17 +107,21 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",  # its widget templates, for FORM_RENDERER below
+    "template_partials",  # "page.html#partial" for htmx responses (Django 6 has it built in)
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "letmepost",
     "accounts",
     "media",
     "platforms",
     "posts",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -134,6 +138,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Dashboard pages render times in the viewer's zone (a cookie set by static/app.js).
+    "letmepost.dashboard.ViewerTimezoneMiddleware",
     # The public API chain (spec: request id → auth → rate limit → idempotency → handler).
     "letmepost.api.auth.ApiAuthMiddleware",
     "letmepost.api.ratelimit.RateLimitMiddleware",
@@ -155,10 +161,14 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "letmepost.dashboard.nav",
             ],
         },
     },
 ]
+
+# Every form renders through templates/forms/: labels, inline errors, aria-invalid (Pico styles it).
+FORM_RENDERER = "letmepost.dashboard.FormRenderer"
 
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
@@ -183,8 +193,13 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+# Following the verification link in the browser that signed up signs in, straight to onboarding.
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 LOGIN_REDIRECT_URL = "/"
 LOGIN_URL = "/accounts/login/"
+# Optional two-factor sign-in: authenticator apps (TOTP) with recovery codes.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "letmepost"
 
 # --- email ---------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env_str("LETMEPOST_EMAIL_FROM", "letmepost <noreply@localhost>")
@@ -234,10 +249,50 @@ STATIC_ROOT.mkdir(
 )  # whitenoise warns on every start without it
 STATICFILES_DIRS = [BASE_DIR / "static"]
 WHITENOISE_USE_FINDERS = True  # serve app static files without a collectstatic step
+# Media files: the local folder MEDIA_ROOT, or an S3-compatible bucket when one is named
+# (docs/media.md). Keys are `<workspaceId>/<mediaId>.<ext>`; nothing is ever overwritten.
+S3_BUCKET = env_str("LETMEPOST_S3_BUCKET")
+_media_storage: dict[str, object] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage"
+}
+if S3_BUCKET:
+    _addressing = env_choice(
+        "LETMEPOST_S3_ADDRESSING_STYLE", "auto", ("auto", "path", "virtual")
+    )
+    _media_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env_url("LETMEPOST_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("LETMEPOST_S3_REGION") or None,
+            "access_key": env_secret("LETMEPOST_S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_secret("LETMEPOST_S3_SECRET_ACCESS_KEY") or None,
+            "addressing_style": None if _addressing == "auto" else _addressing,
+            "signature_version": "s3v4",
+            "file_overwrite": False,
+            "object_parameters": {"ContentDisposition": "inline"},
+        },
+    }
+# Where platforms fetch media from: the bucket (or its CDN) when set, else this server's /m/ route.
+MEDIA_PUBLIC_BASE_URL = env_url("LETMEPOST_S3_PUBLIC_URL") if S3_BUCKET else ""
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _media_storage,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+MEDIA_MAX_IMAGE_BYTES = env_int(
+    "LETMEPOST_MEDIA_MAX_IMAGE_BYTES", 20 * 1024 * 1024, minimum=1
+)
+MEDIA_MAX_VIDEO_BYTES = env_int(
+    "LETMEPOST_MEDIA_MAX_VIDEO_BYTES", 200 * 1024 * 1024, minimum=1
+)
+# Longest a media URL download may take in total, however slowly the server trickles bytes.
+MEDIA_URL_FETCH_SECONDS = 120
+# Uploads above this many bytes are spooled to a temporary file instead of memory (Django's
+# default, stated here because media uploads rely on it).
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Outgoing requests (platforms.http) refuse private, loopback and link-local addresses unless this
+# is on: for local development and tests whose receivers listen on 127.0.0.1.
+ALLOW_PRIVATE_URLS = env_bool("LETMEPOST_ALLOW_PRIVATE_URLS", False)
 
 # --- API -----------------------------------------------------------------------------------
 MAX_JSON_BYTES = env_int("LETMEPOST_MAX_JSON_BYTES", 10 * 1024 * 1024, minimum=1024)
@@ -287,6 +342,10 @@ SPECTACULAR_SETTINGS = {
         "BatchStatusEnum": "posts.api.presenters.BATCH_STATUSES",
         "AccountStatusEnum": "platforms.models.PlatformAccount.Status",
         "AttemptOutcomeEnum": "posts.models.PublishAttempt.Outcome",
+        "WebhookEventTypeEnum": "webhooks.catalog.EVENT_TYPES",
+        "WebhookDeliveryStatusEnum": "webhooks.models.WebhookDelivery.Status",
+        "WebhookDeliveryKindEnum": "webhooks.models.WebhookDelivery.Kind",
+        "WebhookAttemptOutcomeEnum": "webhooks.models.WebhookAttempt.Outcome",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
@@ -351,3 +410,42 @@ DISPATCH_INTERVAL_SECONDS = (
 DISPATCH_BATCH = env_int("LETMEPOST_DISPATCH_BATCH", 100, minimum=1)
 EMBEDDED_WORKERS = env_int("LETMEPOST_EMBEDDED_WORKERS", 4, minimum=1)
 PUBLISH_FANOUT = 7  # immediate targets published concurrently per request (spec D8)
+
+# --- outbound webhooks (docs/webhooks.md) -----------------------------------------------------
+# Loopback/private receivers are refused unless this is on (local development, contract checks).
+WEBHOOKS_ALLOW_PRIVATE = env_bool("LETMEPOST_WEBHOOKS_ALLOW_PRIVATE", False)
+# https:// receivers only, by default in production mode or when the public URL is https.
+WEBHOOKS_REQUIRE_HTTPS = env_bool(
+    "LETMEPOST_WEBHOOKS_REQUIRE_HTTPS", not EMBEDDED or _https
+)
+# An endpoint whose last N events all failed is paused (0: never).
+WEBHOOKS_DISABLE_AFTER = env_int("LETMEPOST_WEBHOOKS_DISABLE_AFTER", 20, minimum=0)
+WEBHOOKS_RETENTION_DAYS = env_int("LETMEPOST_WEBHOOKS_RETENTION_DAYS", 30, minimum=1)
+# The delivery contract (spec D11): fixed, not configuration.
+WEBHOOKS_MAX_ATTEMPTS = 8
+WEBHOOKS_RETRY_BASE_SECONDS = 5  # waits 5, 10, 20 … 320 s, each ±25 % jitter
+WEBHOOKS_RETRY_AFTER_MAX_SECONDS = (
+    3600  # a receiver's Retry-After is honoured up to this
+)
+WEBHOOKS_TIMEOUT_SECONDS = 10
+WEBHOOKS_LEASE_SECONDS = 60  # > timeout: a dead worker's delivery is retried after this
+WEBHOOKS_EMBEDDED_WORKERS = 4
+
+# --- platforms: Bluesky and Mastodon (docs/configuration.md, "Platforms") -------------------
+BLUESKY_DEFAULT_PDS_URL = env_url("LETMEPOST_BLUESKY_PDS_URL", "https://bsky.social")
+BLUESKY_VIDEO_SERVICE_URL = env_url(
+    "LETMEPOST_BLUESKY_VIDEO_SERVICE_URL", "https://video.bsky.app"
+)
+BLUESKY_VIDEO_SERVICE_DID = env_str(
+    "LETMEPOST_BLUESKY_VIDEO_SERVICE_DID", "did:web:video.bsky.app"
+)
+BLUESKY_VIDEO_TIMEOUT_SECONDS = env_int(
+    "LETMEPOST_BLUESKY_VIDEO_TIMEOUT_SECONDS", 360, minimum=1
+)
+MASTODON_APP_NAME = env_str("LETMEPOST_MASTODON_APP_NAME", "letmepost")
+MASTODON_MEDIA_TIMEOUT_SECONDS = env_int(
+    "LETMEPOST_MASTODON_MEDIA_TIMEOUT_SECONDS", 300, minimum=1
+)
+PLATFORM_POLL_INTERVAL_SECONDS = (
+    2.0  # processing-status polls (video jobs, Mastodon media)
+)

@@ -6,6 +6,7 @@ from accounts.api import views as accounts_api
 from letmepost import docs_views, views
 from letmepost.api.errors import route_not_found
 from letmepost.api.health import HealthApi, ReadyApi
+from platforms.api.preflight_views import PreflightRulesApi
 
 v1 = [
     path(
@@ -28,13 +29,33 @@ v1 = [
     path("", include("media.api.urls")),
     path("", include("posts.api.urls")),
     path("", include("platforms.api.urls")),
+    path("preflight/rules", PreflightRulesApi.as_view(), name="preflight-rules"),
+    path("", include("webhooks.api.urls")),
+]
+
+# The dashboard: htmx pages over the same services as the API. Under /app/ because /posts is the
+# API's un-prefixed alias and /accounts/ belongs to sign-in (allauth).
+app = [
+    path("onboarding/key", views.onboarding_key, name="onboarding-key"),
+    path("onboarding/connect", views.onboarding_connect, name="onboarding-connect"),
+    path(
+        "onboarding/test-post", views.onboarding_test_post, name="onboarding-test-post"
+    ),
+    path("onboarding/dismiss", views.onboarding_dismiss, name="onboarding-dismiss"),
+    path("", include("accounts.urls")),
+    path("", include("platforms.urls")),
+    path("", include("posts.urls")),
 ]
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("app/", include(app)),
     path("health", HealthApi.as_view(), name="health"),
     path("health/ready", ReadyApi.as_view(), name="ready"),
     path("v1/", include(v1)),
+    path(
+        "", include("media.urls")
+    ),  # /m/<token>/<file>: public media for platforms that fetch by URL
     # The reference also mounts the posts router un-prefixed.
     path("", include(("posts.api.urls", "alias"))),
     re_path(r"^v1(?:/.*)?$", route_not_found),
@@ -43,6 +64,7 @@ urlpatterns = [
         "docs/api", SpectacularSwaggerView.as_view(url_name="openapi"), name="docs-api"
     ),
     path("docs/errors/<str:code>", docs_views.error_page, name="docs-error"),
+    path("docs/preflight/", docs_views.preflight_index, name="docs-preflight"),
     path("docs/preflight/<str:slug>", docs_views.rule_page, name="docs-rule"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

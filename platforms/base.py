@@ -9,7 +9,7 @@ from __future__ import annotations
 import abc
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, BinaryIO, ClassVar
 
 if TYPE_CHECKING:
     from platforms.models import PlatformAccount
@@ -45,6 +45,32 @@ class Draft:
     sandbox: dict[str, Any] = field(
         default_factory=dict
     )  # directives for sandboxed publishes (D13)
+    # What the connected account allows, filled by the adapter from the account's metadata (keys
+    # in docs/preflight.md): a Mastodon instance's limits, TikTok's privacy options and audit
+    # state, the LinkedIn author URN, the Pinterest default board. Absent keys mean the defaults.
+    account_limits: dict[str, Any] = field(default_factory=dict)
+    # What the deep stage learnt about each URL it fetched (media and option URLs), by URL.
+    # Empty in the shape stage: rules that need a probe skip URLs that have none.
+    probes: dict[str, UrlProbe] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class UrlProbe:
+    """One GET of a URL in the deep stage: what answered, or why nothing did."""
+
+    url: str
+    status: int | None = None  # None: no HTTP answer (network error, refused as unsafe)
+    content_type: str | None = None  # lower-cased, parameters stripped
+    content_length: int | None = None
+    error: str | None = None
+    sniffed_type: str | None = None  # from the first bytes, when any were read
+    width: int | None = None
+    height: int | None = None
+    duration_seconds: float | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status is not None and 200 <= self.status < 300
 
 
 @dataclass(frozen=True)
@@ -98,6 +124,7 @@ class CredentialField:
 
 
 Rule = Callable[[Draft], Violation | None]
+Fetcher = Callable[[str], UrlProbe]
 
 
 class PlatformAdapter(abc.ABC):
@@ -120,13 +147,35 @@ class PlatformAdapter(abc.ABC):
     version: ClassVar[str]  # the pinned API version label, e.g. "atproto", "x-v2"
     connect_kind: ClassVar[str] = "oauth"  # "oauth" | "credentials"
     credential_fields: ClassVar[tuple[CredentialField, ...]] = ()
-    rules: ClassVar[tuple[Rule, ...]] = ()
+    rules: ClassVar[
+        tuple[Rule, ...]
+    ] = ()  # shape: pure, run on create over the whole batch
+    deep_rules: ClassVar[tuple[Rule, ...]] = ()  # deep: per target, URLs probed first
 
     def __init__(self, account: PlatformAccount) -> None:
         self.account = account
 
     def preflight(self, draft: Draft) -> list[Violation]:
         return [v for rule in self.rules if (v := rule(draft)) is not None]
+
+    def deep_preflight(
+        self,
+        draft: Draft,
+        fetch: Fetcher | None = None,
+        open_media: Callable[[MediaItem], BinaryIO | None] | None = None,
+    ) -> list[Violation]:
+        """Return every deep rule the draft breaks, warnings included.
+
+        May read stored files (`open_media`, whose bytes then win over declared facts) and GET
+        the draft's URLs through `fetch`, which defaults to the SSRF-guarded `platforms.http`
+        session; never writes and never calls the platform's API. Run it per target in
+        validate and again just before publishing.
+        """
+        if not self.deep_rules:
+            return []
+        from platforms.preflight.deep import run_deep
+
+        return run_deep(self.deep_rules, draft, fetch=fetch, open_media=open_media)
 
     @abc.abstractmethod
     def publish(self, draft: Draft) -> PublishResult: ...

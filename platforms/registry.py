@@ -26,6 +26,8 @@ KNOWN_PLATFORMS: tuple[str, ...] = (
 
 # The platforms this install can publish to.
 PLATFORMS: dict[str, str] = {
+    "bluesky": "platforms.bluesky.adapter.BlueskyAdapter",
+    "mastodon": "platforms.mastodon.adapter.MastodonAdapter",
     "sandbox": "platforms.sandbox.adapter.SandboxAdapter",
 }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
@@ -31,7 +32,12 @@ def connect_with_credentials(
         )
     connected: ConnectedAccount = adapter.connect_with_credentials(payload)
     return store_connected(
-        workspace=workspace, profile=profile, platform=platform, connected=connected
+        workspace=workspace,
+        profile=profile,
+        platform=platform,
+        connected=connected,
+        # Bluesky's access JWT expires; ConnectedAccount has no field for it yet.
+        token_expires_at=getattr(connected, "token_expires_at", None),
     )
 
 
@@ -42,6 +48,7 @@ def store_connected(
     profile: Profile,
     platform: str,
     connected: ConnectedAccount,
+    token_expires_at: datetime | None = None,
 ) -> tuple[PlatformAccount, bool]:
     existing = (
         PlatformAccount.objects.select_for_update()
@@ -58,6 +65,7 @@ def store_connected(
         existing.credentials = connected.credentials
         existing.metadata = {**existing.metadata, **connected.metadata}
         existing.status = PlatformAccount.Status.ACTIVE
+        existing.token_expires_at = token_expires_at
         existing.save()
         return existing, False
     account = PlatformAccount.objects.create(
@@ -68,6 +76,7 @@ def store_connected(
         display_name=connected.display_name,
         credentials=connected.credentials,
         metadata=connected.metadata,
+        token_expires_at=token_expires_at,
     )
     return account, True
 
@@ -76,10 +85,16 @@ def store_connected(
 def disconnect_account(*, account: PlatformAccount) -> None:
     """Soft-delete: the post log keeps its history; queued targets are canceled, not orphaned."""
     from posts.models import PostTarget
+    from webhooks.events import emit_post_event
 
     now = timezone.now()
     PlatformAccount.objects.filter(pk=account.pk).update(deleted_at=now, credentials={})
-    PostTarget.objects.filter(account=account, status=PostTarget.Status.QUEUED).update(
+    queued = list(
+        PostTarget.objects.filter(account=account, status=PostTarget.Status.QUEUED)
+    )
+    PostTarget.objects.filter(
+        pk__in=[t.pk for t in queued], status=PostTarget.Status.QUEUED
+    ).update(
         status=PostTarget.Status.CANCELED,
         error={
             "code": "validation_failed",
@@ -88,4 +103,65 @@ def disconnect_account(*, account: PlatformAccount) -> None:
         },
         error_code="validation_failed",
     )
+    for target in queued:
+        emit_post_event("post.canceled", target=target)
     account.deleted_at = now
+
+
+def mark_needs_reauth(
+    *, account: PlatformAccount, reason: str, message: str | None = None
+) -> bool:
+    """Flag an account whose credentials the platform refused for good; True if it was active.
+
+    Emits `token.revoked` once, on the transition (reason: refresh_failed, revoked_upstream or
+    app_password_deleted). Call it outside any transaction that is about to roll back.
+    """
+    from django.apps import apps
+
+    with transaction.atomic():
+        changed = PlatformAccount.objects.filter(
+            pk=account.pk, status=PlatformAccount.Status.ACTIVE
+        ).update(status=PlatformAccount.Status.NEEDS_REAUTH, updated_at=timezone.now())
+        account.status = PlatformAccount.Status.NEEDS_REAUTH
+        if changed and apps.is_installed("webhooks"):
+            from webhooks.events import emit_token_event
+
+            emit_token_event(
+                "token.revoked", account=account, reason=reason, message=message
+            )
+    return bool(changed)
+
+
+def purge_stale_rows() -> int:
+    """Delete OAuth flows never completed and Mastodon idempotency keys past their hour."""
+    from datetime import timedelta
+
+    from platforms.models import MastodonStatusKey
+    from platforms.oauth import purge_expired_states
+
+    now = timezone.now()
+    states = purge_expired_states(now)
+    keys, _ = MastodonStatusKey.objects.filter(
+        first_sent_at__lt=now - timedelta(days=2)
+    ).delete()
+    return states + keys
+
+
+def notify_token_expiring(
+    *, account: PlatformAccount, expires_at: datetime | None
+) -> None:
+    """Emit `token.expiring` once per token: a refresh failed but the token still works.
+
+    Precondition: inside the transaction holding the account's row lock.
+    """
+    from django.apps import apps
+
+    notice = expires_at.isoformat() if expires_at else "unknown"
+    if account.metadata.get("expiringNoticeFor") == notice:
+        return
+    account.metadata = {**account.metadata, "expiringNoticeFor": notice}
+    account.save(update_fields=["metadata", "updated_at"])
+    if apps.is_installed("webhooks"):
+        from webhooks.events import emit_token_event
+
+        emit_token_event("token.expiring", account=account, expires_at=expires_at)

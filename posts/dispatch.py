@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import random
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -32,6 +32,8 @@ from platforms.registry import adapter_class
 from platforms.sandbox.adapter import SandboxAdapter
 from posts.media_refs import item_fields
 from posts.models import PostTarget, PublishAttempt
+from posts.preflight import as_error, deep_violations, errors_only
+from webhooks.events import emit_post_event
 
 logger = logging.getLogger("letmepost.dispatch")
 
@@ -177,7 +179,18 @@ def publish_claimed(claim: Claim) -> str:
                 return _record_published(
                     target, claim, number, found, Outcome.RECONCILED
                 )
+        violations = deep_violations(target.account, draft)
+        if errors := errors_only(violations):
+            raise as_error(errors, platform=target.platform)
         result = adapter.publish(draft)
+        if warnings := [v for v in violations if v.severity == "warning"]:
+            result = replace(
+                result,
+                warnings=(
+                    *result.warnings,
+                    *({"code": v.rule, "message": v.message} for v in warnings),
+                ),
+            )
     except ReconcileUnsupported:
         return _record_failure(
             target,
@@ -252,6 +265,8 @@ def _record_published(
             lease_owner="",
             lease_until=None,
         )
+        if updated:
+            emit_post_event("post.published", target=target)
     if not updated:
         logger.warning(
             "lease on %s lost after publishing; the next holder reconciles", target.pk
@@ -288,6 +303,13 @@ def _record_failure(
             error=snapshot,
             error_code=exc.code,
         )
+        if updated and not retry:
+            emit_post_event(
+                "post.rejected"
+                if change["status"] == Status.REJECTED
+                else "post.failed",
+                target=target,
+            )
     return outcome if updated else "lost"
 
 

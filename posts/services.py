@@ -17,12 +17,16 @@ from accounts.models import ApiKey, Profile, User, Workspace
 from letmepost.errors import NotFound, PreflightFailed, ValidationFailed
 from platforms.base import Draft, MediaItem, Violation
 from platforms.models import PlatformAccount
+from platforms.preflight.catalog import PLATFORMS as CATALOG_PLATFORMS
+from platforms.preflight.catalog import specs_for
 from platforms.registry import adapter_class
 from platforms.sandbox.adapter import FORCEABLE_OUTCOMES
 from platforms.selectors import get_account_for_workspace, live_accounts
 from posts import media_refs
 from posts.dispatch import Claim, lease_until, new_lease_token
 from posts.models import Post, PostTarget
+from posts.preflight import deep_violations
+from webhooks.events import emit_post_event
 
 MAX_TARGETS = 25
 MIN_LEAD = timedelta(seconds=1)
@@ -57,9 +61,36 @@ class CheckedTarget:
     sandbox: dict[str, Any]
     violations: list[Violation] = field(default_factory=list)
 
+    def rule_report(self) -> list[dict[str, Any]]:
+        """The shape rules that ran for this target, for `post.validated` (warnings carry text)."""
+        warnings = {v.rule: v for v in self.violations if v.severity == "warning"}
+        report: list[dict[str, Any]] = []
+        platform = self.account.platform
+        for spec in specs_for(platform) if platform in CATALOG_PLATFORMS else ():
+            if spec.stage != "shape":
+                continue
+            entry: dict[str, Any] = {"rule": spec.id, "passed": True}
+            if found := warnings.get(spec.id):
+                entry.update(severity="warning", message=found.message)
+            report.append(entry)
+        return report
+
+    def draft(self) -> Draft:
+        return Draft(
+            text=self.text,
+            idempotency_token=f"preflight-{self.index}",
+            media=tuple(MediaItem(**media_refs.item_fields(m)) for m in self.media),
+            first_comment=self.first_comment,
+            options=self.options,
+        )
+
 
 def check_post(
-    *, caller: Caller, data: dict[str, Any], sandbox_outcome: str | None = None
+    *,
+    caller: Caller,
+    data: dict[str, Any],
+    sandbox_outcome: str | None = None,
+    deep: bool = False,
 ) -> list[CheckedTarget]:
     """Run every check that needs no upstream write, in the documented order (spec/api.md §8.1).
 
@@ -130,16 +161,12 @@ def check_post(
             )
         )
     for target in checked:
-        draft = Draft(
-            text=target.text,
-            idempotency_token=f"preflight-{target.index}",
-            media=tuple(MediaItem(**media_refs.item_fields(m)) for m in target.media),
-            first_comment=target.first_comment,
-            options=target.options,
-        )
+        draft = target.draft()
         target.violations = adapter_class(target.account.platform)(
             target.account
         ).preflight(draft)
+        if deep:
+            target.violations += deep_violations(target.account, draft)
     return checked
 
 
@@ -298,6 +325,10 @@ def create_post(
                 for t in checked
             ]
         )
+        for target, check in zip(targets, checked, strict=True):
+            emit_post_event("post.validated", target=target, rules=check.rule_report())
+            if not immediate:
+                emit_post_event("post.queued", target=target)
     return Created(
         post=post, claims=[Claim(t.pk, token) for t in targets] if immediate else []
     )
@@ -322,9 +353,17 @@ def reschedule_target(*, target: PostTarget, scheduled_at: datetime) -> PostTarg
             rule="scheduledAt.future",
             remediation="Send a later time.",
         )
-    moved = PostTarget.objects.filter(
-        pk=target.pk, status=PostTarget.Status.QUEUED
-    ).update(scheduled_at=scheduled_at, due_at=scheduled_at, updated_at=timezone.now())
+    previous = target.scheduled_at
+    with transaction.atomic():
+        moved = PostTarget.objects.filter(
+            pk=target.pk, status=PostTarget.Status.QUEUED
+        ).update(
+            scheduled_at=scheduled_at, due_at=scheduled_at, updated_at=timezone.now()
+        )
+        if moved:
+            emit_post_event(
+                "post.rescheduled", target=target, previous_scheduled_at=previous
+            )
     target.refresh_from_db()
     if not moved:
         _require_queued(target)
@@ -334,9 +373,12 @@ def reschedule_target(*, target: PostTarget, scheduled_at: datetime) -> PostTarg
 def cancel_target(*, target: PostTarget) -> PostTarget:
     """Cancel a queued target: a compare-and-set, so either the cancel or a worker's claim wins."""
     _require_queued(target)
-    canceled = PostTarget.objects.filter(
-        pk=target.pk, status=PostTarget.Status.QUEUED
-    ).update(status=PostTarget.Status.CANCELED, updated_at=timezone.now())
+    with transaction.atomic():
+        canceled = PostTarget.objects.filter(
+            pk=target.pk, status=PostTarget.Status.QUEUED
+        ).update(status=PostTarget.Status.CANCELED, updated_at=timezone.now())
+        if canceled:
+            emit_post_event("post.canceled", target=target)
     target.refresh_from_db()
     if not canceled:
         _require_queued(target)

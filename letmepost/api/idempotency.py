@@ -158,6 +158,28 @@ def purge_expired_idempotency_records() -> int:
     return deleted
 
 
+def request_fingerprint(request: HttpRequest) -> bytes:
+    """What "the same body" means: the raw bytes, except for multipart uploads.
+
+    A multipart body is hashed by its fields and file contents, read in chunks from the parsed
+    upload (large files are spooled to disk, never held in memory), so a retry whose client picked
+    a new boundary still counts as the same request.
+    """
+    if request.content_type != "multipart/form-data":
+        return request.body
+    digest = hashlib.sha256()
+    for name in sorted(request.POST):
+        for value in request.POST.getlist(name):
+            digest.update(f"field:{name}={value}\x00".encode())
+    for name in sorted(request.FILES):
+        for upload in request.FILES.getlist(name):
+            digest.update(f"file:{name}:{upload.size}\x00".encode())
+            for chunk in upload.chunks():
+                digest.update(chunk)
+            upload.seek(0)
+    return digest.digest()
+
+
 def _handler_owns_transactions(request: HttpRequest) -> bool:
     """Views that call upstreams in-request set `idempotency_atomic = False` and complete() themselves."""
     try:
@@ -216,7 +238,7 @@ class IdempotencyMiddleware:
                 method=request.method,
                 path=request.path,
                 key=key,
-                body=request.body,
+                body=request_fingerprint(request),
             )
         except RequestDataTooBig:
             return error_response(body_too_large(), request)

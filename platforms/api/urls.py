@@ -14,5 +14,15 @@ urlpatterns = [
         views.ConnectCompleteApi.as_view(),
         name="account-complete",
     ),
+    path(
+        "accounts/oauth/<str:platform>/callback",
+        views.OAuthCallbackApi.as_view(),
+        name="account-oauth-callback",
+    ),
     path("accounts/<str:account_id>", views.AccountDetailApi.as_view(), name="account"),
+    path(
+        "platform-versions",
+        views.PlatformVersionListApi.as_view(),
+        name="platform-versions",
+    ),
 ]

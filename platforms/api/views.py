@@ -2,21 +2,35 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
+from django.http import HttpResponseRedirect
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
+from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from accounts.models import Profile
 from accounts.selectors import get_profile_for_workspace
 from accounts.services import get_default_profile
 from letmepost.api.views import ApiView
-from letmepost.errors import NotFound, PlatformNotEnabled, ValidationFailed
-from platforms import selectors, services
-from platforms.api.serializers import AccountOut, ConnectIn
+from letmepost.errors import (
+    LetmepostError,
+    NotFound,
+    PlatformNotEnabled,
+    ValidationFailed,
+)
+from platforms import oauth, selectors, services, versions
+from platforms.api.serializers import (
+    AccountOut,
+    ConnectIn,
+    OAuthCompleteIn,
+    PlatformVersionOut,
+)
 from platforms.registry import KNOWN_PLATFORMS, PLATFORMS, adapter_class
 
 PLATFORM_PARAM = OpenApiParameter(
@@ -26,6 +40,7 @@ PLATFORM_PARAM = OpenApiParameter(
     enum=KNOWN_PLATFORMS,
     description="Platform slug.",
 )
+logger = logging.getLogger("letmepost.platforms.api")
 _AccountList = inline_serializer("AccountList", fields={"data": AccountOut(many=True)})
 
 
@@ -125,12 +140,18 @@ class ConnectApi(ApiView):
     )
     def post(self, request: Request, platform: str) -> Response:
         slug = _platform(platform)
-        self.validated(ConnectIn)
+        data = self.validated(ConnectIn)
         adapter = adapter_class(slug)
-        if adapter.connect_kind != "credentials":
-            raise ValidationFailed(
-                f"{slug} connects with OAuth, which this install does not offer yet.",
-                rule="platform",
+        if adapter.connect_kind == "oauth":
+            descriptor = oauth.start_connect(
+                workspace=self.principal.workspace,
+                profile=_target_profile(self, data.get("profile_id")),
+                platform=slug,
+                params=data,
+                return_to=data.get("return_to") or "",
+            )
+            return Response(
+                {"platform": slug, "state": "live", "descriptor": descriptor}
             )
         descriptor = {
             "kind": "credentials",
@@ -154,11 +175,20 @@ class ConnectCompleteApi(ApiView):
         operation_id="completeConnect",
         parameters=[PLATFORM_PARAM],
         tags=["accounts"],
+        description=(
+            "Credential platforms (bluesky, sandbox): send the descriptor's fields. "
+            "OAuth platforms: send `{code, state}` from the provider's redirect."
+        ),
         request=inline_serializer(
             "ConnectCompleteRequest",
             fields={
                 "profileId": serializers.UUIDField(required=False),
                 "handle": serializers.CharField(required=False),
+                "identifier": serializers.CharField(required=False),
+                "appPassword": serializers.CharField(required=False),
+                "pdsUrl": serializers.CharField(required=False),
+                "code": serializers.CharField(required=False),
+                "state": serializers.CharField(required=False),
             },
         ),
         responses={200: AccountOut, 201: AccountOut},
@@ -166,11 +196,118 @@ class ConnectCompleteApi(ApiView):
     def post(self, request: Request, platform: str) -> Response:
         slug = _platform(platform)
         payload = request.data if isinstance(request.data, dict) else {}
-        profile = _target_profile(self, payload.get("profile_id"))
-        account, created = services.connect_with_credentials(
-            workspace=self.principal.workspace,
-            profile=profile,
-            platform=slug,
-            payload=dict(payload),
-        )
+        if adapter_class(slug).connect_kind == "oauth":
+            data = self.validated(OAuthCompleteIn)
+            done = oauth.finish_connect(
+                platform=slug,
+                code=data["code"],
+                state=data["state"],
+                workspace=self.principal.workspace,
+            )
+            account, created = done.account, done.created
+        else:
+            profile = _target_profile(self, payload.get("profile_id"))
+            account, created = services.connect_with_credentials(
+                workspace=self.principal.workspace,
+                profile=profile,
+                platform=slug,
+                payload=dict(payload),
+            )
         return Response(AccountOut(account).data, status=201 if created else 200)
+
+
+class OAuthCallbackApi(APIView):
+    """Where the provider sends the browser back. No credential: the state is the credential.
+
+    Answers 302 to the flow's returnTo (else the dashboard) with `connected=` or `connect_error=`
+    (spec/api.md §10.5). One exception: a state we never issued (forged, or already used) names
+    no page to go back to, so a client that does not ask for HTML gets the 400 envelope instead.
+    """
+
+    authentication_classes = ()
+    permission_classes = (AllowAny,)
+
+    @extend_schema(
+        operation_id="oauthCallback",
+        parameters=[
+            # Any slug: a browser is always sent back with connect_error, never shown an error page.
+            OpenApiParameter(
+                "platform",
+                OpenApiTypes.STR,
+                OpenApiParameter.PATH,
+                description="Platform slug.",
+            ),
+            OpenApiParameter("code", OpenApiTypes.STR, OpenApiParameter.QUERY),
+            OpenApiParameter("state", OpenApiTypes.STR, OpenApiParameter.QUERY),
+            OpenApiParameter("error", OpenApiTypes.STR, OpenApiParameter.QUERY),
+        ],
+        tags=["accounts"],
+        description=(
+            "Answers 302: to returnTo (or the dashboard) with `connected=` or `connect_error=`. "
+            "An unknown state from a client that does not accept text/html gets 400 instead."
+        ),
+        responses={302: None},
+    )
+    def get(self, request: Request, platform: str) -> HttpResponseRedirect:
+        params = request.query_params
+        if params.get("error"):
+            return _back({"connect_error": params["error"], "platform": platform})
+        if not params.get("code") or not params.get("state"):
+            return _back({"connect_error": "missing_params", "platform": platform})
+        try:
+            done = oauth.finish_connect(
+                platform=platform, code=params["code"], state=params["state"]
+            )
+        except oauth.InvalidState as exc:
+            if not exc.return_to and not _is_browser(request):
+                raise  # unknown state, no page to go back to: the JSON envelope (400)
+            return _back(
+                {"connect_error": exc.reason, "platform": platform}, to=exc.return_to
+            )
+        except LetmepostError as exc:
+            logger.info("connecting %s failed: %s", platform, exc.message)
+            return _back(
+                {
+                    "connect_error": exc.code,
+                    "platform": platform,
+                    **{
+                        f"connect_{name}": str(exc.fields[name])
+                        for name in ("rule", "remediation")
+                        if exc.fields.get(name)
+                    },
+                    "connect_message": exc.message,
+                },
+                to=getattr(exc, "return_to", ""),
+            )
+        return _back({"connected": platform, "accounts": "1"}, to=done.return_to)
+
+
+def _is_browser(request: Request) -> bool:
+    return "text/html" in request.headers.get("Accept", "")
+
+
+def _back(query: dict[str, str], to: str = "") -> HttpResponseRedirect:
+    return HttpResponseRedirect(
+        oauth.with_query(to or oauth.default_return_to(), query)
+    )
+
+
+class PlatformVersionListApi(APIView):
+    """The platform-version registry (spec D12): public, like a status page."""
+
+    authentication_classes = ()
+    permission_classes = (AllowAny,)
+
+    @extend_schema(
+        operation_id="listPlatformVersions",
+        tags=["platforms"],
+        auth=[],
+        responses={
+            200: inline_serializer(
+                "PlatformVersionList", fields={"data": PlatformVersionOut(many=True)}
+            )
+        },
+    )
+    def get(self, request: Request) -> Response:
+        rows = versions.list_versions()
+        return Response({"data": PlatformVersionOut(rows, many=True).data})

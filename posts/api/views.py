@@ -183,7 +183,7 @@ class PostValidateApi(PostCaller):
     def post(self, request: Request) -> Response:
         """Run account resolution and every rule without writing anything (D4)."""
         checked = services.check_post(
-            caller=self.caller(), data=self.validated(CreatePostIn)
+            caller=self.caller(), data=self.validated(CreatePostIn), deep=True
         )
         results = [
             {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import UTC, datetime, timedelta, timezone
 
@@ -418,3 +419,35 @@ def test_profile_scoped_keys_stay_in_their_profile(owner: Persona, key_factory) 
         ).status_code
         == 200
     )
+
+
+def test_each_stored_target_emits_validated_then_queued_in_the_same_transaction(
+    owner: Persona, two_accounts
+) -> None:
+    from webhooks.models import WebhookEvent
+
+    a, _ = two_accounts
+    result = post_json(
+        owner.client,
+        "/v1/posts",
+        {
+            "targets": [{"accountId": str(a.pk)}],
+            "text": "events",
+            "scheduledAt": iso(datetime.now(UTC) + timedelta(hours=1)),
+        },
+    ).json()["results"][0]
+    events = list(
+        WebhookEvent.objects.filter(ordering_key=f"post:{result['postId']}").order_by(
+            "seq"
+        )
+    )
+    assert [e.type for e in events] == ["post.validated", "post.queued"]
+    validated = json.loads(events[0].body)["data"]
+    assert validated["id"] == result["postId"] and validated["rules"] == []
+    rejected = post_json(
+        owner.client,
+        "/v1/posts",
+        {"targets": [{"accountId": str(a.pk)}], "text": "x" * 600},
+    )
+    assert rejected.status_code == 400
+    assert WebhookEvent.objects.count() == 2  # a refused request emits nothing

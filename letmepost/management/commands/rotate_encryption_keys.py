@@ -12,10 +12,11 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from platforms.models import PlatformAccount
+from webhooks.services import reencrypt_secrets
 
 
 class Command(BaseCommand):
-    help = "Re-encrypt every stored platform credential with the first LETMEPOST_ENCRYPTION_KEYS key."
+    help = "Re-encrypt stored platform credentials and webhook secrets with the first encryption key."
 
     def handle(self, *args: Any, **options: Any) -> None:
         count = 0
@@ -26,4 +27,7 @@ class Command(BaseCommand):
                     update_fields=["credentials"]
                 )  # decrypts with any key, encrypts with the first
             count += 1
-        self.stdout.write(f"re-encrypted {count} account(s)")
+        secrets = reencrypt_secrets()
+        self.stdout.write(
+            f"re-encrypted {count} account(s) and {secrets} webhook secret(s)"
+        )

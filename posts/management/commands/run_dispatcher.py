@@ -15,6 +15,7 @@ from django.db import close_old_connections
 
 from posts.dispatch import claim_due
 from posts.tasks import publish_target_task
+from webhooks.tasks import dispatch_due_deliveries
 
 
 class Command(BaseCommand):
@@ -34,6 +35,7 @@ class Command(BaseCommand):
             try:
                 for claim in claim_due():
                     publish_target_task.delay(str(claim.target_id), claim.token)
+                dispatch_due_deliveries()  # webhooks: same loop, webhooks.deliver tasks
             finally:
                 close_old_connections()
             stop.wait(interval)

@@ -1,0 +1,1 @@
+"""Facebook Pages: preflight rules (preflight.py); the adapter and client live beside them."""

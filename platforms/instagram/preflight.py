@@ -1,0 +1,282 @@
+"""Instagram rules: media required, caption and alt text, carousel size, types, byte caps and the
+feed aspect ratio; plus the ids the adapter and connect flow raise (Content Publishing API)."""
+
+from __future__ import annotations
+
+from platforms.base import Draft, Rule, Violation
+from platforms.preflight import checks as c
+from platforms.preflight.spec import (
+    CONNECT,
+    DEEP,
+    PARTIAL,
+    RAISED,
+    SHAPE,
+    UPSTREAM,
+    CheckedRule,
+    RuleSpec,
+)
+from platforms.preflight.text import is_blank
+
+MIN_ITEMS = 1
+MAX_ITEMS = 10
+CAROUSEL_MIN = 2
+MAX_GRAPHEMES = 2200
+MAX_ALT_GRAPHEMES = 2200
+IMAGE_MIMES = ("image/jpeg",)
+VIDEO_MIMES = ("video/mp4", "video/quicktime")
+MAX_IMAGE_BYTES = 8_000_000
+MAX_VIDEO_BYTES = 1_000_000_000
+REELS_MAX_DURATION_DOCUMENTED = 90
+FEED_RATIO_MIN = 0.8  # 4:5
+FEED_RATIO_MAX = 1.91  # 1.91:1
+REACHABLE_SUBCODE = 2207052
+ASPECT_SUBCODE = 2207003
+CONTAINER_TTL_HOURS = 24
+POLL_INTERVAL_MS = 1500
+IMAGE_DEADLINE_MS = 60_000
+VIDEO_DEADLINE_MS = 360_000
+
+PUBLISH_DOCS = (
+    "https://developers.facebook.com/docs/instagram-platform/content-publishing"
+)
+MEDIA_DOCS = "https://developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/ig-user/media"
+LOGIN_DOCS = "https://developers.facebook.com/docs/instagram-platform/instagram-api-with-instagram-login"
+
+MEDIA_REQUIRED = RuleSpec(
+    "instagram.media.required",
+    SHAPE,
+    "At least one media item is required (no text-only posts).",
+    "Attach an image or video; use Threads for text-only.",
+    {"min_items": MIN_ITEMS},
+    source_url=PUBLISH_DOCS,
+)
+TEXT_MAX_GRAPHEMES = RuleSpec(
+    "instagram.text.max_graphemes",
+    SHAPE,
+    f"The caption must be at most {MAX_GRAPHEMES:,} graphemes (a blank caption is not checked).",
+    f"Trim the caption to {MAX_GRAPHEMES:,} graphemes (the first 125 show before the fold).",
+    {"max_graphemes": MAX_GRAPHEMES},
+    source_url=MEDIA_DOCS,
+)
+MEDIA_COUNT_MAX = RuleSpec(
+    "instagram.media.count_max",
+    SHAPE,
+    f"At most {MAX_ITEMS} items (a carousel is {CAROUSEL_MIN}-{MAX_ITEMS}; images and videos may mix).",
+    f"Reduce to {MAX_ITEMS} items.",
+    {"max_items": MAX_ITEMS, "carousel_min": CAROUSEL_MIN},
+    source_url=PUBLISH_DOCS,
+    informational=frozenset({"carousel_min"}),
+    notes="One item is a single post, so the carousel minimum never refuses anything.",
+)
+MEDIA_ALT_TEXT_MAX = RuleSpec(
+    "instagram.media.alt_text_max_graphemes",
+    SHAPE,
+    f"Each altText must be at most {MAX_ALT_GRAPHEMES:,} graphemes.",
+    "Shorten the alt text.",
+    {"max_graphemes": MAX_ALT_GRAPHEMES},
+    source_url=MEDIA_DOCS,
+)
+MEDIA_MIME_ALLOWED = RuleSpec(
+    "instagram.media.mime_allowed",
+    DEEP,
+    "Images must be JPEG; videos MP4 or MOV.",
+    "Convert images to JPEG (flatten transparency); video to H.264/AAC MP4.",
+    {"image_mimes": list(IMAGE_MIMES), "video_mimes": list(VIDEO_MIMES)},
+    source_url=MEDIA_DOCS,
+    enforced=PARTIAL,
+    notes="Instagram fetches URLs itself, so the type is known for uploads (mediaId) only.",
+)
+MEDIA_IMAGE_SIZE_MAX = RuleSpec(
+    "instagram.media.image_size_max",
+    DEEP,
+    f"An image must be at most {MAX_IMAGE_BYTES:,} bytes.",
+    f"Re-encode below {MAX_IMAGE_BYTES:,} bytes.",
+    {"max_bytes": MAX_IMAGE_BYTES},
+    source_url=MEDIA_DOCS,
+    enforced=PARTIAL,
+    notes="Unreachable in the reference; here it applies to uploads, whose size is stored.",
+)
+MEDIA_VIDEO_SIZE_MAX = RuleSpec(
+    "instagram.media.video_size_max",
+    DEEP,
+    f"A video must be at most {MAX_VIDEO_BYTES:,} bytes.",
+    f"Compress below {MAX_VIDEO_BYTES:,} bytes; keep Reels within {REELS_MAX_DURATION_DOCUMENTED} s.",
+    {
+        "max_bytes": MAX_VIDEO_BYTES,
+        "reels_max_duration_s_documented": REELS_MAX_DURATION_DOCUMENTED,
+    },
+    source_url=MEDIA_DOCS,
+    enforced=PARTIAL,
+    informational=frozenset({"reels_max_duration_s_documented"}),
+    notes="Reels duration is not checked: Meta's limit has changed several times since 90 s.",
+)
+MEDIA_ASPECT_RATIO = RuleSpec(
+    "instagram.media.aspect_ratio",
+    DEEP,
+    f"A feed image's width/height must be between {FEED_RATIO_MIN} (4:5) and {FEED_RATIO_MAX} "
+    "(1.91:1).",
+    "Crop or pad to 4:5..1.91:1 for feed (1:1 is safest) or 9:16 for Reels.",
+    {
+        "feed_ratio_min": FEED_RATIO_MIN,
+        "feed_ratio_max": FEED_RATIO_MAX,
+        "reels_ratio": "9:16",
+        "meta_error_subcode": ASPECT_SUBCODE,
+    },
+    source_url=MEDIA_DOCS,
+    enforced=PARTIAL,
+    informational=frozenset({"meta_error_subcode"}),
+    notes="Checked before upload when the image's size is known; the adapter also raises it "
+    f"(platform_rejected, 502) when Meta answers error_subcode {ASPECT_SUBCODE}.",
+)
+MEDIA_REACHABLE = RuleSpec(
+    "instagram.media.reachable",
+    UPSTREAM,
+    f"Meta must be able to download the media URL (error_subcode {REACHABLE_SUBCODE}).",
+    "Host on a public CDN (not Drive/Dropbox share links or ACL-locked S3) or upload via "
+    "POST /v1/media and send the mediaId.",
+    {"meta_error_subcode": REACHABLE_SUBCODE},
+    code="platform_rejected",
+    http=502,
+    source_url=MEDIA_DOCS,
+    enforced=RAISED,
+)
+CONTAINER_EXPIRED = RuleSpec(
+    "instagram.container.expired",
+    UPSTREAM,
+    f"A media container must not expire ({CONTAINER_TTL_HOURS} h) before it is published.",
+    "Retry; every publish attempt creates a new container.",
+    {"container_ttl_hours": CONTAINER_TTL_HOURS, "poll_interval_ms": POLL_INTERVAL_MS},
+    code="platform_rejected",
+    http=400,
+    source_url=PUBLISH_DOCS,
+    enforced=RAISED,
+)
+CONTAINER_ERROR = RuleSpec(
+    "instagram.container.error",
+    UPSTREAM,
+    "A media container must reach FINISHED, not ERROR.",
+    "Read platformResponse.status for Meta's reason; re-encode or fix the URL.",
+    {
+        "poll_interval_ms": POLL_INTERVAL_MS,
+        "image_deadline_ms": IMAGE_DEADLINE_MS,
+        "video_deadline_ms": VIDEO_DEADLINE_MS,
+    },
+    code="platform_rejected",
+    http=400,
+    source_url=PUBLISH_DOCS,
+    enforced=RAISED,
+)
+ACCOUNT_TYPE_REQUIRES_PROFESSIONAL = RuleSpec(
+    "instagram.account_type.requires_professional",
+    CONNECT,
+    "The connected account must be a Business or Creator account, not PERSONAL.",
+    "Switch the Instagram account to Business or Creator, then reconnect.",
+    {"rejected_account_type": "PERSONAL"},
+    code="platform_rejected",
+    http=400,
+    source_url=LOGIN_DOCS,
+    enforced=RAISED,
+)
+OAUTH_CODE_EXCHANGE = RuleSpec(
+    "instagram.oauth.code_exchange",
+    CONNECT,
+    "The code-for-token exchange must return access_token and user_id.",
+    "Check INSTAGRAM_CLIENT_ID/SECRET and that the account is Professional.",
+    code="platform_auth_failed",
+    http=502,
+    source_url=LOGIN_DOCS,
+    enforced=RAISED,
+)
+OAUTH_LONG_LIVED_EXCHANGE = RuleSpec(
+    "instagram.oauth.long_lived_exchange",
+    CONNECT,
+    "The short-to-long-lived token swap (ig_exchange_token) must succeed.",
+    "Retry the connect; verify the client secret.",
+    code="platform_auth_failed",
+    http=502,
+    source_url=LOGIN_DOCS,
+    enforced=RAISED,
+)
+OAUTH_ME_LOOKUP = RuleSpec(
+    "instagram.oauth.me_lookup",
+    CONNECT,
+    "GET /me with the long-lived token must return an id.",
+    "Reconnect; check the granted scopes.",
+    code="platform_auth_failed",
+    http=502,
+    source_url=LOGIN_DOCS,
+    enforced=RAISED,
+)
+OAUTH_REFRESH = RuleSpec(
+    "instagram.oauth.refresh",
+    CONNECT,
+    "refresh_access_token (ig_refresh_token) must return a new token.",
+    "Reconnect Instagram.",
+    code="platform_auth_failed",
+    http=502,
+    source_url=LOGIN_DOCS,
+    enforced=RAISED,
+)
+
+media_required = c.media_required(MEDIA_REQUIRED)
+text_max_graphemes = c.text_max(
+    TEXT_MAX_GRAPHEMES,
+    "max_graphemes",
+    what="The caption",
+    get=lambda draft: None if is_blank(draft.text) else draft.text,
+)
+media_count_max = c.media_max_items(MEDIA_COUNT_MAX)
+media_alt_text_max_graphemes = c.alt_text_max(MEDIA_ALT_TEXT_MAX)
+media_mime_allowed = c.mime_allowed(
+    MEDIA_MIME_ALLOWED, {"image": "image_mimes", "video": "video_mimes"}
+)
+media_image_size_max = c.size_max(MEDIA_IMAGE_SIZE_MAX, "image")
+media_video_size_max = c.size_max(MEDIA_VIDEO_SIZE_MAX, "video")
+
+
+def _aspect_ratio(draft: Draft) -> Violation | None:
+    for i, item in enumerate(draft.media):
+        if item.kind != "image" or not (item.width and item.height):
+            continue
+        ratio = item.width / item.height
+        if not FEED_RATIO_MIN <= ratio <= FEED_RATIO_MAX:
+            return MEDIA_ASPECT_RATIO.violation(
+                f"media.{i} is {item.width}x{item.height} (ratio {ratio:.3f}); Instagram feed "
+                f"images must be between {FEED_RATIO_MIN} and {FEED_RATIO_MAX}.",
+                field=f"media.{i}",
+            )
+    return None
+
+
+media_aspect_ratio = CheckedRule(MEDIA_ASPECT_RATIO, _aspect_ratio)
+
+RULES: tuple[Rule, ...] = (
+    media_required,
+    text_max_graphemes,
+    media_count_max,
+    media_alt_text_max_graphemes,
+)
+DEEP_RULES: tuple[Rule, ...] = (
+    media_mime_allowed,
+    media_image_size_max,
+    media_video_size_max,
+    media_aspect_ratio,
+)
+SPECS: tuple[RuleSpec, ...] = (
+    MEDIA_REQUIRED,
+    TEXT_MAX_GRAPHEMES,
+    MEDIA_COUNT_MAX,
+    MEDIA_ALT_TEXT_MAX,
+    MEDIA_MIME_ALLOWED,
+    MEDIA_IMAGE_SIZE_MAX,
+    MEDIA_VIDEO_SIZE_MAX,
+    MEDIA_ASPECT_RATIO,
+    MEDIA_REACHABLE,
+    CONTAINER_EXPIRED,
+    CONTAINER_ERROR,
+    ACCOUNT_TYPE_REQUIRES_PROFESSIONAL,
+    OAUTH_CODE_EXCHANGE,
+    OAUTH_LONG_LIVED_EXCHANGE,
+    OAUTH_ME_LOOKUP,
+    OAUTH_REFRESH,
+)

@@ -1,0 +1,128 @@
+"""LinkedIn rules: commentary text, the author URN the post is made as, and visibility.
+
+`Draft.account_limits["author_urn"]` is the URN the adapter will post as (from /v2/userinfo at
+connect); `options["visibility"]` may ask for CONNECTIONS.
+"""
+
+from __future__ import annotations
+
+import re
+
+from platforms.base import Draft, Rule, Violation
+from platforms.preflight import checks as c
+from platforms.preflight.spec import DEEP, RAISED, SHAPE, CheckedRule, RuleSpec
+
+MAX_GRAPHEMES = 3000
+PERSON_URN = r"^urn:li:person:[A-Za-z0-9_-]+$"
+ORGANIZATION_URN = r"^urn:li:organization:[A-Za-z0-9_-]+$"
+VISIBILITIES = ("PUBLIC", "CONNECTIONS")
+DEFAULT_VISIBILITY = "PUBLIC"
+
+POSTS_DOCS = "https://learn.microsoft.com/en-us/linkedin/marketing/community-management/shares/posts-api"
+
+TEXT_NON_EMPTY = RuleSpec(
+    "linkedin.text.non_empty",
+    SHAPE,
+    "Commentary must contain a non-whitespace character.",
+    "Provide text (LinkedIn posts are text-only here).",
+    source_url=POSTS_DOCS,
+)
+TEXT_MAX_GRAPHEMES = RuleSpec(
+    "linkedin.text.max_graphemes",
+    SHAPE,
+    f"Commentary must be at most {MAX_GRAPHEMES:,} graphemes.",
+    f"Trim below {MAX_GRAPHEMES:,} graphemes.",
+    {"max_graphemes": MAX_GRAPHEMES},
+    source_url=POSTS_DOCS,
+)
+AUTHOR_URN_FORMAT = RuleSpec(
+    "linkedin.author.urn_format",
+    DEEP,
+    "The author URN stored on the account must be a person (or organization) URN.",
+    "Reconnect the account so the URN is re-minted from /v2/userinfo.",
+    {"person_urn_regex": PERSON_URN, "organization_urn_regex": ORGANIZATION_URN},
+    source_url=POSTS_DOCS,
+)
+AUTHOR_ORG_NOT_SUPPORTED = RuleSpec(
+    "linkedin.author.org_not_supported",
+    DEEP,
+    "Organization author URNs are refused: posting is as a person.",
+    "Post as a person; organization posting needs Marketing Developer Platform approval "
+    "(w_organization_social).",
+    source_url=POSTS_DOCS,
+    notes="Reachable only if an account carried an organization URN, which no connect path makes.",
+)
+AUTHOR_UNRESOLVED = RuleSpec(
+    "linkedin.author.unresolved",
+    DEEP,
+    "The account must have a resolved author URN.",
+    "Disconnect and reconnect the LinkedIn account.",
+    code="platform_auth_failed",
+    http=401,
+    source_url=POSTS_DOCS,
+    enforced=RAISED,
+    notes="Raised by the adapter when it cannot name an author; it falls back to "
+    "urn:li:person:<account id>, so in practice it does not fire.",
+)
+VISIBILITY_ENUM = RuleSpec(
+    "linkedin.visibility.enum",
+    DEEP,
+    f"options.visibility, when given, must be one of {', '.join(VISIBILITIES)}.",
+    "Use PUBLIC or CONNECTIONS.",
+    {"allowed": list(VISIBILITIES), "default": DEFAULT_VISIBILITY},
+    source_url=POSTS_DOCS,
+    notes="The reference had no visibility option; here options.visibility reaches the rule.",
+)
+
+text_non_empty = c.text_non_empty(TEXT_NON_EMPTY)
+text_max_graphemes = c.text_max(TEXT_MAX_GRAPHEMES, "max_graphemes")
+
+
+def _author_urn_format(draft: Draft) -> Violation | None:
+    urn = draft.account_limits.get("author_urn")
+    if urn is None or re.match(PERSON_URN, urn) or re.match(ORGANIZATION_URN, urn):
+        return None
+    return AUTHOR_URN_FORMAT.violation(
+        f"The account's author URN {urn!r} is neither urn:li:person:… nor urn:li:organization:…."
+    )
+
+
+def _author_org_not_supported(draft: Draft) -> Violation | None:
+    urn = draft.account_limits.get("author_urn")
+    if urn is None or not re.match(ORGANIZATION_URN, urn):
+        return None
+    return AUTHOR_ORG_NOT_SUPPORTED.violation(
+        f"The account posts as the organization {urn}; only personal posting is supported."
+    )
+
+
+def _visibility_enum(draft: Draft) -> Violation | None:
+    value = draft.options.get("visibility")
+    if value is None or value in VISIBILITIES:
+        return None
+    return VISIBILITY_ENUM.violation(
+        f"options.visibility is {value!r}; LinkedIn accepts {', '.join(VISIBILITIES)}.",
+        field="options.visibility",
+    )
+
+
+author_urn_format = CheckedRule(AUTHOR_URN_FORMAT, _author_urn_format)
+author_org_not_supported = CheckedRule(
+    AUTHOR_ORG_NOT_SUPPORTED, _author_org_not_supported
+)
+visibility_enum = CheckedRule(VISIBILITY_ENUM, _visibility_enum)
+
+RULES: tuple[Rule, ...] = (text_non_empty, text_max_graphemes)
+DEEP_RULES: tuple[Rule, ...] = (
+    author_urn_format,
+    author_org_not_supported,
+    visibility_enum,
+)
+SPECS: tuple[RuleSpec, ...] = (
+    TEXT_NON_EMPTY,
+    TEXT_MAX_GRAPHEMES,
+    AUTHOR_URN_FORMAT,
+    AUTHOR_ORG_NOT_SUPPORTED,
+    AUTHOR_UNRESOLVED,
+    VISIBILITY_ENUM,
+)

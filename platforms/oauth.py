@@ -1,0 +1,408 @@
+"""Connecting accounts with OAuth 2.0 authorization code (+ PKCE S256), for every OAuth platform.
+
+The flow is data-driven: an adapter mixes in `OAuthConnect` and describes its provider with an
+`OAuthConfig`. Static providers (X, LinkedIn...) return one config built from settings; Mastodon
+builds one per instance after registering an app there (`prepare_oauth`). Then:
+
+1. `start_connect()` stores an `OAuthState` (random 256-bit `state`, PKCE verifier, redirect URI,
+   trusted returnTo, 10-minute TTL) and returns the connect descriptor with the authorization URL.
+2. The provider sends the browser to `GET /v1/accounts/oauth/<platform>/callback?code&state`, or a
+   client posts `{code, state}` to `/v1/accounts/connect/<platform>/complete`.
+3. `finish_connect()` consumes the state (deleted under a row lock: single use), exchanges the
+   code at the token URL through platforms.http, asks the adapter who the account is
+   (`connect_with_token`) and stores it with `platforms.services.store_connected`.
+
+The token exchange is plain form-encoded OAuth (RFC 6749 §4.1.3, RFC 7636) over our one HTTP
+session, so the SSRF guard, timeouts and User-Agent apply to every provider alike.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import logging
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, ClassVar
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import requests
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from letmepost.errors import (
+    LetmepostError,
+    PlatformAuthFailed,
+    PlatformNotEnabled,
+    PlatformUnavailable,
+    ValidationFailed,
+)
+from platforms import http as platform_http
+from platforms.base import ConnectedAccount
+from platforms.models import OAuthState, PlatformAccount
+from platforms.registry import adapter_class
+
+if TYPE_CHECKING:
+    from accounts.models import Profile, Workspace
+
+logger = logging.getLogger("letmepost.platforms.oauth")
+
+STATE_TTL = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class OAuthConfig:
+    """One OAuth 2.0 provider: where to send people, where to exchange codes, what to ask for."""
+
+    authorize_url: str
+    token_url: str
+    client_id: str
+    client_secret: str = ""
+    scopes: tuple[str, ...] = ()
+    scope_delimiter: str = " "
+    pkce: bool = True
+    client_auth: str = (
+        "body"  # "body": id and secret in the form; "basic": HTTP basic auth
+    )
+    client_id_param: str = "client_id"  # TikTok calls it client_key
+    extra_authorize_params: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class TokenSet:
+    access_token: str
+    token_type: str = "Bearer"  # noqa: S105 - a scheme name, not a secret
+    refresh_token: str | None = None
+    expires_at: datetime | None = None
+    scope: str | None = None
+    raw: Mapping[str, Any] = field(default_factory=dict)
+
+
+class OAuthConnect:
+    """Mixin for adapters that connect with the generic OAuth flow above.
+
+    Override `oauth_config` (always), `prepare_oauth` (when the provider is chosen by the user,
+    as a Mastodon instance is) and `connect_with_token` (always).
+    """
+
+    connect_kind: ClassVar[str] = "oauth"
+    oauth: ClassVar[OAuthConfig | None] = None
+
+    @classmethod
+    def prepare_oauth(
+        cls, params: Mapping[str, Any], *, redirect_uri: str
+    ) -> dict[str, Any]:
+        """Validate the connect request's extra fields; return the context kept in the state."""
+        return {}
+
+    @classmethod
+    def oauth_config(
+        cls, context: Mapping[str, Any], *, redirect_uri: str
+    ) -> OAuthConfig:
+        if cls.oauth is None:
+            raise PlatformNotEnabled(platform=getattr(cls, "slug", "?"))
+        return cls.oauth
+
+    @classmethod
+    def connect_with_token(
+        cls, token: TokenSet, context: Mapping[str, Any]
+    ) -> ConnectedAccount:
+        """Ask the platform who the token belongs to and describe the account to store."""
+        raise NotImplementedError
+
+
+class InvalidState(LetmepostError):
+    """The callback's state is unknown, used, expired or for another platform."""
+
+    code = "validation_failed"
+    template = "The connect link is invalid or has expired."
+
+    def __init__(self, reason: str, return_to: str = "") -> None:
+        super().__init__(
+            rule="oauth.state",
+            remediation="Start connecting the account again.",
+        )
+        self.reason = reason  # the callback's connect_error value
+        self.return_to = (
+            return_to  # known when the state existed (expired, other platform)
+        )
+
+
+@dataclass(frozen=True)
+class Connected:
+    account: PlatformAccount
+    created: bool
+    return_to: str
+
+
+def oauth_adapter(platform: str) -> type[OAuthConnect]:
+    """The platform's adapter class, which must connect through this module."""
+    adapter = adapter_class(platform)
+    if not issubclass(adapter, OAuthConnect):
+        raise ValidationFailed(
+            f"{platform} does not connect with OAuth.",
+            rule="platform",
+            remediation=f"Use POST /v1/accounts/connect/{platform}/complete with its fields.",
+        )
+    return adapter
+
+
+def redirect_uri_for(platform: str) -> str:
+    return f"{settings.PUBLIC_URL}/v1/accounts/oauth/{platform}/callback"
+
+
+def default_return_to() -> str:
+    return f"{settings.PUBLIC_URL}/"
+
+
+def trusted_return_to(url: str | None) -> str:
+    """`url` if its origin is the public URL or a LETMEPOST_TRUSTED_ORIGINS entry, else ""."""
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    origin = f"{parts.scheme}://{parts.netloc}".lower()
+    trusted = {o.rstrip("/").lower() for o in settings.TRUSTED_ORIGINS}
+    return url if parts.scheme in ("http", "https") and origin in trusted else ""
+
+
+def with_query(url: str, params: Mapping[str, str]) -> str:
+    """`url` with `params` appended to its query string (existing parameters kept)."""
+    parts = urlsplit(url)
+    query = [*parse_qsl(parts.query, keep_blank_values=True), *params.items()]
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def pkce_pair() -> tuple[str, str]:
+    """A code verifier (64 url-safe characters) and its S256 challenge (RFC 7636 §4)."""
+    verifier = secrets.token_urlsafe(48)
+    digest = hashlib.sha256(verifier.encode("ascii")).digest()
+    return verifier, base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+
+
+def authorization_url(
+    config: OAuthConfig, *, state: str, redirect_uri: str, challenge: str | None
+) -> str:
+    params = {
+        "response_type": "code",
+        config.client_id_param: config.client_id,
+        "redirect_uri": redirect_uri,
+        "scope": config.scope_delimiter.join(config.scopes),
+        "state": state,
+        **config.extra_authorize_params,
+    }
+    if challenge:
+        params |= {"code_challenge": challenge, "code_challenge_method": "S256"}
+    return with_query(config.authorize_url, params)
+
+
+def start_connect(
+    *,
+    workspace: Workspace,
+    profile: Profile,
+    platform: str,
+    params: Mapping[str, Any],
+    return_to: str = "",
+) -> dict[str, Any]:
+    """Begin connecting an account: store the state and return the OAuth connect descriptor."""
+    adapter = oauth_adapter(platform)
+    redirect_uri = redirect_uri_for(platform)
+    context = adapter.prepare_oauth(params, redirect_uri=redirect_uri)
+    config = adapter.oauth_config(context, redirect_uri=redirect_uri)
+    verifier, challenge = pkce_pair() if config.pkce else ("", None)
+    state = OAuthState.objects.create(
+        state=secrets.token_urlsafe(32),
+        platform=platform,
+        workspace=workspace,
+        profile=profile,
+        code_verifier=verifier,
+        redirect_uri=redirect_uri,
+        return_to=trusted_return_to(return_to),
+        context=dict(context),
+        expires_at=timezone.now() + STATE_TTL,
+    )
+    return {
+        "kind": "oauth",
+        "authorizationUrl": authorization_url(
+            config, state=state.state, redirect_uri=redirect_uri, challenge=challenge
+        ),
+        "state": state.state,
+        "scopes": list(config.scopes),
+        "redirectUri": redirect_uri,
+    }
+
+
+def consume_state(
+    *, platform: str, state: str, workspace: Workspace | None = None
+) -> OAuthState:
+    """Take the state out of the database (single use) and check it; raise InvalidState.
+
+    With `workspace` (manual completion through the API), a state started by another workspace
+    is treated as unknown and left alone.
+    """
+    with transaction.atomic():
+        row = (
+            OAuthState.objects.select_for_update()
+            .select_related("workspace", "profile")
+            .filter(state=state)
+            .first()
+        )
+        if row is None or (workspace is not None and row.workspace_id != workspace.pk):
+            raise InvalidState("invalid_state_malformed")  # unknown, forged or used
+        OAuthState.objects.filter(pk=row.pk).delete()
+    if row.expires_at <= timezone.now():
+        raise InvalidState("invalid_state_expired", row.return_to)
+    if row.platform != platform:
+        raise InvalidState("platform_mismatch", row.return_to)
+    return row
+
+
+def finish_connect(
+    *, platform: str, code: str, state: str, workspace: Workspace | None = None
+) -> Connected:
+    """Complete a flow: exchange the code and store the account in the state's workspace.
+
+    `workspace` (manual completion through the API) must be the one that started the flow.
+    """
+    row = consume_state(platform=platform, state=state, workspace=workspace)
+    from platforms.services import store_connected
+
+    try:
+        adapter = oauth_adapter(platform)
+        config = adapter.oauth_config(row.context, redirect_uri=row.redirect_uri)
+        token = exchange_code(
+            config,
+            platform=platform,
+            code=code,
+            redirect_uri=row.redirect_uri,
+            code_verifier=row.code_verifier,
+        )
+        connected = adapter.connect_with_token(token, row.context)
+        account, created = store_connected(
+            workspace=row.workspace,
+            profile=row.profile,
+            platform=platform,
+            connected=connected,
+            token_expires_at=token.expires_at,
+        )
+    except LetmepostError as exc:
+        # The callback sends the browser back to where the flow started, error and all.
+        exc.return_to = row.return_to  # type: ignore[attr-defined]
+        raise
+    return Connected(
+        account=account, created=created, return_to=row.return_to or default_return_to()
+    )
+
+
+def exchange_code(
+    config: OAuthConfig,
+    *,
+    platform: str,
+    code: str,
+    redirect_uri: str,
+    code_verifier: str = "",
+) -> TokenSet:
+    """POST the authorization code to the token URL; raise PlatformAuthFailed if refused."""
+    form = {
+        "grant_type": "authorization_code",
+        "code": code,
+        "redirect_uri": redirect_uri,
+    }
+    if code_verifier:
+        form["code_verifier"] = code_verifier
+    return _token_request(config, form, platform=platform, rule="oauth.code_exchange")
+
+
+def refresh_token(config: OAuthConfig, *, platform: str, refresh: str) -> TokenSet:
+    """Trade a refresh token for a new token set (the caller holds the account's row lock)."""
+    form = {"grant_type": "refresh_token", "refresh_token": refresh}
+    return _token_request(config, form, platform=platform, rule="oauth.refresh")
+
+
+def _token_request(
+    config: OAuthConfig, form: dict[str, str], *, platform: str, rule: str
+) -> TokenSet:
+    from platforms.versions import pinned_label
+
+    upstream = {
+        "platform": platform,
+        "platform_version": pinned_label(platform, "") or None,
+    }
+    auth = None
+    if config.client_auth == "basic":
+        auth = (config.client_id, config.client_secret)
+    else:
+        form[config.client_id_param] = config.client_id
+        if config.client_secret:
+            form["client_secret"] = config.client_secret
+    try:
+        with platform_http.session() as session:
+            response = session.post(
+                config.token_url,
+                data=form,
+                auth=auth,
+                headers={"Accept": "application/json"},
+            )
+    except requests.RequestException as exc:
+        raise PlatformUnavailable(
+            f"The {platform} token endpoint could not be reached: {exc}",
+            **upstream,
+            rule=f"{platform}.{rule}",
+            platform_response={"error": type(exc).__name__, "message": str(exc)},
+        ) from exc
+    body = _json_or_text(response)
+    if response.status_code >= 500:
+        raise PlatformUnavailable(
+            f"The {platform} token endpoint answered {response.status_code}.",
+            **upstream,
+            rule=f"{platform}.{rule}",
+            platform_response=body,
+        )
+    if not response.ok or not isinstance(body, dict) or not body.get("access_token"):
+        raise PlatformAuthFailed(
+            f"{platform} refused the authorization code.",
+            status=502,
+            **upstream,
+            rule=f"{platform}.{rule}",
+            platform_response=body,
+            remediation="Start connecting the account again.",
+        )
+    expires_at = None
+    if isinstance(body.get("expires_in"), int | float):
+        expires_at = timezone.now() + timedelta(seconds=float(body["expires_in"]))
+    return TokenSet(
+        access_token=str(body["access_token"]),
+        token_type=str(body.get("token_type") or "Bearer"),
+        refresh_token=body.get("refresh_token"),
+        expires_at=expires_at,
+        scope=body.get("scope"),
+        raw=body,
+    )
+
+
+def _json_or_text(response: requests.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return response.text[:10_000]
+
+
+def purge_expired_states(now: datetime | None = None) -> int:
+    """Delete flows that were never completed (maintenance job)."""
+    deleted, _ = OAuthState.objects.filter(
+        expires_at__lt=now or timezone.now()
+    ).delete()
+    return deleted
+
+
+def required_text(payload: Mapping[str, Any], name: str, wire_name: str) -> str:
+    value = payload.get(name)
+    if not isinstance(value, str) or not value.strip():
+        raise ValidationFailed(
+            f"{wire_name} is required.",
+            rule=wire_name,
+            remediation=f"Send {{{wire_name!r}: ...}} from the OAuth callback.",
+        )
+    return value.strip()

@@ -1,0 +1,1 @@
+"""Pinterest: preflight rules (preflight.py); the adapter and client live beside them."""

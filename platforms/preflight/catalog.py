@@ -1,0 +1,107 @@
+"""The one registry of preflight rules: every public rule id, its spec and its check.
+
+The API (`GET /v1/preflight/rules`), the docs pages (`/docs/preflight/<slug>`), the adapters
+(`rules = rules_for("bluesky")`, `deep_rules = deep_rules_for("bluesky")`) and the tests all read
+it, so a number changed in a platform module changes everywhere at once.
+
+One line per platform module, imported lazily (as platforms/registry.py does for adapters).
+"""
+
+from __future__ import annotations
+
+import importlib
+from functools import cache
+from types import ModuleType
+
+from platforms.base import Draft, Fetcher, Rule, Violation
+from platforms.preflight.deep import OpenMedia, run_deep
+from platforms.preflight.spec import CheckedRule, RuleSpec
+
+MODULES: dict[str, str] = {
+    "bluesky": "platforms.bluesky.preflight",
+    "twitter": "platforms.twitter.preflight",
+    "linkedin": "platforms.linkedin.preflight",
+    "facebook": "platforms.facebook.preflight",
+    "instagram": "platforms.instagram.preflight",
+    "threads": "platforms.threads.preflight",
+    "pinterest": "platforms.pinterest.preflight",
+    "tiktok": "platforms.tiktok.preflight",
+    "mastodon": "platforms.mastodon.preflight",
+    "youtube": "platforms.youtube.preflight",
+    "cross": "platforms.preflight.cross",
+}
+PLATFORMS: tuple[str, ...] = tuple(MODULES)
+
+
+@cache
+def _module(platform: str) -> ModuleType:
+    if platform not in MODULES:
+        raise KeyError(f"no preflight rules for platform {platform!r}")
+    return importlib.import_module(MODULES[platform])
+
+
+def rules_for(platform: str) -> tuple[Rule, ...]:
+    """Shape rules: pure, no IO; `posts.services.check_post` runs them over the whole batch."""
+    rules: tuple[Rule, ...] = _module(platform).RULES
+    return rules
+
+
+def deep_rules_for(platform: str) -> tuple[Rule, ...]:
+    """Deep rules: per target, after `platforms.preflight.deep` has probed media and URLs."""
+    rules: tuple[Rule, ...] = _module(platform).DEEP_RULES
+    return rules
+
+
+def specs_for(platform: str) -> tuple[RuleSpec, ...]:
+    specs: tuple[RuleSpec, ...] = _module(platform).SPECS
+    return specs
+
+
+@cache
+def all_specs() -> tuple[RuleSpec, ...]:
+    """Every rule, grouped by platform in MODULES order."""
+    return tuple(spec for platform in PLATFORMS for spec in specs_for(platform))
+
+
+@cache
+def _by_id() -> dict[str, RuleSpec]:
+    return {spec.id: spec for spec in all_specs()}
+
+
+@cache
+def _by_slug() -> dict[str, RuleSpec]:
+    return {spec.slug: spec for spec in all_specs()}
+
+
+def get_spec(rule_id: str) -> RuleSpec | None:
+    return _by_id().get(rule_id)
+
+
+def get_spec_by_slug(slug: str) -> RuleSpec | None:
+    return _by_slug().get(slug.lower())
+
+
+def checked_rules() -> tuple[CheckedRule, ...]:
+    """Every rule that has a check, shape and deep."""
+    return tuple(
+        rule
+        for platform in PLATFORMS
+        for rule in (*rules_for(platform), *deep_rules_for(platform))
+        if isinstance(rule, CheckedRule)
+    )
+
+
+def shape_preflight(platform: str, draft: Draft) -> list[Violation]:
+    """Every shape rule the draft breaks on `platform` (what `PlatformAdapter.preflight` does)."""
+    return [v for rule in rules_for(platform) if (v := rule(draft)) is not None]
+
+
+def deep_preflight(
+    platform: str,
+    draft: Draft,
+    *,
+    fetch: Fetcher | None = None,
+    open_media: OpenMedia | None = None,
+) -> list[Violation]:
+    """Every deep rule the draft breaks on `platform`, warnings included (may fetch URLs)."""
+    return run_deep(deep_rules_for(platform), draft, fetch=fetch, open_media=open_media)

@@ -1,0 +1,132 @@
+"""What a preflight rule is, as data: `RuleSpec`, and `CheckedRule`, a check bound to its spec.
+
+Every rule id the service can emit has one `RuleSpec`. Checks are plain functions of a `Draft`;
+`@checks(SPEC)` binds one to its spec so the catalog, the API, the docs pages and the violation
+itself all read the same id, limits and remediation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from platforms.base import Draft, Violation
+
+# Stages, as in spec/preflight-rules.yaml.
+SHAPE = "shape"  # pure; atomic over the whole batch on create (HTTP 400)
+DEEP = "deep"  # per target, after media and URLs are probed
+WARNING = "warning"  # never blocks; reported next to the result
+UPSTREAM = "upstream"  # raised by the adapter from the platform's answer
+GATE = "gate"  # a business gate before publishing
+CONNECT = "connect"  # raised while connecting or refreshing an account
+ACCOUNT_API = "account_api"  # raised by account helper endpoints
+UPLOAD = "upload"  # POST /v1/media request validation
+STAGES = (SHAPE, DEEP, WARNING, UPSTREAM, GATE, CONNECT, ACCOUNT_API, UPLOAD)
+
+# How far this implementation enforces a rule.
+ENFORCED = "yes"  # checked here, before the upstream call
+PARTIAL = (
+    "partial"  # checked when the fact it needs is known (bytes, dimensions, a probe)
+)
+RAISED = "raised"  # raised where it happens (adapter, connect flow, upload endpoint)
+NOT_RAISED = "no"  # kept so old links resolve; see `notes` for why it never fires
+
+PREFLIGHT_FAILED = "preflight_failed"
+
+PLATFORM_NAMES = {
+    "bluesky": "Bluesky",
+    "twitter": "X",
+    "linkedin": "LinkedIn",
+    "facebook": "Facebook",
+    "instagram": "Instagram",
+    "threads": "Threads",
+    "pinterest": "Pinterest",
+    "tiktok": "TikTok",
+    "mastodon": "Mastodon",
+    "youtube": "YouTube",
+    "cross": "Cross-platform",
+}
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    """One public rule id and everything a client or a docs page may want to know about it.
+
+    `limits` carries every number and list the rule uses, keyed as in the yaml spec; keys named
+    in `informational` are documented values that no check enforces (upstream timings,
+    documented-but-unenforced caps), so the boundary tests skip them.
+    """
+
+    id: str
+    stage: str
+    checks: str
+    remediation: str
+    limits: Mapping[str, Any] = field(default_factory=dict)
+    code: str | None = PREFLIGHT_FAILED
+    http: int | None = 400
+    source_url: str = ""
+    enforced: str = ENFORCED
+    network: bool = False
+    notes: str = ""
+    informational: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        assert self.stage in STAGES, self.id
+        assert self.id.count(".") >= 1 and self.id == self.id.lower(), self.id
+        if self.stage in (UPSTREAM, CONNECT, ACCOUNT_API):
+            object.__setattr__(self, "network", True)  # these come from an HTTP answer
+
+    @property
+    def platform(self) -> str:
+        prefix = self.id.split(".", 1)[0]
+        return prefix if prefix in PLATFORM_NAMES else "cross"
+
+    @property
+    def severity(self) -> str:
+        return "warning" if self.stage == WARNING else "error"
+
+    @property
+    def slug(self) -> str:
+        """The docs path segment: dots become dashes (spec/errors.md §4)."""
+        return self.id.replace(".", "-").lower()
+
+    def limit(self, key: str) -> Any:
+        return self.limits[key]
+
+    def violation(
+        self, message: str, *, field: str | None = None, remediation: str | None = None
+    ) -> Violation:
+        return Violation(
+            rule=self.id,
+            message=message,
+            remediation=remediation or self.remediation,
+            severity=self.severity,
+            field=field,
+        )
+
+
+@dataclass(frozen=True)
+class CheckedRule:
+    """A check bound to its spec; call it like any `platforms.base.Rule`."""
+
+    spec: RuleSpec
+    check: Callable[[Draft], Violation | None]
+
+    def __call__(self, draft: Draft) -> Violation | None:
+        return self.check(draft)
+
+    @property
+    def __name__(self) -> str:  # so rules read well in tracebacks and test ids
+        return self.spec.id
+
+
+def checks(
+    spec: RuleSpec,
+) -> Callable[[Callable[[Draft], Violation | None]], CheckedRule]:
+    """Decorator: `@checks(TEXT_MAX)` makes the function the check of that rule."""
+
+    def bind(check: Callable[[Draft], Violation | None]) -> CheckedRule:
+        return CheckedRule(spec, check)
+
+    return bind

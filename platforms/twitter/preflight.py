@@ -1,0 +1,259 @@
+"""X (Twitter) rules: weighted text length, media shape and byte caps, and adapter-raised ids.
+
+Text is measured the way X's composer does (platforms.preflight.x_text), not by the reference's
+grapheme approximation; the rule keeps its public id `twitter.text.max_graphemes`.
+"""
+
+from __future__ import annotations
+
+from platforms.base import Draft, Rule, Violation
+from platforms.preflight import checks as c
+from platforms.preflight import x_text
+from platforms.preflight.media import is_gif
+from platforms.preflight.spec import (
+    DEEP,
+    GATE,
+    PARTIAL,
+    RAISED,
+    SHAPE,
+    UPSTREAM,
+    CheckedRule,
+    RuleSpec,
+)
+
+MAX_WEIGHTED = 280
+URL_WEIGHT = x_text.URL_LENGTH
+MAX_IMAGES = 4
+MAX_VIDEOS = 1
+MAX_GIFS = 1
+MAX_ALT_GRAPHEMES = 1000
+IMAGE_MIMES = ("image/jpeg", "image/png", "image/webp")
+GIF_MIMES = ("image/gif",)
+VIDEO_MIMES = ("video/mp4",)
+MAX_IMAGE_BYTES = 5_000_000
+MAX_GIF_BYTES = 15_000_000
+MAX_VIDEO_BYTES = 512_000_000
+APPEND_TIMEOUT_MS = 120_000
+CHUNK_BYTES = 4_194_304
+PROCESSING_DEADLINE_MS = 300_000
+LAUNCH_CAP = 50
+LAUNCH_CAP_WINDOW_DAYS = 30
+
+COUNTING_DOCS = "https://docs.x.com/fundamentals/counting-characters"
+MEDIA_DOCS = "https://docs.x.com/x-api/media/quickstart/best-practices"
+TWEETS_DOCS = "https://docs.x.com/x-api/posts/manage-tweets/introduction"
+
+TEXT_NON_EMPTY = RuleSpec(
+    "twitter.text.non_empty",
+    SHAPE,
+    "Post text must contain a non-whitespace character, even with media.",
+    "Provide visible text.",
+    source_url=TWEETS_DOCS,
+)
+TEXT_MAX = RuleSpec(
+    "twitter.text.max_graphemes",
+    SHAPE,
+    f"X's weighted length must be at most {MAX_WEIGHTED}: text is NFC-normalised, every link "
+    f"(with or without https://) counts {URL_WEIGHT}, emoji and CJK count 2, most other "
+    "characters 1.",
+    f"Shorten the text (long links do not help: each costs {URL_WEIGHT}) or split into a reply chain.",
+    {"max_weighted": MAX_WEIGHTED, "url_weight": URL_WEIGHT},
+    source_url=COUNTING_DOCS,
+    notes="The id says graphemes for compatibility; the count is X's own weighting.",
+)
+MEDIA_IMAGE_VIDEO_EXCLUSIVE = RuleSpec(
+    "twitter.media.image_video_exclusive",
+    SHAPE,
+    "A post may not mix image and video items.",
+    "Split into two posts (reply chain).",
+    source_url=MEDIA_DOCS,
+)
+MEDIA_COUNT_MAX = RuleSpec(
+    "twitter.media.count_max",
+    SHAPE,
+    f"At most {MAX_IMAGES} images or {MAX_VIDEOS} video per post.",
+    "Reduce the attachment count or chain replies.",
+    {"max_images": MAX_IMAGES, "max_videos": MAX_VIDEOS},
+    source_url=MEDIA_DOCS,
+)
+MEDIA_GIF_COUNT_MAX = RuleSpec(
+    "twitter.media.gif_count_max",
+    DEEP,
+    f"An animated GIF goes alone: at most {MAX_GIFS} GIF and no other media with it.",
+    "Post the GIF on its own, or send it as an MP4.",
+    {"max_gifs": MAX_GIFS},
+    source_url=MEDIA_DOCS,
+    enforced=PARTIAL,
+    notes="Added here: the reference let 4 GIFs through (kind image), which X refuses.",
+)
+MEDIA_ALT_TEXT_MAX = RuleSpec(
+    "twitter.media.alt_text_max_graphemes",
+    SHAPE,
+    f"Each altText must be at most {MAX_ALT_GRAPHEMES:,} graphemes.",
+    f"Shorten the alt text to {MAX_ALT_GRAPHEMES:,} graphemes.",
+    {"max_graphemes": MAX_ALT_GRAPHEMES},
+    source_url=MEDIA_DOCS,
+)
+MEDIA_MIME_ALLOWED = RuleSpec(
+    "twitter.media.mime_allowed",
+    DEEP,
+    "The media type must be an allowed image or GIF type, or MP4 video.",
+    "Convert to JPEG/PNG/WebP/GIF or H.264 MP4.",
+    {
+        "image_mimes": list(IMAGE_MIMES),
+        "gif_mimes": list(GIF_MIMES),
+        "video_mimes": list(VIDEO_MIMES),
+    },
+    source_url=MEDIA_DOCS,
+    enforced=PARTIAL,
+)
+MEDIA_IMAGE_SIZE_MAX = RuleSpec(
+    "twitter.media.image_size_max",
+    DEEP,
+    f"A static image must be at most {MAX_IMAGE_BYTES:,} bytes.",
+    f"Re-encode below {MAX_IMAGE_BYTES:,} bytes.",
+    {"max_bytes": MAX_IMAGE_BYTES},
+    source_url=MEDIA_DOCS,
+    enforced=PARTIAL,
+)
+MEDIA_GIF_SIZE_MAX = RuleSpec(
+    "twitter.media.gif_size_max",
+    DEEP,
+    f"A GIF must be at most {MAX_GIF_BYTES:,} bytes.",
+    "Reduce frames/quality or send an MP4 instead.",
+    {"max_bytes": MAX_GIF_BYTES},
+    source_url=MEDIA_DOCS,
+    enforced=PARTIAL,
+)
+MEDIA_VIDEO_SIZE_MAX = RuleSpec(
+    "twitter.media.video_size_max",
+    DEEP,
+    f"A video must be at most {MAX_VIDEO_BYTES:,} bytes.",
+    f"Lower the bitrate below {MAX_VIDEO_BYTES:,} bytes.",
+    {"max_bytes": MAX_VIDEO_BYTES},
+    source_url=MEDIA_DOCS,
+    enforced=PARTIAL,
+)
+MEDIA_REACHABLE = RuleSpec(
+    "twitter.media.reachable",
+    DEEP,
+    "A media `url` must return 2xx to an anonymous GET.",
+    "Make the URL public or upload via POST /v1/media.",
+    network=True,
+    source_url=MEDIA_DOCS,
+)
+MEDIA_UPLOAD_UNREACHABLE = RuleSpec(
+    "twitter.media.upload_unreachable",
+    UPSTREAM,
+    "Each chunked APPEND request must reach X within its timeout.",
+    "Retry the publish.",
+    {"append_timeout_ms": APPEND_TIMEOUT_MS, "chunk_bytes": CHUNK_BYTES},
+    code="platform_unavailable",
+    http=503,
+    source_url=MEDIA_DOCS,
+    enforced=RAISED,
+)
+MEDIA_VIDEO_PROCESSING_FAILED = RuleSpec(
+    "twitter.media.video_processing_failed",
+    UPSTREAM,
+    "FINALIZE or a STATUS poll must not report processing_info.state=failed.",
+    "Re-encode (H.264 + AAC, at most 140 s for tweet_video) and retry; read platformResponse.error.",
+    code="platform_rejected",
+    http=502,
+    source_url=MEDIA_DOCS,
+    enforced=RAISED,
+)
+MEDIA_PROCESSING_TIMEOUT = RuleSpec(
+    "twitter.media.processing_timeout",
+    UPSTREAM,
+    "Video processing must succeed before the deadline; polls honour check_after_secs (1-30 s).",
+    "Retry later or shorten the clip.",
+    {"deadline_ms": PROCESSING_DEADLINE_MS, "min_wait_s": 1, "max_wait_s": 30},
+    code="platform_unavailable",
+    http=504,
+    source_url=MEDIA_DOCS,
+    enforced=RAISED,
+)
+LAUNCH_CAP_PER_ACCOUNT = RuleSpec(
+    "twitter.launch_cap.per_account",
+    GATE,
+    f"An account may publish at most {LAUNCH_CAP} posts (published, rejected or failed) in "
+    f"{LAUNCH_CAP_WINDOW_DAYS} days.",
+    "Wait until the oldest counted post leaves the 30-day window (platformResponse.retryAt) or "
+    "raise the cap (self-host env).",
+    {
+        "default_cap": LAUNCH_CAP,
+        "window_days": LAUNCH_CAP_WINDOW_DAYS,
+        "env_override": "TWITTER_LAUNCH_CAP_PER_ACCOUNT",
+    },
+    code="rate_limited",
+    http=429,
+    enforced=RAISED,
+    notes="A publishing-engine gate (pay-per-use X API), not a platform constraint.",
+)
+
+text_non_empty = c.text_non_empty(TEXT_NON_EMPTY)
+text_max_graphemes = c.text_max(
+    TEXT_MAX,
+    "max_weighted",
+    count=x_text.weighted_length,
+    unit="weighted characters",
+)
+media_image_video_exclusive = c.image_video_exclusive(MEDIA_IMAGE_VIDEO_EXCLUSIVE)
+media_count_max = c.media_count_by_kind(MEDIA_COUNT_MAX)
+media_alt_text_max_graphemes = c.alt_text_max(MEDIA_ALT_TEXT_MAX)
+media_mime_allowed = c.mime_allowed(
+    MEDIA_MIME_ALLOWED,
+    {"image": "image_mimes", "gif": "gif_mimes", "video": "video_mimes"},
+)
+media_image_size_max = c.size_max(MEDIA_IMAGE_SIZE_MAX, "image", gif=False)
+media_gif_size_max = c.size_max(MEDIA_GIF_SIZE_MAX, "image", gif=True)
+media_video_size_max = c.size_max(MEDIA_VIDEO_SIZE_MAX, "video")
+media_reachable = c.media_reachable(MEDIA_REACHABLE)
+
+
+def _gif_count_max(draft: Draft) -> Violation | None:
+    gifs = sum(1 for item in draft.media if is_gif(item))
+    if not gifs or (gifs <= MAX_GIFS and len(draft.media) == gifs):
+        return None
+    return MEDIA_GIF_COUNT_MAX.violation(
+        f"The post has {gifs} GIF(s) among {len(draft.media)} media items; X allows "
+        f"{MAX_GIFS} GIF, alone.",
+        field="media",
+    )
+
+
+media_gif_count_max = CheckedRule(MEDIA_GIF_COUNT_MAX, _gif_count_max)
+
+RULES: tuple[Rule, ...] = (
+    text_non_empty,
+    text_max_graphemes,
+    media_image_video_exclusive,
+    media_count_max,
+    media_alt_text_max_graphemes,
+)
+DEEP_RULES: tuple[Rule, ...] = (
+    media_reachable,
+    media_mime_allowed,
+    media_gif_count_max,
+    media_image_size_max,
+    media_gif_size_max,
+    media_video_size_max,
+)
+SPECS: tuple[RuleSpec, ...] = (
+    TEXT_NON_EMPTY,
+    TEXT_MAX,
+    MEDIA_IMAGE_VIDEO_EXCLUSIVE,
+    MEDIA_COUNT_MAX,
+    MEDIA_GIF_COUNT_MAX,
+    MEDIA_ALT_TEXT_MAX,
+    MEDIA_MIME_ALLOWED,
+    MEDIA_IMAGE_SIZE_MAX,
+    MEDIA_GIF_SIZE_MAX,
+    MEDIA_VIDEO_SIZE_MAX,
+    MEDIA_REACHABLE,
+    MEDIA_UPLOAD_UNREACHABLE,
+    MEDIA_VIDEO_PROCESSING_FAILED,
+    MEDIA_PROCESSING_TIMEOUT,
+    LAUNCH_CAP_PER_ACCOUNT,
+)

@@ -1,0 +1,183 @@
+"""Dashboard pages for connected accounts: connect (per the registry), state, disconnect.
+
+Every platform the API knows gets a tile. What a tile offers comes from the adapter class in
+`platforms.registry`: a credential form built from `credential_fields`, or an OAuth button that
+asks the connect service (`platforms.oauth.start_connect`, as `POST /v1/accounts/connect/…`
+does) for the authorization URL and sends the browser there; the provider's callback brings it
+back to this page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.selectors import list_profiles
+from accounts.services import get_default_profile
+from letmepost.dashboard import (
+    DashboardRequest,
+    add_service_error,
+    dashboard_view,
+    safe_next,
+)
+from letmepost.errors import LetmepostError
+from platforms import oauth, selectors, services
+from platforms.base import PlatformAdapter
+from platforms.forms import ConnectForm
+from platforms.models import PlatformAccount
+from platforms.preflight.spec import PLATFORM_NAMES
+from platforms.registry import KNOWN_PLATFORMS, PLATFORMS, adapter_class
+from platforms.versions import list_versions
+
+
+@dataclass
+class Tile:
+    slug: str
+    name: str
+    adapter: type[PlatformAdapter] | None  # None: not enabled on this install
+    form: ConnectForm | None = None
+
+    @property
+    def kind(self) -> str:
+        return self.adapter.connect_kind if self.adapter else "disabled"
+
+
+def _tiles(request: DashboardRequest, bound: ConnectForm | None = None) -> list[Tile]:
+    profiles = list(list_profiles(request.workspace))
+    default = get_default_profile(workspace=request.workspace)
+    tiles = []
+    # Enabled first (the sandbox leading), then what the operator could still turn on.
+    for slug in sorted(
+        KNOWN_PLATFORMS, key=lambda s: (s not in PLATFORMS, s != "sandbox", s)
+    ):
+        if slug not in PLATFORMS:
+            tiles.append(Tile(slug, PLATFORM_NAMES.get(slug, slug.title()), None))
+            continue
+        adapter = adapter_class(slug)
+        form = (
+            bound
+            if bound is not None and bound.adapter.slug == slug
+            else ConnectForm(
+                adapter=adapter, profiles=profiles, initial={"profile": str(default.pk)}
+            )
+        )
+        tiles.append(Tile(slug, adapter.display_name, adapter, form))
+    return tiles
+
+
+def account_state(account: PlatformAccount, now: datetime) -> str:
+    """connected | expiring (token has an expiry ahead) | expired | needs_reauth."""
+    if account.status == PlatformAccount.Status.NEEDS_REAUTH:
+        return "needs_reauth"
+    if account.token_expires_at is None:
+        return "connected"
+    return "expired" if account.token_expires_at <= now else "expiring"
+
+
+def _render(
+    request: DashboardRequest, bound: ConnectForm | None = None
+) -> HttpResponse:
+    now = timezone.now()
+    accounts = [
+        (account, account_state(account, now))
+        for account in selectors.live_accounts(request.workspace).order_by(
+            "platform", "created_at"
+        )
+    ]
+    return render(
+        request,
+        "platforms/accounts.html",
+        {"accounts": accounts, "tiles": _tiles(request, bound)},
+        status=400 if bound is not None and bound.errors else 200,
+    )
+
+
+@require_GET
+@dashboard_view
+def accounts_page(request: DashboardRequest) -> HttpResponse:
+    # Where the OAuth callback sends the browser back (platforms/api/views.py OAuthCallbackApi).
+    if platform := request.GET.get("connected"):
+        messages.success(request, f"Connected your {platform} account.")
+    elif error := request.GET.get("connect_error"):
+        name = request.GET.get("platform", "the")
+        messages.error(request, f"Connecting {name} account failed: {error}.")
+    return _render(request)
+
+
+@require_POST
+@dashboard_view
+def connect(request: DashboardRequest, platform: str) -> HttpResponse:
+    """Credential platforms: verify and store. OAuth platforms: send the browser to the provider."""
+    if platform not in PLATFORMS:
+        messages.error(request, f"{platform} is not enabled on this installation.")
+        return redirect("platforms:accounts")
+    adapter = adapter_class(platform)
+    form = ConnectForm(
+        request.POST, adapter=adapter, profiles=list(list_profiles(request.workspace))
+    )
+    if not form.is_valid():
+        return _render(request, form)
+    try:
+        if form.is_oauth:
+            descriptor = oauth.start_connect(
+                workspace=request.workspace,
+                profile=form.chosen_profile(),
+                platform=platform,
+                params=form.oauth_params,
+                return_to=settings.PUBLIC_URL + reverse("platforms:accounts"),
+            )
+            return redirect(descriptor["authorizationUrl"])
+        account, created = services.connect_with_credentials(
+            workspace=request.workspace,
+            profile=form.chosen_profile(),
+            platform=platform,
+            payload=form.payload(),
+        )
+    except LetmepostError as exc:
+        add_service_error(form, exc, exc.rule)
+        return _render(request, form)
+    name = account.display_name or account.external_id
+    verb = "Connected" if created else "Reconnected"
+    messages.success(request, f"{verb} {adapter.display_name} account {name}.")
+    return redirect(safe_next(request, reverse("platforms:accounts")))
+
+
+@require_POST
+@dashboard_view
+def disconnect(request: DashboardRequest, account_id: str) -> HttpResponse:
+    account = selectors.get_account_for_workspace(request.workspace, account_id)
+    services.disconnect_account(account=account)
+    messages.success(
+        request,
+        f"Disconnected {account.platform} account {account.display_name or account.external_id}. "
+        "Its queued posts were canceled; the log keeps its history.",
+    )
+    return redirect("platforms:accounts")
+
+
+@require_GET
+@dashboard_view
+def versions_page(request: DashboardRequest) -> HttpResponse:
+    """The platform-version registry, as `GET /v1/platform-versions` lists it."""
+    rows = [
+        {
+            "version": version,
+            "name": PLATFORM_NAMES.get(version.platform)
+            or (
+                adapter_class(version.platform).display_name
+                if version.platform in PLATFORMS
+                else version.platform.title()
+            ),
+            "enabled": version.platform in PLATFORMS,
+        }
+        for version in list_versions()
+    ]
+    return render(request, "platforms/versions.html", {"rows": rows})

@@ -1,0 +1,1 @@
+"""YouTube: preflight rules (preflight.py); the adapter and client live beside them."""

@@ -1,0 +1,200 @@
+"""Dashboard forms for posts: compose, log filters, reschedule. Shape only; rules live in services."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta, tzinfo
+from typing import Any
+
+from django import forms
+
+from letmepost.dashboard import Form, parse_zone, to_utc
+from platforms.models import PlatformAccount
+from platforms.registry import KNOWN_PLATFORMS
+from posts.api.serializers import CreatePostIn
+from posts.models import PostTarget
+
+NOW, SCHEDULE = "now", "schedule"
+
+
+def _zone(form: forms.Form, fallback: tzinfo) -> tzinfo:
+    """The zone the browser sent with the form (IANA name or minutes east of UTC)."""
+    return (
+        parse_zone(form.cleaned_data.get("tz"))
+        or parse_zone(form.cleaned_data.get("tz_offset"))
+        or fallback
+    )
+
+
+class WhenFields(Form):
+    """A wall-clock date and time in the viewer's zone, converted to UTC on the server."""
+
+    scheduled_date = forms.DateField(
+        label="Date", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    scheduled_time = forms.TimeField(
+        label="Time", required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    tz = forms.CharField(
+        required=False, widget=forms.HiddenInput(attrs={"data-tz": ""})
+    )
+    tz_offset = forms.CharField(
+        required=False, widget=forms.HiddenInput(attrs={"data-tz-offset": ""})
+    )
+
+    def __init__(self, *args: Any, zone: tzinfo, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.viewer_zone = zone
+
+    def scheduled_at(self, *, required: bool) -> datetime | None:
+        day = self.cleaned_data.get("scheduled_date")
+        clock = self.cleaned_data.get("scheduled_time")
+        if day is None or clock is None:
+            if required:
+                for name, value in (("scheduled_date", day), ("scheduled_time", clock)):
+                    if value is None and name not in self.errors:
+                        self.add_error(name, "Pick a date and a time to schedule.")
+            return None
+        self.zone = _zone(self, self.viewer_zone)
+        return to_utc(day, clock, self.zone)
+
+
+class ComposeForm(WhenFields):
+    """One text for every picked account, with an optional override per account."""
+
+    serializer_class = CreatePostIn
+
+    text = forms.CharField(
+        label="Text",
+        required=False,
+        strip=False,
+        widget=forms.Textarea(
+            attrs={"rows": 7, "placeholder": "What do you want to say?"}
+        ),
+    )
+    accounts = forms.MultipleChoiceField(
+        label="Accounts",
+        widget=forms.CheckboxSelectMultiple,
+        required=True,
+        error_messages={"required": "Pick at least one account to post to."},
+    )
+    mode = forms.ChoiceField(
+        label="When",
+        choices=[(NOW, "Publish now"), (SCHEDULE, "Schedule")],
+        initial=NOW,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(
+        self, *args: Any, accounts: list[PlatformAccount], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.account_list = accounts
+        self.fields["accounts"].choices = [(str(a.pk), str(a.pk)) for a in accounts]
+        for account in accounts:
+            self.fields[self.override_name(account)] = forms.CharField(
+                label=f"Text for {account.display_name or account.external_id} only",
+                required=False,
+                strip=False,
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+
+    @staticmethod
+    def override_name(account: PlatformAccount) -> str:
+        return f"text_{account.pk}"
+
+    def picked(self) -> list[PlatformAccount]:
+        chosen = set(self.cleaned_data.get("accounts") or ())
+        return [a for a in self.account_list if str(a.pk) in chosen]
+
+    def serializer_data(self, cleaned: dict[str, Any]) -> dict[str, Any]:
+        """The API request body (validated-data shape) this form describes."""
+        targets = []
+        for account in self.picked():
+            target: dict[str, Any] = {"account_id": str(account.pk)}
+            if override := cleaned.get(self.override_name(account)):
+                target["text"] = override
+            targets.append(target)
+        data: dict[str, Any] = {"targets": targets}
+        if cleaned.get("text"):
+            data["text"] = cleaned["text"]
+        if cleaned.get("mode") == SCHEDULE:
+            when = self.scheduled_at(required=True)
+            if when is not None:
+                data["scheduled_at"] = when
+        else:
+            data["publish_now"] = True
+        return data
+
+
+class RescheduleForm(WhenFields):
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if not self.errors:
+            self.when = self.scheduled_at(required=True)
+        return cleaned
+
+
+STATUS_CHOICES = [
+    ("", "Any status"),
+    ("failed,rejected", "Failed or rejected"),
+    *PostTarget.Status.choices,
+]
+
+
+class LogFilterForm(Form):
+    status = forms.ChoiceField(label="Status", choices=STATUS_CHOICES, required=False)
+    platform = forms.ChoiceField(label="Platform", required=False)
+    account = forms.ChoiceField(label="Account", required=False)
+    error_code = forms.CharField(
+        label="Error code",
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={"list": "error-codes", "placeholder": "e.g. platform_rejected"}
+        ),
+    )
+    date_from = forms.DateField(
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    q = forms.CharField(
+        label="Text contains",
+        required=False,
+        max_length=200,
+        widget=forms.SearchInput(attrs={"placeholder": "Search post text"}),
+    )
+
+    def __init__(
+        self, *args: Any, accounts: list[PlatformAccount], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["platform"].choices = [("", "Any platform")] + [
+            (p, p) for p in KNOWN_PLATFORMS
+        ]
+        self.fields["account"].choices = [("", "Any account")] + [
+            (
+                str(a.pk),
+                f"{a.display_name or a.external_id} ({a.platform})"
+                + (" · disconnected" if a.deleted_at else ""),
+            )
+            for a in accounts
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", "The end date is before the start date.")
+        return cleaned
+
+    def window(self, zone: tzinfo) -> tuple[datetime | None, datetime | None]:
+        """[from 00:00, the day after `to` 00:00) in the viewer's zone, as UTC."""
+        start, end = (
+            self.cleaned_data.get("date_from"),
+            self.cleaned_data.get("date_to"),
+        )
+        after = to_utc(start, time.min, zone) if start else None
+        before = to_utc(end + timedelta(days=1), time.min, zone) if end else None
+        return after, before

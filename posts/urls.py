@@ -1,0 +1,18 @@
+"""Dashboard routes for posts (mounted under /app/; `/posts` itself is the API's alias)."""
+
+from django.urls import path
+
+from posts import views
+
+app_name = "posts"
+
+urlpatterns = [
+    path("compose/", views.compose, name="compose"),
+    path("compose/preflight", views.preflight, name="preflight"),
+    path("log/", views.log, name="log"),
+    path("log/<str:post_id>/", views.detail, name="detail"),
+    path("log/<str:post_id>/retry", views.retry, name="retry"),
+    path("log/<str:post_id>/cancel", views.cancel, name="cancel"),
+    path("log/<str:post_id>/reschedule", views.reschedule, name="reschedule"),
+    path("calendar/", views.calendar_page, name="calendar"),
+]

@@ -1,0 +1,451 @@
+"""Dashboard pages for posts: compose with live preflight, the log, a post's detail, the calendar.
+
+Thin views over the services the API uses: `check_post` (what `POST /v1/posts/validate` runs),
+`create_post` + `publish_now` (what `POST /v1/posts` runs), `reschedule_target`, `cancel_target`
+and the log selectors. htmx requests get the named partial of the same template.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from datetime import date, tzinfo
+from typing import Any
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from letmepost.dashboard import (
+    DashboardRequest,
+    add_service_error,
+    dashboard_view,
+    safe_next,
+    viewer_zone,
+    zone_label,
+)
+from letmepost.errors import CATALOG, LetmepostError, PreflightFailed
+from letmepost.ids import parse_uuid
+from platforms.base import PlatformAdapter, Violation
+from platforms.models import PlatformAccount
+from platforms.preflight.text import grapheme_count
+from platforms.registry import adapter_class
+from platforms.selectors import live_accounts
+from posts import calendar, selectors, services
+from posts.api.presenters import batch_status
+from posts.curl import body_for_target, curl_command, key_hint
+from posts.dispatch import publish_now
+from posts.forms import NOW, ComposeForm, LogFilterForm, RescheduleForm
+from posts.models import Post, PostTarget
+from posts.retry import RETRYABLE, may_have_published, retry_target
+
+LOG_PAGE = 25
+TEXT_LIMIT_KEYS = ("max_graphemes", "max_chars", "max_characters", "max_length")
+
+
+@dataclass
+class Summary:
+    ok: bool
+    message: str
+    targets: list[PostTarget]
+
+
+def batch_summary(post: Post, zone: tzinfo) -> Summary:
+    """One line about what just happened to a batch, for the flash message."""
+    targets = list(post.targets.select_related("account").order_by("position"))
+    status = batch_status(targets)
+    n = len(targets)
+    accounts = f"{n} account" + ("" if n == 1 else "s")
+    if status == "queued" and post.scheduled_at:
+        local = post.scheduled_at.astimezone(zone)
+        return Summary(
+            True,
+            f"Scheduled for {accounts} at {local:%Y-%m-%d %H:%M} {zone_label(zone)} "
+            f"({post.scheduled_at:%Y-%m-%d %H:%M} UTC).",
+            targets,
+        )
+    if status == "published":
+        return Summary(True, f"Published to {accounts}.", targets)
+    if status == "queued":
+        return Summary(
+            True, f"Queued for {accounts}; it publishes in a moment.", targets
+        )
+    failed = [
+        t
+        for t in targets
+        if t.status in (PostTarget.Status.FAILED, PostTarget.Status.REJECTED)
+    ]
+    first = (failed[0].error or {}).get("message", "") if failed else ""
+    return Summary(
+        False,
+        f"{len(failed)} of {n} failed: {first} See the log for the full error.",
+        targets,
+    )
+
+
+def _caller(request: DashboardRequest) -> services.Caller:
+    """A signed-in person acts for the whole workspace, in live mode (as a session does on the API)."""
+    return services.Caller(
+        workspace=request.workspace, scope=None, livemode=True, user=request.user
+    )
+
+
+# --- compose ---------------------------------------------------------------------------------
+
+
+def text_limit(adapter: type[PlatformAdapter]) -> int | None:
+    """The platform's text limit, read from its own `text.max_*` rule, for the live counter."""
+    for rule in adapter.rules:
+        spec = getattr(rule, "spec", None)
+        if spec is not None and ".text.max" in spec.id:
+            for key in TEXT_LIMIT_KEYS:
+                if key in spec.limits:
+                    return int(spec.limits[key])
+        name = getattr(rule, "__name__", "")
+        if name.startswith(
+            "text_max"
+        ):  # a plain rule function beside its module constant
+            limit = getattr(sys.modules.get(rule.__module__), "MAX_GRAPHEMES", None)
+            if isinstance(limit, int):
+                return limit
+    return None
+
+
+@dataclass
+class TargetCheck:
+    account: PlatformAccount
+    text: str
+    limit: int | None
+    violations: list[Violation] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return grapheme_count(self.text)
+
+    @property
+    def errors(self) -> list[Violation]:
+        return [v for v in self.violations if v.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Violation]:
+        return [v for v in self.violations if v.severity != "error"]
+
+
+@dataclass
+class Preflight:
+    checks: list[TargetCheck] = field(default_factory=list)
+    problem: str | None = None  # a request-level refusal (no account, no text…)
+    remediation: str | None = None
+    rule: str | None = None
+
+    @property
+    def valid(self) -> bool:
+        return self.problem is None and all(not c.errors for c in self.checks)
+
+
+def run_preflight(request: DashboardRequest, form: ComposeForm) -> Preflight:
+    """Exactly what `POST /v1/posts/validate` runs, on what the form describes."""
+    if not form.is_valid():
+        first = next(iter(form.errors.values()))[0]
+        return Preflight(problem=str(first))
+    try:
+        checked = services.check_post(caller=_caller(request), data=form.validated)
+    except LetmepostError as exc:
+        return Preflight(
+            problem=exc.message,
+            remediation=exc.fields.get("remediation"),
+            rule=exc.rule,
+        )
+    return Preflight(
+        checks=[
+            TargetCheck(
+                account=t.account,
+                text=t.text,
+                limit=text_limit(adapter_class(t.account.platform)),
+                violations=t.violations,
+            )
+            for t in checked
+        ]
+    )
+
+
+def _accounts(request: DashboardRequest) -> list[PlatformAccount]:
+    return list(live_accounts(request.workspace).order_by("platform", "created_at"))
+
+
+def _compose_context(
+    request: DashboardRequest, form: ComposeForm, preflight: Preflight | None
+) -> dict[str, Any]:
+    return {
+        "form": form,
+        "accounts": [
+            {
+                "account": a,
+                "override": form[ComposeForm.override_name(a)],
+                "limit": text_limit(adapter_class(a.platform)),
+                "checked": str(a.pk) in (form["accounts"].value() or []),
+            }
+            for a in form.account_list
+        ],
+        "preflight": preflight,
+        "zone": zone_label(viewer_zone(request)),
+    }
+
+
+@require_http_methods(["GET", "POST"])
+@dashboard_view
+def compose(request: DashboardRequest) -> HttpResponse:
+    accounts = _accounts(request)
+    zone = viewer_zone(request)
+    if request.method == "GET":
+        picked = request.GET.getlist("account") or (
+            [str(accounts[0].pk)] if len(accounts) == 1 else []
+        )
+        form = ComposeForm(
+            initial={"accounts": picked, "mode": NOW}, accounts=accounts, zone=zone
+        )
+        return render(
+            request, "posts/compose.html", _compose_context(request, form, None)
+        )
+    form = ComposeForm(request.POST, accounts=accounts, zone=zone)
+    preflight = None
+    if form.is_valid():
+        try:
+            with transaction.atomic():
+                created = services.create_post(
+                    caller=_caller(request), data=form.validated
+                )
+        except PreflightFailed:
+            preflight = run_preflight(request, form)
+            form.add_error(
+                None, "The post breaks a platform rule; nothing was sent. See below."
+            )
+        except LetmepostError as exc:
+            add_service_error(form, exc, _field_for_rule(exc.rule))
+        else:
+            publish_now(created.claims)
+            summary = batch_summary(created.post, getattr(form, "zone", zone))
+            (messages.success if summary.ok else messages.error)(
+                request, summary.message
+            )
+            if len(summary.targets) == 1:
+                return redirect("posts:detail", summary.targets[0].pk)
+            return redirect(f"{reverse('posts:log')}?batch={created.post.pk}")
+    return render(
+        request,
+        "posts/compose.html",
+        _compose_context(request, form, preflight),
+        status=400,
+    )
+
+
+def _field_for_rule(rule: str | None) -> str | None:
+    if not rule:
+        return None
+    if rule.startswith("scheduledAt") or rule == "mode_conflict":
+        return "scheduled_date"
+    if rule.startswith(("targets.text", "text")):
+        return "text"
+    if rule.startswith(("target.account", "targets.account")):
+        return "accounts"
+    return None
+
+
+@require_POST
+@dashboard_view
+def preflight(request: DashboardRequest) -> HttpResponse:
+    """htmx, as the person types: every violation of every picked account, with its fix."""
+    data: QueryDict = request.POST.copy()
+    data["mode"] = NOW  # the schedule does not change what the platforms accept
+    form = ComposeForm(data, accounts=_accounts(request), zone=viewer_zone(request))
+    result = run_preflight(request, form)
+    return render(request, "posts/compose.html#preflight", {"preflight": result})
+
+
+# --- the log ---------------------------------------------------------------------------------
+
+
+@require_GET
+@dashboard_view
+def log(request: DashboardRequest) -> HttpResponse:
+    known = list(
+        PlatformAccount.objects.filter(workspace=request.workspace).order_by(
+            "platform", "created_at"
+        )
+    )
+    form = LogFilterForm(request.GET or None, accounts=known)
+    filters = selectors.LogFilter()
+    if form.is_bound and form.is_valid():
+        after, before = form.window(viewer_zone(request))
+        data = form.cleaned_data
+        filters = selectors.LogFilter(
+            statuses=tuple(filter(None, data["status"].split(","))),
+            platforms=(data["platform"],) if data["platform"] else (),
+            account_ids=(data["account"],) if data["account"] else (),
+            error_codes=(data["error_code"].strip(),)
+            if data["error_code"].strip()
+            else (),
+            after=after,
+            before=before,
+            q=data["q"].strip() or None,
+        )
+    targets = selectors.list_targets(request.workspace, filters)
+    if batch := request.GET.get("batch"):
+        targets = targets.filter(post_id=batch) if parse_uuid(batch) else targets.none()
+    page = list(
+        selectors.after_cursor(targets, request.GET.get("cursor"))[: LOG_PAGE + 1]
+    )
+    more = len(page) > LOG_PAGE
+    page = page[:LOG_PAGE]
+    query = request.GET.copy()
+    query.pop("cursor", None)
+    if more:
+        query["cursor"] = selectors.encode_cursor(page[-1])
+    context = {
+        "form": form,
+        "targets": page,
+        "next_url": f"{reverse('posts:log')}?{query.urlencode()}" if more else None,
+        "error_codes": sorted(CATALOG),
+        "filtered": any(v for k, v in request.GET.items() if k != "cursor"),
+    }
+    if request.htmx and request.GET.get("cursor"):
+        return render(request, "posts/log.html#rows", context)
+    if request.htmx:
+        return render(request, "posts/log.html#results", context)
+    return render(request, "posts/log.html", context)
+
+
+@require_GET
+@dashboard_view
+def detail(request: DashboardRequest, post_id: str) -> HttpResponse:
+    target = selectors.get_target_for_workspace(request.workspace, post_id)
+    attempts = list(target.attempts.all())
+    siblings = list(
+        PostTarget.objects.filter(post_id=target.post_id)
+        .exclude(pk=target.pk)
+        .select_related("account")
+    )
+    return render(
+        request,
+        "posts/detail.html",
+        {
+            "target": target,
+            "attempts": attempts,
+            "siblings": siblings,
+            "curl": curl_command(
+                body_for_target(target), hint=key_hint(request.workspace)
+            ),
+            "can_retry": target.status in RETRYABLE,
+            "may_have_published": may_have_published(target),
+            "queued": target.status == PostTarget.Status.QUEUED,
+            "reschedule_form": RescheduleForm(
+                zone=viewer_zone(request), initial=_when_initial(target, request)
+            ),
+            "platform_response": (target.error or {}).get("platformResponse"),
+        },
+    )
+
+
+def _when_initial(target: PostTarget, request: DashboardRequest) -> dict[str, Any]:
+    if not target.scheduled_at:
+        return {}
+    local = target.scheduled_at.astimezone(viewer_zone(request))
+    return {
+        "scheduled_date": local.date(),
+        "scheduled_time": local.time().replace(second=0, microsecond=0),
+    }
+
+
+@require_POST
+@dashboard_view
+def retry(request: DashboardRequest, post_id: str) -> HttpResponse:
+    target = selectors.get_target_for_workspace(request.workspace, post_id)
+    try:
+        with transaction.atomic():
+            created = retry_target(
+                target=target,
+                user=request.user,
+                confirm_unknown=request.POST.get("confirm_unknown") == "on",
+            )
+    except LetmepostError as exc:
+        messages.error(
+            request,
+            f"Not retried: {exc.message} {exc.fields.get('remediation', '')}".strip(),
+        )
+        return redirect("posts:detail", target.pk)
+    publish_now(created.claims)
+    summary = batch_summary(created.post, viewer_zone(request))
+    (messages.success if summary.ok else messages.error)(
+        request, f"Retry: {summary.message}"
+    )
+    return redirect("posts:detail", summary.targets[0].pk)
+
+
+@require_POST
+@dashboard_view
+def cancel(request: DashboardRequest, post_id: str) -> HttpResponse:
+    target = selectors.get_target_for_workspace(request.workspace, post_id)
+    try:
+        services.cancel_target(target=target)
+    except LetmepostError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Canceled. Nothing will be published for it.")
+    return redirect(safe_next(request, reverse("posts:detail", args=[target.pk])))
+
+
+@require_POST
+@dashboard_view
+def reschedule(request: DashboardRequest, post_id: str) -> HttpResponse:
+    target = selectors.get_target_for_workspace(request.workspace, post_id)
+    form = RescheduleForm(request.POST, zone=viewer_zone(request))
+    if not form.is_valid():
+        messages.error(
+            request,
+            "Not rescheduled: "
+            + " ".join(e for errs in form.errors.values() for e in errs),
+        )
+    else:
+        try:
+            target = services.reschedule_target(target=target, scheduled_at=form.when)
+        except LetmepostError as exc:
+            messages.error(request, f"Not rescheduled: {exc.message}")
+        else:
+            local = target.scheduled_at.astimezone(form.zone)
+            messages.success(
+                request,
+                f"Rescheduled to {local:%Y-%m-%d %H:%M} {zone_label(form.zone)} "
+                f"({target.scheduled_at:%Y-%m-%d %H:%M} UTC).",
+            )
+    return redirect(safe_next(request, reverse("posts:detail", args=[target.pk])))
+
+
+# --- calendar --------------------------------------------------------------------------------
+
+
+@require_GET
+@dashboard_view
+def calendar_page(request: DashboardRequest) -> HttpResponse:
+    zone = viewer_zone(request)
+    today = timezone.now().astimezone(zone).date()
+    try:
+        anchor = date.fromisoformat(request.GET.get("date", ""))
+    except ValueError:
+        anchor = today
+    view = request.GET.get("view", calendar.MONTH)
+    cal = calendar.build_calendar(
+        request.workspace, view=view, anchor=anchor, zone=zone, today=today
+    )
+    return render(
+        request,
+        "posts/calendar.html",
+        {
+            "cal": cal,
+            "zone": zone_label(zone),
+            "queued": PostTarget.Status.QUEUED,
+        },
+    )

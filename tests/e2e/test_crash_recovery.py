@@ -1,0 +1,166 @@
+"""A post survives its server dying mid-publish, and lands exactly once.
+
+Each test runs the real embedded server (`manage.py serve` in its own process group) on a fresh
+LETMEPOST_DATA_DIR and talks to it over loopback HTTP only; the sandbox platform's timeline is read
+straight from the SQLite file. Leases are 2 s and retry backoff 1 s, so recovery takes seconds.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from tests.e2e.support import (
+    Process,
+    boot_env,
+    bootstrap_key,
+    http,
+    serving,
+    wait_for,
+)
+
+LEASE_SECONDS = 2
+SETTLE_TIMEOUT = 20  # seconds for a reclaimed post to be published
+
+
+def engine_env(data_dir: Path) -> dict[str, str]:
+    return boot_env(
+        data_dir,
+        LETMEPOST_PUBLISH_LEASE_SECONDS=str(LEASE_SECONDS),
+        LETMEPOST_PUBLISH_RETRY_BASE_SECONDS="1",
+        LETMEPOST_DISPATCH_INTERVAL_MS="100",
+    )
+
+
+def iso(moment: datetime) -> str:
+    return (
+        moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    )
+
+
+def connect_account(server: Process, key: str) -> str:
+    status, body = http(
+        "POST",
+        f"{server.extra['url']}/v1/accounts/connect/sandbox/complete",
+        {"handle": "crash"},
+        key,
+    )
+    assert status in (200, 201), body
+    return body["id"]
+
+
+def create(server: Process, key: str, account_id: str, **body: Any) -> str:
+    status, answer = http(
+        "POST",
+        f"{server.extra['url']}/v1/posts",
+        {
+            "targets": [{"accountId": account_id, "options": body.pop("options")}],
+            **body,
+        },
+        key,
+    )
+    assert status in (200, 202), answer
+    [result] = answer["results"]
+    return result["postId"]
+
+
+def get_post(server: Process, key: str, post_id: str) -> dict[str, Any]:
+    status, body = http("GET", f"{server.extra['url']}/v1/posts/{post_id}", key=key)
+    assert status == 200, body
+    return body
+
+
+def timeline_rows(data_dir: Path, token: str) -> int:
+    """Rows the sandbox "platform" holds for this idempotency token (the target id)."""
+    with sqlite3.connect(data_dir / "db.sqlite3", timeout=10) as conn:
+        return conn.execute(
+            "SELECT COUNT(*) FROM platforms_sandboxpost WHERE token = ?", (token,)
+        ).fetchone()[0]
+
+
+def all_timeline_rows(data_dir: Path) -> int:
+    with sqlite3.connect(data_dir / "db.sqlite3", timeout=10) as conn:
+        return conn.execute("SELECT COUNT(*) FROM platforms_sandboxpost").fetchone()[0]
+
+
+def published(server: Process, key: str, post_id: str) -> dict[str, Any] | None:
+    post = get_post(server, key, post_id)
+    assert post["status"] in ("queued", "publishing", "published"), post
+    return post if post["status"] == "published" else None
+
+
+def test_a_server_killed_while_the_platform_answers_slowly_is_reconciled_not_reposted(
+    tmp_path: Path,
+) -> None:
+    env = engine_env(tmp_path)
+    with serving(env, name="first") as first:
+        key = bootstrap_key(env)
+        account_id = connect_account(first, key)
+        post_id = create(
+            first,
+            key,
+            account_id,
+            text="applied, but the answer is slow",
+            scheduledAt=iso(datetime.now(UTC) + timedelta(seconds=1.2)),
+            options={"platform": "sandbox", "sandboxDelayMs": 8000},
+        )
+
+        def mid_publish() -> dict[str, Any] | None:
+            post = get_post(first, key, post_id)
+            started = post["status"] == "publishing" and len(post["attempts"]) == 1
+            return post if started and timeline_rows(tmp_path, post_id) == 1 else None
+
+        # The attempt is written, the platform has the post, the adapter sleeps on its answer.
+        during = wait_for(
+            mid_publish, timeout=10, interval=0.02, what="the first attempt"
+        )
+        assert during["attempts"][0]["outcome"] == "pending"
+        first.kill()  # SIGKILL the group well inside the 2 s lease: nobody records an outcome
+
+    with serving(env, name="second") as second:
+        post = wait_for(
+            lambda: published(second, key, post_id),
+            timeout=SETTLE_TIMEOUT,
+            interval=0.1,
+            what="the reclaimed post to be published",
+        )
+
+    assert [a["outcome"] for a in post["attempts"]] == ["unknown", "reconciled"]
+    assert [a["attemptNumber"] for a in post["attempts"]] == [1, 2]
+    assert post["attemptCount"] == 2
+    assert post["publishedAt"] is not None
+    assert post["platformUri"].endswith(post_id)
+    assert timeline_rows(tmp_path, post_id) == 1
+    assert all_timeline_rows(tmp_path) == 1
+
+
+def test_an_unknown_outcome_is_reconciled_through_the_platform_not_published_twice(
+    tmp_path: Path,
+) -> None:
+    env = engine_env(tmp_path)
+    with serving(env) as server:
+        key = bootstrap_key(env)
+        account_id = connect_account(server, key)
+        post_id = create(
+            server,
+            key,
+            account_id,
+            text="sent, answer lost",
+            scheduledAt=iso(datetime.now(UTC) + timedelta(seconds=1.2)),
+            options={"platform": "sandbox", "sandboxOutcome": "outcome_unknown"},
+        )
+        post = wait_for(
+            lambda: published(server, key, post_id),
+            timeout=SETTLE_TIMEOUT,
+            interval=0.1,
+            what="the unknown outcome to be reconciled",
+        )
+
+    assert [a["outcome"] for a in post["attempts"]] == ["unknown", "reconciled"]
+    assert post["attempts"][0]["errorCode"] == "platform_unavailable"
+    assert "answer was lost" in post["attempts"][0]["errorMessage"]
+    assert post["publishedAt"] is not None
+    assert timeline_rows(tmp_path, post_id) == 1
+    assert all_timeline_rows(tmp_path) == 1

@@ -1,0 +1,221 @@
+"""The dashboard in a real browser: Debian's Chromium driven by Playwright, against a live server.
+
+sign up → verify through the emailed link → onboarding (key, sandbox) → compose: a too-long text
+shows its violation live, then the fix clears it → schedule 2 minutes ahead (the viewer's zone,
+UTC shown) → the calendar shows it → reschedule → cancel → publish now → published in the log.
+
+Needs `/usr/bin/chromium` (Debian: `apt-get install -y chromium`) and the `playwright` package
+(dev extras); never `playwright install`. Screenshots of every page go to the test's tmp dir and
+to var/screenshots/ (CI artifacts).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import uuid
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ZONE = "Europe/Berlin"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+# Unique per run: allauth throttles verification mail per address in the (possibly shared) cache.
+EMAIL = f"browser-{uuid.uuid4().hex[:8]}@example.com"
+PASSWORD = "a-long-browser-pass-1"
+
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(),
+    reason="Debian chromium is not at /usr/bin/chromium (apt-get install -y chromium)",
+)
+
+
+@pytest.fixture
+def browser_page(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    sync_api = pytest.importorskip(
+        "playwright.sync_api", reason="the playwright package is not installed"
+    )
+    # Playwright's sync API keeps an event loop in this thread; the ORM checks below are safe.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        context = browser.new_context(
+            viewport={"width": 1280, "height": 900}, timezone_id=ZONE, locale="en-GB"
+        )
+        context.set_default_timeout(15_000)
+        page = context.new_page()
+        page.on("dialog", lambda dialog: dialog.accept())  # data-confirm prompts
+        try:
+            yield page
+        finally:
+            browser.close()
+            # With Playwright's loop running, asgiref hands this thread a second, context-local
+            # DB connection; close it here or PostgreSQL cannot drop the test database.
+            from django.db import connections
+
+            connections.close_all()
+
+
+class Shots:
+    def __init__(self, page: Any, folder: Path) -> None:
+        self.page, self.folder, self.n = page, folder, 0
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+
+    def __call__(self, name: str) -> Path:
+        self.n += 1
+        path = self.folder / f"{self.n:02d}-{name}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        shutil.copy(path, ARTIFACTS / path.name)
+        return path
+
+
+UNLABELLED = """() => [...document.querySelectorAll("input, select, textarea")]
+  .filter(el => el.type !== "hidden" && !el.disabled)
+  .filter(el => !(el.labels && el.labels.length) && !el.getAttribute("aria-label"))
+  .map(el => el.outerHTML.slice(0, 120))"""
+
+
+def assert_labelled(page: Any) -> None:
+    """Every form control a person can reach has a label (or an aria-label)."""
+    assert page.evaluate(UNLABELLED) == [], page.url
+
+
+def test_sign_up_to_published_post(
+    live_server: Any, mailoutbox: list[Any], browser_page: Any, tmp_path: Path
+) -> None:
+    from playwright.sync_api import expect
+
+    from posts.models import PostTarget
+
+    page, base = browser_page, live_server.url
+    shot = Shots(page, tmp_path)
+
+    # Sign up, then verify with the link from the email.
+    page.goto(f"{base}/accounts/signup/")
+    shot("signup")
+    page.get_by_label("Email").fill(EMAIL)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Password (again)").fill(PASSWORD)
+    page.get_by_role("button", name="Sign Up").click()
+    expect(
+        page.get_by_role("heading", name="Verify Your Email Address")
+    ).to_be_visible()
+    shot("verification-sent")
+    link = re.search(r"http://\S+/accounts/confirm-email/\S+/", mailoutbox[-1].body)
+    assert link, mailoutbox[-1].body
+    page.goto(link.group(0))
+    page.get_by_role("button", name="Confirm").click()
+
+    # Onboarding: mint the key (shown once), connect the sandbox.
+    expect(
+        page.get_by_role("heading", name="Get started in three steps")
+    ).to_be_visible()
+    page.get_by_role("button", name="Create my API key").click()
+    secret = page.locator("#onboarding-secret")
+    expect(secret).to_have_value(re.compile(r"^lmp_live_"))
+    expect(page.locator("#step-key.done")).to_be_visible()
+    page.get_by_role("button", name="Connect sandbox").click()
+    expect(page.locator("#step-connect.done")).to_be_visible()
+    expect(page.locator("#onboarding-curl")).to_contain_text(secret.input_value())
+    shot("onboarding")
+    assert_labelled(page)
+
+    # Compose: a too-long text shows the violation live, the fix clears it.
+    page.get_by_role("link", name="Compose").click()
+    expect(page.get_by_role("checkbox", name="demo · sandbox")).to_be_checked()
+    text = page.get_by_label("Text", exact=True)
+    text.fill("x" * 501)
+    violation = page.locator('[data-rule="sandbox.text.max_graphemes"]')
+    expect(violation).to_contain_text("Shorten the text to 500 graphemes.")
+    expect(violation.get_by_role("link")).to_have_attribute(
+        "href", re.compile(r"/docs/preflight/sandbox-text-max_graphemes$")
+    )
+    expect(page.locator(".account-pick .counter")).to_have_text("501 / 500")
+    shot("compose-violation")
+    assert_labelled(page)
+    text.fill("Hello from a real browser")
+    expect(page.locator('[data-preflight="ok"]')).to_be_visible()
+    expect(violation).to_have_count(0)
+
+    # Schedule 2 minutes ahead, in the browser's zone; the UTC time is shown before sending.
+    local = (datetime.now(ZoneInfo(ZONE)) + timedelta(minutes=2)).replace(
+        second=0, microsecond=0
+    )
+    page.get_by_label("Schedule").check()
+    page.get_by_label("Date").fill(local.strftime("%Y-%m-%d"))
+    page.get_by_label("Time").fill(local.strftime("%H:%M"))
+    utc = local.astimezone(ZoneInfo("UTC"))
+    expect(page.locator("[data-utc-preview]")).to_have_text(
+        f"= {utc:%Y-%m-%d %H:%M} UTC"
+    )
+    expect(page.locator("[data-tz-label]").first).to_have_text(ZONE)
+    shot("compose-schedule")
+    page.get_by_role("button", name="Schedule").click()
+    expect(page.locator(".messages")).to_contain_text(
+        f"{local:%Y-%m-%d %H:%M} {ZONE} ({utc:%Y-%m-%d %H:%M} UTC)"
+    )
+    target = PostTarget.objects.get(text="Hello from a real browser")
+    assert target.status == PostTarget.Status.QUEUED and target.scheduled_at == utc
+
+    # The calendar shows it; reschedule an hour later, then cancel it.
+    page.get_by_role("link", name="Calendar").click()
+    page.goto(f"{base}/app/calendar/?date={local:%Y-%m-%d}")  # robust at a month's end
+    chip = page.locator("details.chip").filter(has_text="demo")
+    expect(chip.locator("summary")).to_contain_text(f"{local:%H:%M}")
+    chip.locator("summary").click()
+    shot("calendar")
+    later = local + timedelta(hours=1)
+    chip.get_by_label("Date").fill(later.strftime("%Y-%m-%d"))
+    chip.get_by_label("Time").fill(later.strftime("%H:%M"))
+    chip.get_by_role("button", name="Reschedule").click()
+    expect(page.locator(".messages")).to_contain_text("Rescheduled to")
+    target.refresh_from_db()
+    assert target.scheduled_at == later.astimezone(ZoneInfo("UTC"))
+    page.goto(f"{base}/app/calendar/?view=week&date={later:%Y-%m-%d}")
+    chip = page.locator("details.chip").filter(has_text="demo")
+    expect(chip.locator("summary")).to_contain_text(f"{later:%H:%M}")
+    chip.locator("summary").click()
+    chip.get_by_role("button", name="Cancel post").click()
+    expect(page.locator(".messages")).to_contain_text("Canceled")
+    target.refresh_from_db()
+    assert target.status == PostTarget.Status.CANCELED
+
+    # Publish now, then find it published in the log.
+    page.get_by_role("link", name="Compose").click()
+    page.get_by_label("Text", exact=True).fill("Published from the browser")
+    expect(page.locator('[data-preflight="ok"]')).to_be_visible()
+    page.get_by_role("button", name="Publish now").click()
+    expect(page.locator(".messages")).to_contain_text("Published to 1 account.")
+    shot("detail")
+    page.get_by_role("link", name="Posts log", exact=True).click()
+    row = page.locator("tr[data-target]").filter(has_text="Published from the browser")
+    expect(row.locator(".status")).to_have_text("published")
+    expect(
+        page.locator("tr[data-target]").filter(has_text="Hello from a real browser")
+    ).to_contain_text("canceled")
+    shot("log")
+    assert_labelled(page)
+    for path in ("/app/accounts/", "/app/api-keys/", "/app/members/", "/app/profiles/"):
+        page.goto(base + path)
+        assert_labelled(page)
+    page.goto(base + "/app/log/")
+
+    # The same pages hold up on a phone.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.get_by_role("button", name="Menu").click()
+    expect(page.get_by_role("link", name="Compose")).to_be_visible()
+    shot("log-phone")

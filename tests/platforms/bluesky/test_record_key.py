@@ -1,0 +1,43 @@
+"""Record keys derived from the target id: valid TIDs, stable, distinct."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+from letmepost.ids import uuid7
+from platforms.bluesky.adapter import record_key
+
+TID = re.compile(r"^[234567abcdefghij][234567abcdefghijklmnopqrstuvwxyz]{12}$")
+TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"
+
+
+def tid_micros(key: str) -> int:
+    value = 0
+    for char in key:
+        value = value * 32 + TID_ALPHABET.index(char)
+    return value >> 10
+
+
+def test_the_same_target_always_gets_the_same_valid_tid() -> None:
+    token = str(uuid7())
+    assert record_key(token) == record_key(token)
+    assert TID.match(record_key(token))
+
+
+def test_the_tid_carries_the_target_ids_time() -> None:
+    token = uuid7()
+    millis = token.int >> 80
+    assert tid_micros(record_key(str(token))) // 1000 == millis
+
+
+def test_targets_of_the_same_millisecond_get_different_keys() -> None:
+    base = uuid7().int
+    tokens = [str(uuid.UUID(int=base ^ n)) for n in range(1, 200)]  # random bits differ
+    assert len({record_key(t) for t in tokens}) == len(tokens)
+
+
+def test_the_first_comment_key_differs_and_any_token_works() -> None:
+    token = str(uuid7())
+    assert record_key(token, "first-comment") != record_key(token)
+    assert TID.match(record_key("not-a-uuid"))

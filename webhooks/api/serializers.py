@@ -1,0 +1,221 @@
+"""Shapes of `/v1/webhook-endpoints` (spec/webhooks.md §2, §4; D11). Shape only, no rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_serializer
+from rest_framework import serializers
+
+from letmepost.api.fields import (
+    HttpUrlField,
+    ModelSerializer,
+    UtcDateTimeField,
+)
+from webhooks.catalog import EVENT_TYPES
+from webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
+
+NO_NUL = r"^[^\x00]*$"  # PostgreSQL text cannot hold NUL
+
+
+def _events_field(**kwargs: Any) -> serializers.ListField:
+    return serializers.ListField(
+        child=serializers.ChoiceField(choices=EVENT_TYPES),
+        max_length=len(EVENT_TYPES),
+        help_text="Event types to receive; empty means every type.",
+        **kwargs,
+    )
+
+
+@extend_schema_serializer(component_name="WebhookEndpointCreate")
+class EndpointIn(serializers.Serializer):
+    url = HttpUrlField(
+        help_text="Receiver URL. https:// is required in production; private addresses are refused."
+    )
+    events = _events_field(default=list)
+    description = serializers.RegexField(
+        NO_NUL, max_length=500, required=False, allow_blank=True, default=""
+    )
+    active = serializers.BooleanField(default=True)
+
+
+@extend_schema_serializer(component_name="WebhookEndpointUpdate")
+class EndpointPatchIn(serializers.Serializer):
+    url = HttpUrlField(required=False)
+    events = _events_field(required=False)
+    description = serializers.RegexField(
+        NO_NUL, max_length=500, required=False, allow_blank=True
+    )
+    active = serializers.BooleanField(
+        required=False,
+        help_text="false pauses deliveries; true resumes them and clears an automatic pause.",
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if not attrs:
+            raise serializers.ValidationError(
+                "Send at least one of url, events, description or active."
+            )
+        return attrs
+
+
+@extend_schema_serializer(component_name="WebhookEndpointNotice")
+class NoticeOut(serializers.Serializer):
+    type = serializers.CharField()
+    message = serializers.CharField()
+    created_at = serializers.CharField()
+
+
+def _none_if_blank(value: str) -> str | None:
+    return value or None
+
+
+@extend_schema_serializer(component_name="WebhookEndpoint")
+class EndpointOut(ModelSerializer):
+    events = serializers.ListField(child=serializers.ChoiceField(choices=EVENT_TYPES))
+    last_failure_reason = serializers.SerializerMethodField()
+    disabled_reason = serializers.SerializerMethodField()
+    notice = NoticeOut(
+        allow_null=True,
+        help_text="Set when letmepost paused the endpoint itself (type webhook_endpoint.disabled).",
+    )
+
+    class Meta:
+        model = WebhookEndpoint
+        fields = [
+            "id",
+            "url",
+            "events",
+            "description",
+            "active",
+            "created_at",
+            "updated_at",
+            "last_delivery_at",
+            "last_success_at",
+            "last_failure_at",
+            "last_failure_reason",
+            "consecutive_failures",
+            "disabled_at",
+            "disabled_reason",
+            "notice",
+        ]
+
+    def get_last_failure_reason(self, endpoint: WebhookEndpoint) -> str | None:
+        """Why the last attempt failed; null when it succeeded (or none was made)."""
+        return _none_if_blank(endpoint.last_failure_reason)
+
+    def get_disabled_reason(self, endpoint: WebhookEndpoint) -> str | None:
+        return _none_if_blank(endpoint.disabled_reason)
+
+
+@extend_schema_serializer(component_name="WebhookEndpointWithSecret")
+class EndpointWithSecretOut(EndpointOut):
+    secret = serializers.CharField(
+        help_text="The signing secret (whsec_…). Shown only in this response."
+    )
+
+    class Meta(EndpointOut.Meta):
+        fields = [*EndpointOut.Meta.fields, "secret"]
+
+
+@extend_schema_serializer(component_name="WebhookTest")
+class TestIn(serializers.Serializer):
+    type = serializers.ChoiceField(choices=EVENT_TYPES, default="post.published")
+    data = serializers.JSONField(
+        required=False,
+        allow_null=True,
+        help_text="The event's data, sent as given; omitted: a sample of the type's real shape.",
+    )
+
+
+@extend_schema_serializer(component_name="WebhookEnvelope")
+class EnvelopeOut(serializers.Serializer):
+    id = serializers.UUIDField()
+    type = serializers.ChoiceField(choices=EVENT_TYPES)
+    created_at = UtcDateTimeField()
+    organization_id = serializers.UUIDField()
+    data = serializers.JSONField()
+    livemode = serializers.BooleanField()
+
+
+@extend_schema_serializer(component_name="WebhookTestResult")
+class TestOut(serializers.Serializer):
+    delivered = serializers.BooleanField()
+    status = serializers.IntegerField(help_text="HTTP status; 0 when no answer came.")
+    duration_ms = serializers.IntegerField()
+    response_body = serializers.CharField(allow_null=True)
+    delivery_id = serializers.UUIDField(
+        help_text="The X-Letmepost-Delivery-Id header sent."
+    )
+    non_retryable = serializers.BooleanField()
+    error_name = serializers.CharField(allow_null=True)
+    sent_event = EnvelopeOut()
+
+
+@extend_schema_serializer(component_name="WebhookAttempt")
+class AttemptOut(ModelSerializer):
+    delivery_id = serializers.UUIDField(
+        source="id", help_text="The X-Letmepost-Delivery-Id header of this attempt."
+    )
+    response_body = serializers.SerializerMethodField()
+    error_name = serializers.SerializerMethodField()
+    error = serializers.SerializerMethodField()
+
+    class Meta:
+        model = WebhookAttempt
+        fields = [
+            "delivery_id",
+            "number",
+            "started_at",
+            "duration_ms",
+            "status_code",
+            "response_body",
+            "error_name",
+            "error",
+            "outcome",
+        ]
+
+    def get_response_body(self, attempt: WebhookAttempt) -> str | None:
+        """First 2,048 characters of the answer; null when there was none."""
+        return _none_if_blank(attempt.response_body)
+
+    def get_error_name(self, attempt: WebhookAttempt) -> str | None:
+        return _none_if_blank(attempt.error_name)
+
+    def get_error(self, attempt: WebhookAttempt) -> str | None:
+        return _none_if_blank(attempt.error)
+
+
+@extend_schema_serializer(component_name="WebhookDelivery")
+class DeliveryOut(ModelSerializer):
+    event_id = serializers.UUIDField(source="event.id")
+    event_type = serializers.ChoiceField(source="event.type", choices=EVENT_TYPES)
+    next_attempt_at = serializers.SerializerMethodField()
+    last_error = serializers.SerializerMethodField()
+    attempts = AttemptOut(many=True)
+
+    class Meta:
+        model = WebhookDelivery
+        fields = [
+            "id",
+            "event_id",
+            "event_type",
+            "kind",
+            "status",
+            "attempt_count",
+            "next_attempt_at",
+            "last_status_code",
+            "last_error",
+            "created_at",
+            "completed_at",
+            "attempts",
+        ]
+
+    def get_next_attempt_at(self, delivery: WebhookDelivery) -> str | None:
+        """When the next attempt is due; null unless the delivery is pending."""
+        if delivery.status != WebhookDelivery.Status.PENDING:
+            return None
+        return UtcDateTimeField().to_representation(delivery.next_attempt_at)
+
+    def get_last_error(self, delivery: WebhookDelivery) -> str | None:
+        return _none_if_blank(delivery.last_error)

@@ -1,0 +1,250 @@
+"""`/v1/webhook-endpoints`: CRUD, rotate-secret, test, the delivery log and replay (D11).
+
+Key and session auth alike. Endpoints are workspace-wide, so profile-scoped keys are refused
+(they would receive other profiles' events); another workspace's ids answer not_found.
+"""
+
+from __future__ import annotations
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.parsers import JSONParser
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts.api.serializers import DeletedOut
+from letmepost.api.auth import require_admin
+from letmepost.api.views import ApiView
+from letmepost.errors import ValidationFailed
+from webhooks import selectors, services
+from webhooks.api.serializers import (
+    DeliveryOut,
+    EndpointIn,
+    EndpointOut,
+    EndpointPatchIn,
+    EndpointWithSecretOut,
+    TestIn,
+    TestOut,
+)
+from webhooks.models import WebhookDelivery, WebhookEndpoint
+
+TAGS = ["webhooks"]
+ENDPOINT_ID = OpenApiParameter("endpoint_id", OpenApiTypes.UUID, OpenApiParameter.PATH)
+EVENT_ID = OpenApiParameter("event_id", OpenApiTypes.UUID, OpenApiParameter.PATH)
+
+
+class WebhookApi(ApiView):
+    def endpoint(self, endpoint_id: str) -> WebhookEndpoint:
+        self.require_unscoped("use webhook endpoints")
+        return selectors.get_endpoint_for_workspace(
+            self.principal.workspace, endpoint_id
+        )
+
+
+class EndpointListApi(WebhookApi):
+    @extend_schema(
+        operation_id="listWebhookEndpoints",
+        tags=TAGS,
+        responses={
+            200: inline_serializer(
+                "WebhookEndpointList", fields={"data": EndpointOut(many=True)}
+            )
+        },
+    )
+    def get(self, request: Request) -> Response:
+        self.require_unscoped("use webhook endpoints")
+        endpoints = selectors.list_endpoints(self.principal.workspace)
+        return Response({"data": EndpointOut(endpoints, many=True).data})
+
+    @extend_schema(
+        operation_id="createWebhookEndpoint",
+        tags=TAGS,
+        request=EndpointIn,
+        responses={201: EndpointWithSecretOut},
+    )
+    def post(self, request: Request) -> Response:
+        self.require_unscoped("use webhook endpoints")
+        require_admin(self.principal, "create webhook endpoints")
+        data = self.validated(EndpointIn)
+        endpoint, _ = services.create_endpoint(
+            workspace=self.principal.workspace,
+            url=data["url"],
+            events=data["events"],
+            description=data["description"],
+            active=data["active"],
+        )
+        return Response(EndpointWithSecretOut(endpoint).data, status=201)
+
+
+class EndpointDetailApi(WebhookApi):
+    @extend_schema(
+        operation_id="getWebhookEndpoint",
+        tags=TAGS,
+        parameters=[ENDPOINT_ID],
+        responses={200: EndpointOut},
+    )
+    def get(self, request: Request, endpoint_id: str) -> Response:
+        return Response(EndpointOut(self.endpoint(endpoint_id)).data)
+
+    @extend_schema(
+        operation_id="updateWebhookEndpoint",
+        tags=TAGS,
+        parameters=[ENDPOINT_ID],
+        request=EndpointPatchIn,
+        responses={200: EndpointOut},
+    )
+    def patch(self, request: Request, endpoint_id: str) -> Response:
+        endpoint = self.endpoint(endpoint_id)
+        require_admin(self.principal, "change webhook endpoints")
+        data = self.validated(EndpointPatchIn)
+        endpoint = services.update_endpoint(endpoint=endpoint, **data)
+        return Response(EndpointOut(endpoint).data)
+
+    @extend_schema(
+        operation_id="deleteWebhookEndpoint",
+        tags=TAGS,
+        parameters=[ENDPOINT_ID],
+        responses={200: DeletedOut},
+    )
+    def delete(self, request: Request, endpoint_id: str) -> Response:
+        endpoint = self.endpoint(endpoint_id)
+        require_admin(self.principal, "delete webhook endpoints")
+        deleted_id = endpoint.pk
+        services.delete_endpoint(endpoint=endpoint)
+        return Response({"id": deleted_id, "deleted": True})
+
+
+class RotateSecretApi(WebhookApi):
+    @extend_schema(
+        operation_id="rotateWebhookEndpointSecret",
+        tags=TAGS,
+        parameters=[ENDPOINT_ID],
+        request=None,
+        responses={200: EndpointWithSecretOut},
+    )
+    def post(self, request: Request, endpoint_id: str) -> Response:
+        endpoint = self.endpoint(endpoint_id)
+        require_admin(self.principal, "rotate webhook secrets")
+        services.rotate_secret(endpoint=endpoint)
+        return Response(EndpointWithSecretOut(endpoint).data)
+
+
+class TestApi(WebhookApi):
+    """Sends in-request (up to the 10 s timeout), so never inside one long transaction.
+
+    The body's `data` and the echoed `sentEvent` are the receiver's bytes: they are parsed and
+    rendered verbatim, without the API's camelCase conversion.
+    """
+
+    idempotency_atomic = False
+    parser_classes = [JSONParser]
+    renderer_classes = [JSONRenderer]
+
+    @extend_schema(
+        operation_id="testWebhookEndpoint",
+        tags=TAGS,
+        parameters=[ENDPOINT_ID],
+        request=TestIn,
+        responses={200: TestOut},
+    )
+    def post(self, request: Request, endpoint_id: str) -> Response:
+        endpoint = self.endpoint(endpoint_id)
+        data = self.validated(TestIn)
+        sent = services.send_test(
+            endpoint=endpoint,
+            type=data["type"],
+            livemode=self.principal.livemode,
+            data=data.get("data", services.MISSING),
+        )
+        result = sent.result
+        return Response(
+            {
+                "delivered": 200 <= result.status < 300,
+                "status": result.status,
+                "durationMs": result.duration_ms,
+                "responseBody": result.response_body,
+                "deliveryId": str(sent.attempt_id),
+                "nonRetryable": result.non_retryable,
+                "errorName": result.error_name,
+                "sentEvent": sent.event.envelope,
+            }
+        )
+
+
+class DeliveryListApi(WebhookApi):
+    @extend_schema(
+        operation_id="listWebhookDeliveries",
+        tags=TAGS,
+        parameters=[
+            ENDPOINT_ID,
+            OpenApiParameter(
+                "status",
+                {"type": "string", "enum": list(WebhookDelivery.Status.values)},
+            ),
+            OpenApiParameter(
+                "limit", {"type": "integer", "minimum": 1, "maximum": 100}
+            ),
+            OpenApiParameter("cursor", OpenApiTypes.STR),
+        ],
+        responses={
+            200: inline_serializer(
+                "WebhookDeliveryList",
+                fields={
+                    "data": DeliveryOut(many=True),
+                    "nextCursor": serializers.CharField(allow_null=True),
+                },
+            )
+        },
+    )
+    def get(self, request: Request, endpoint_id: str) -> Response:
+        endpoint = self.endpoint(endpoint_id)
+        params = request.query_params
+        status = params.get("status")
+        if status is not None and status not in WebhookDelivery.Status.values:
+            raise ValidationFailed(
+                f"Unknown delivery status {status!r}.",
+                rule="status",
+                remediation="Use one of: " + ", ".join(WebhookDelivery.Status.values),
+            )
+        try:
+            limit = int(params.get("limit", 20))
+        except ValueError:
+            limit = 0
+        if not 1 <= limit <= 100:
+            raise ValidationFailed(
+                "limit must be an integer from 1 to 100.",
+                rule="limit",
+                remediation="Send a limit from 1 to 100.",
+            )
+        page = list(
+            selectors.after_cursor(
+                selectors.list_deliveries(endpoint, status=status),
+                params.get("cursor"),
+            )[: limit + 1]
+        )
+        more = len(page) > limit
+        page = page[:limit]
+        return Response(
+            {
+                "data": DeliveryOut(page, many=True).data,
+                "nextCursor": selectors.encode_cursor(page[-1]) if more else None,
+            }
+        )
+
+
+class ReplayApi(WebhookApi):
+    @extend_schema(
+        operation_id="replayWebhookEvent",
+        tags=TAGS,
+        parameters=[ENDPOINT_ID, EVENT_ID],
+        request=None,
+        responses={202: DeliveryOut},
+    )
+    def post(self, request: Request, endpoint_id: str, event_id: str) -> Response:
+        """Queue a new delivery of the event, with the same id and body, to this endpoint."""
+        endpoint = self.endpoint(endpoint_id)
+        event = selectors.get_event_for_workspace(self.principal.workspace, event_id)
+        delivery = services.replay_event(endpoint=endpoint, event=event)
+        return Response(DeliveryOut(delivery).data, status=202)
