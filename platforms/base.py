@@ -132,7 +132,9 @@ class PlatformAdapter(abc.ABC):
 
     Contract:
     - `preflight()` is pure: no network, no database. It returns every violation.
-    - `publish()` makes at most one upstream write per call and never retries or sleeps. It raises
+    - `publish()` makes at most one upstream write that can create the post, and never retries;
+      media uploads, a first comment at its own stable key, and bounded processing polls are
+      allowed. It raises
       `PlatformRejected`/`PlatformAuthFailed` (final), `PlatformUnavailable` only when the
       platform certainly did not publish, `PlatformRateLimited` with `retry_after`, and
       `PublishOutcomeUnknown` when the request may have been applied (timeout after sending).
@@ -153,7 +155,11 @@ class PlatformAdapter(abc.ABC):
     deep_rules: ClassVar[tuple[Rule, ...]] = ()  # deep: per target, URLs probed first
 
     def __init__(self, account: PlatformAccount) -> None:
+        from platforms.versions import pinned_label
+
         self.account = account
+        # The registry's pin (admin-editable, D12) wins over the class default.
+        self.version = pinned_label(self.slug, type(self).version)  # type: ignore[misc]
 
     def preflight(self, draft: Draft) -> list[Violation]:
         return [v for rule in self.rules if (v := rule(draft)) is not None]

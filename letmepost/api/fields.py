@@ -54,6 +54,11 @@ class UtcDateTimeField(serializers.DateTimeField):
 class UuidField(serializers.UUIDField):
     """A UUID whose schema says exactly what is accepted, so generated clients send no ''."""
 
+    def to_internal_value(self, data: object) -> object:
+        if not isinstance(data, str):  # DRF would turn false/0 into UUID(int=0)
+            self.fail("invalid", value=data)
+        return super().to_internal_value(data)
+
 
 class ModelSerializer(serializers.ModelSerializer):
     """ModelSerializer whose datetimes follow the wire format."""

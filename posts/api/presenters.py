@@ -42,11 +42,9 @@ def target_result(target: PostTarget) -> dict[str, Any]:
     if target.warnings:
         result["warnings"] = target.warnings
     if target.error and target.status != Status.PUBLISHED:
-        result["error"] = {
-            k: v
-            for k, v in target.error.items()
-            if k not in ("platform", "platformVersion")
-        }
+        result["error"] = (
+            target.error
+        )  # additive to the reference: platform + platformVersion kept (D12)
     if target.status == Status.QUEUED and target.attempt_count:
         result["nextAttemptAt"] = format_datetime(target.due_at)
     return result

@@ -76,7 +76,11 @@ def test_one_failing_target_gives_partial_failed_with_its_error(
         "platform_rejected",
     )
     assert rejected["error"]["rule"] == "sandbox.outcome.forced"
-    assert {"docUrl", "requestId", "platform"}.isdisjoint(rejected["error"])
+    assert {"docUrl", "requestId"}.isdisjoint(rejected["error"])
+    assert (rejected["error"]["platform"], rejected["error"]["platformVersion"]) == (
+        "sandbox",
+        "sandbox-v1",
+    )
     assert published["status"] == "published"
 
 
