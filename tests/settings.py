@@ -4,10 +4,15 @@ DATABASE_URL and REDIS_URL still come from the environment, so CI runs this same
 PostgreSQL and Redis.
 """
 
+import atexit
 import os
+import shutil
 import tempfile
 
-os.environ.setdefault("LETMEPOST_DATA_DIR", tempfile.mkdtemp(prefix="letmepost-test-"))
+if "LETMEPOST_DATA_DIR" not in os.environ:
+    _scratch = tempfile.mkdtemp(prefix="letmepost-test-")
+    os.environ["LETMEPOST_DATA_DIR"] = _scratch
+    atexit.register(shutil.rmtree, _scratch, ignore_errors=True)
 os.environ.setdefault("LETMEPOST_SECRET_KEY", "test-secret-key-" + "x" * 40)
 os.environ.setdefault(
     "LETMEPOST_ENCRYPTION_KEYS", "3q2-7wAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
