@@ -29,6 +29,9 @@ def main() -> None:
     )
     parser.add_argument("--lead", type=float, default=10.0, help="(b) seconds ahead")
     parser.add_argument(
+        "--delay-ms", type=int, default=0, help="(b) simulated platform latency"
+    )
+    parser.add_argument(
         "--keep", action="store_true", help="keep the data dir and server log"
     )
     args = parser.parse_args()
@@ -45,7 +48,9 @@ def main() -> None:
         throughput = api_throughput.measure(
             server, requests=args.requests, concurrency=args.concurrency
         )
-        lag = schedule_lag.measure(server, targets=args.targets, lead=args.lead)
+        lag = schedule_lag.measure(
+            server, targets=args.targets, lead=args.lead, delay_ms=args.delay_ms
+        )
     api_throughput.report(throughput)
     schedule_lag.report(lag, workers=workers, interval=interval)
     say(

@@ -5,8 +5,11 @@
 target is terminal, and reports `published_at - scheduled_at`, plus `platform_at - scheduled_at`
 (when the sandbox platform's timeline row was written, i.e. when the post went "live").
 
-    .venv/bin/python -m bench.schedule_lag [--targets 1000] [--lead 10]
-    LETMEPOST_EMBEDDED_WORKERS=8 .venv/bin/python -m bench.schedule_lag
+    .venv/bin/python -m bench.schedule_lag [--targets 1000] [--lead 10] [--delay-ms 0]
+    LETMEPOST_EMBEDDED_WORKERS=16 .venv/bin/python -m bench.schedule_lag --targets 200 --delay-ms 200
+
+`--delay-ms` sets the sandbox option `sandboxDelayMs` on every target: the platform "answers" that
+many milliseconds after applying the post, like a real network round trip.
 """
 
 from __future__ import annotations
@@ -27,11 +30,14 @@ TERMINAL = ("published", "failed", "rejected", "canceled")
 
 
 def schedule(
-    server: Server, *, targets: int, lead: float, marker: str
+    server: Server, *, targets: int, lead: float, marker: str, delay_ms: int = 0
 ) -> tuple[datetime, float]:
     """Create the batches from 4 threads; return the common due time and how long creating took."""
     due = (datetime.now(UTC) + timedelta(seconds=lead)).replace(microsecond=0)
     client = server.client()
+    options: dict[str, Any] = {"platform": "sandbox"}
+    if delay_ms:
+        options["sandboxDelayMs"] = delay_ms
     batches = [
         server.accounts[: min(BATCH, targets - start)]
         for start in range(0, targets, BATCH)
@@ -43,10 +49,7 @@ def schedule(
             "POST",
             "/v1/posts",
             {
-                "targets": [
-                    {"accountId": a, "options": {"platform": "sandbox"}}
-                    for a in accounts
-                ],
+                "targets": [{"accountId": a, "options": options} for a in accounts],
                 "text": f"{marker} batch {n}",
                 "scheduledAt": iso_z(due),
             },
@@ -71,9 +74,8 @@ def wait_terminal(server: Server, *, targets: int, due: datetime, marker: str) -
     deadline += SETTLE_TIMEOUT
     done = 0
     with server.read_db() as db:
-        for _ in range(
-            int(SETTLE_TIMEOUT * 10) + 10_000
-        ):  # bounded; the deadline ends it first
+        # Bounded in count too; the deadline ends it first.
+        for _ in range(int(SETTLE_TIMEOUT * 10) + 10_000):
             done = db.execute(
                 "SELECT COUNT(*) FROM posts_posttarget WHERE text LIKE ? AND status IN (?,?,?,?)",
                 (f"{marker}%", *TERMINAL),
@@ -84,9 +86,13 @@ def wait_terminal(server: Server, *, targets: int, due: datetime, marker: str) -
     return done
 
 
-def measure(server: Server, *, targets: int, lead: float) -> dict[str, Any]:
+def measure(
+    server: Server, *, targets: int, lead: float, delay_ms: int = 0
+) -> dict[str, Any]:
     marker = f"lag-{uuid.uuid4().hex[:8]}"
-    due, took = schedule(server, targets=targets, lead=lead, marker=marker)
+    due, took = schedule(
+        server, targets=targets, lead=lead, marker=marker, delay_ms=delay_ms
+    )
     done = wait_terminal(server, targets=targets, due=due, marker=marker)
     with server.read_db() as db:
         # Django stores UUIDs on SQLite as 32 hex digits; the sandbox token is str(uuid).
@@ -108,6 +114,7 @@ def measure(server: Server, *, targets: int, lead: float) -> dict[str, Any]:
     last = max((parse_db_time(r[2]) for r in published), default=due)
     return {
         "targets": targets,
+        "delay_ms": delay_ms,
         "created_in": took,
         "terminal": done,
         "published": len(published),
@@ -122,6 +129,11 @@ def report(result: dict[str, Any], *, workers: str, interval: str) -> None:
     say(
         f"\n(b) schedule lag, {result['targets']} targets due at one second "
         f"(LETMEPOST_EMBEDDED_WORKERS={workers}, LETMEPOST_DISPATCH_INTERVAL_MS={interval})"
+        + (
+            f", platform answers in {result['delay_ms']} ms"
+            if result["delay_ms"]
+            else ""
+        )
     )
     say(
         f"created in {result['created_in']:.1f}s; {result['published']}/{result['targets']} "
@@ -148,9 +160,17 @@ def main() -> None:
     parser.add_argument(
         "--lead", type=float, default=10.0, help="seconds ahead to schedule"
     )
+    parser.add_argument(
+        "--delay-ms",
+        type=int,
+        default=0,
+        help="simulated platform latency (sandboxDelayMs)",
+    )
     args = parser.parse_args()
     with embedded_server(accounts=BATCH) as server:
-        result = measure(server, targets=args.targets, lead=args.lead)
+        result = measure(
+            server, targets=args.targets, lead=args.lead, delay_ms=args.delay_ms
+        )
     report(
         result,
         workers=os.environ.get("LETMEPOST_EMBEDDED_WORKERS", "4"),
