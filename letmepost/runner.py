@@ -32,8 +32,11 @@ class EmbeddedRunner:
     ) -> None:
         self.interval = interval or settings.DISPATCH_INTERVAL_SECONDS
         self.clock = JobClock()
+        self.workers = workers or settings.EMBEDDED_WORKERS
+        self._busy = 0
+        self._busy_lock = threading.Lock()
         self.pool = ThreadPoolExecutor(
-            max_workers=workers or settings.EMBEDDED_WORKERS,
+            max_workers=self.workers,
             thread_name_prefix="publish",
         )
         from webhooks.runner import EmbeddedDeliverer
@@ -58,12 +61,25 @@ class EmbeddedRunner:
     def tick(self) -> int:
         from posts.dispatch import claim_due
 
-        claims = claim_due()
+        # Claim only what idle workers can start now: a claim left waiting in the pool would
+        # age towards its lease while another target could have been published.
+        with self._busy_lock:
+            free = self.workers - self._busy
+        claims = claim_due(limit=free) if free > 0 else []
         for claim in claims:
-            self.pool.submit(_publish, claim)
+            with self._busy_lock:
+                self._busy += 1
+            self.pool.submit(self._publish_and_release, claim)
         self.webhooks.tick()
         self.clock.run_due()
         return len(claims)
+
+    def _publish_and_release(self, claim: object) -> None:
+        try:
+            _publish(claim)
+        finally:
+            with self._busy_lock:
+                self._busy -= 1
 
     def _loop(self) -> None:
         logger.info("embedded runner started (tick every %.2fs)", self.interval)

@@ -153,14 +153,18 @@ def publish_claimed(claim: Claim) -> str:
     Precondition: `claim` came from claim_due() (or the immediate path) and may have expired; every
     write below is conditional on still holding the lease.
     """
-    target = (
-        PostTarget.objects.select_related("account")
-        .filter(pk=claim.target_id, status=Status.PUBLISHING, lease_owner=claim.token)
-        .first()
-    )
-    if target is None:
-        return "lost"  # canceled, finished, or re-leased by another worker
     now = timezone.now()
+    # Renew the lease as work starts: a claim that waited in a queue past its lease was either
+    # re-leased by another dispatcher (the token changed: this worker steps aside) or is renewed
+    # here, so two workers never both reach the platform for the same claim.
+    renewed = PostTarget.objects.filter(
+        pk=claim.target_id, status=Status.PUBLISHING, lease_owner=claim.token
+    ).update(lease_until=lease_until(now))
+    target = (
+        PostTarget.objects.select_related("account").filter(pk=claim.target_id).first()
+    )
+    if not renewed or target is None:
+        return "lost"  # canceled, finished, or re-leased by another worker
     number = target.attempt_count + 1
     previous = target.attempts.order_by("-number").first()
     PublishAttempt.objects.create(

@@ -5,6 +5,7 @@ Run one or more anywhere; claims are compare-and-set, so replicas never double-p
 
 from __future__ import annotations
 
+import logging
 import signal
 import threading
 from typing import Any
@@ -16,6 +17,8 @@ from django.db import close_old_connections
 from posts.dispatch import claim_due
 from posts.tasks import publish_target_task
 from webhooks.tasks import dispatch_due_deliveries
+
+logger = logging.getLogger("letmepost.dispatch")
 
 
 class Command(BaseCommand):
@@ -36,6 +39,11 @@ class Command(BaseCommand):
                 for claim in claim_due():
                     publish_target_task.delay(str(claim.target_id), claim.token)
                 dispatch_due_deliveries()  # webhooks: same loop, webhooks.deliver tasks
+            except Exception:
+                # A broker or database blip must not end the dispatcher: claims it could not
+                # hand over are reclaimed when their lease runs out. Back off, then go on.
+                logger.exception("dispatch tick failed; retrying")
+                stop.wait(min(5.0, interval * 10))
             finally:
                 close_old_connections()
             stop.wait(interval)

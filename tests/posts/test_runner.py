@@ -1,0 +1,59 @@
+"""The embedded runner claims only what its idle workers can start, and renews leases at start."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from letmepost.runner import EmbeddedRunner
+from posts import services
+from posts.dispatch import claim_due, publish_claimed
+from posts.models import PostTarget
+from tests.conftest import Persona, connect_sandbox
+
+
+def due_targets(persona: Persona, count: int) -> list[PostTarget]:
+    account = connect_sandbox(persona, "runner")
+    created = services.create_post(
+        caller=services.Caller(workspace=persona.workspace, scope=None, livemode=True),
+        data={
+            "targets": [{"account_id": account.pk}] * count,
+            "text": "r",
+            "scheduled_at": timezone.now() + timedelta(hours=1),
+        },
+    )
+    PostTarget.objects.filter(post=created.post).update(
+        due_at=timezone.now() - timedelta(seconds=1)
+    )
+    return list(created.post.targets.all())
+
+
+def test_a_claim_that_waited_past_its_lease_is_not_sent_twice(
+    owner: Persona, settings
+) -> None:
+    (target,) = due_targets(owner, 1)
+    (stale,) = claim_due()
+    PostTarget.objects.filter(pk=target.pk).update(
+        lease_until=timezone.now() - timedelta(seconds=1)
+    )
+    (fresh,) = (
+        claim_due()
+    )  # another dispatcher re-leased it while the first claim sat in a queue
+    assert (
+        publish_claimed(stale) == "lost"
+    )  # the stale worker steps aside before any upstream call
+    assert publish_claimed(fresh) == "published"
+    assert PostTarget.objects.get(pk=target.pk).attempts.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_runner_claims_no_more_than_its_idle_workers(owner: Persona) -> None:
+    due_targets(owner, 10)
+    runner = EmbeddedRunner(workers=3)
+    runner._busy = 2  # two workers are still busy with earlier posts
+    assert runner.tick() == 1
+    runner.pool.shutdown(wait=True)
+    assert PostTarget.objects.filter(status="published").count() == 1
+    assert PostTarget.objects.filter(status="queued").count() == 9
