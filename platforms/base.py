@@ -7,6 +7,7 @@ adapters keeping theirs.
 from __future__ import annotations
 
 import abc
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, BinaryIO, ClassVar
@@ -155,11 +156,14 @@ class PlatformAdapter(abc.ABC):
     deep_rules: ClassVar[tuple[Rule, ...]] = ()  # deep: per target, URLs probed first
 
     def __init__(self, account: PlatformAccount) -> None:
+        self.account = account
+
+    @functools.cached_property
+    def platform_version(self) -> str:
+        """The registry's pin (admin-editable, D12), falling back to the class default."""
         from platforms.versions import pinned_label
 
-        self.account = account
-        # The registry's pin (admin-editable, D12) wins over the class default.
-        self.version = pinned_label(self.slug, type(self).version)  # type: ignore[misc]
+        return pinned_label(self.slug, type(self).version)
 
     def preflight(self, draft: Draft) -> list[Violation]:
         return [v for rule in self.rules if (v := rule(draft)) is not None]

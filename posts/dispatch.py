@@ -288,7 +288,9 @@ def _record_failure(
     *,
     final: bool = False,
 ) -> str:
-    snapshot = error_snapshot(exc, platform=target.platform, version=adapter.version)
+    snapshot = error_snapshot(
+        exc, platform=target.platform, version=adapter.platform_version
+    )
     retry = exc.retryable and not final and number < settings.PUBLISH_MAX_ATTEMPTS
     outcome = Outcome.RETRY if retry else _final_outcome(exc)
     if retry:
@@ -327,7 +329,9 @@ def _record_unknown(
     """Sent, no answer. Ask the platform on the next attempt, if it can be asked at all."""
     if type(adapter).reconcile is PlatformAdapter.reconcile:
         return _record_failure(target, claim, number, adapter, exc, final=True)
-    snapshot = error_snapshot(exc, platform=target.platform, version=adapter.version)
+    snapshot = error_snapshot(
+        exc, platform=target.platform, version=adapter.platform_version
+    )
     with transaction.atomic():
         _finish_attempt(target, number, Outcome.UNKNOWN, exc)
         _held(target, claim).update(
