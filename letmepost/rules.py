@@ -386,5 +386,17 @@ RULES: dict[str, RuleDoc] = {
             "The instance did not finish processing an attachment in time.",
             "Retry later, or use a smaller file.",
         ),
+        RuleDoc(
+            "account.needs_reauth",
+            "platform_auth_failed",
+            "The platform refused the account's credentials earlier; nothing is sent until it is reconnected.",
+            "Reconnect the account, then publish again.",
+        ),
+        RuleDoc(
+            "account.disconnected",
+            "validation_failed",
+            "The account was disconnected while this post was queued, so the post was canceled.",
+            "Reconnect the account and post again.",
+        ),
     )
 }

@@ -20,7 +20,12 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from letmepost.errors import InternalError, LetmepostError, PublishOutcomeUnknown
+from letmepost.errors import (
+    InternalError,
+    LetmepostError,
+    PlatformAuthFailed,
+    PublishOutcomeUnknown,
+)
 from platforms.base import (
     Draft,
     MediaItem,
@@ -28,6 +33,7 @@ from platforms.base import (
     PublishResult,
     ReconcileUnsupported,
 )
+from platforms.models import PlatformAccount
 from platforms.registry import adapter_class
 from platforms.sandbox.adapter import SandboxAdapter
 from posts.media_refs import item_fields
@@ -183,6 +189,15 @@ def publish_claimed(claim: Claim) -> str:
                 return _record_published(
                     target, claim, number, found, Outcome.RECONCILED
                 )
+        if (
+            target.livemode
+            and target.account.status == PlatformAccount.Status.NEEDS_REAUTH
+        ):
+            raise PlatformAuthFailed(
+                "The platform refused this account's credentials; it must be reconnected.",
+                rule="account.needs_reauth",
+                remediation="Reconnect the account, then publish again.",
+            )
         violations = deep_violations(target.account, draft)
         if errors := errors_only(violations):
             raise as_error(errors, platform=target.platform)

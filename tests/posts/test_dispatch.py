@@ -328,3 +328,19 @@ def test_scheduled_targets_become_due_at_their_time(owner: Persona) -> None:
     (target,) = schedule(owner, at=at)
     assert claim_due(now=at - timedelta(milliseconds=1)) == []
     assert [c.target_id for c in claim_due(now=at)] == [target.pk]
+
+
+def test_an_account_that_needs_reconnecting_fails_fast_without_calling_the_platform(
+    owner: Persona,
+) -> None:
+    (target,) = schedule(owner)
+    target.account.status = "needs_reauth"
+    target.account.save(update_fields=["status"])
+    make_due(target)
+    assert drain() == ["rejected"]
+    target.refresh_from_db()
+    assert (target.error["code"], target.error["rule"]) == (
+        "platform_auth_failed",
+        "account.needs_reauth",
+    )
+    assert not SandboxPost.objects.exists()
