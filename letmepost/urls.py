@@ -45,6 +45,8 @@ app = [
     path("", include("accounts.urls")),
     path("", include("platforms.urls")),
     path("", include("posts.urls")),
+    path("", include("webhooks.urls")),
+    path("", include("media.dashboard_urls")),
 ]
 
 urlpatterns = [

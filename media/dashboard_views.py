@@ -1,0 +1,64 @@
+"""The media library page: the workspace's media, upload, delete.
+
+Thin views over media.services and media.selectors, with the API's permissions (any member of
+the workspace may upload and delete, as with `POST`/`DELETE /v1/media`).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts import selectors as account_selectors
+from accounts.services import get_default_profile
+from letmepost.dashboard import DashboardRequest, add_service_error, dashboard_view
+from letmepost.errors import LetmepostError
+from media import selectors, services
+from media.forms import UploadForm
+
+LIBRARY_LIMIT = 200
+
+
+@require_http_methods(["GET", "POST"])
+@dashboard_view
+def library(request: DashboardRequest) -> HttpResponse:
+    profiles = list(account_selectors.list_profiles(request.workspace))
+    form = UploadForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        profiles=profiles,
+    )
+    if request.method == "POST" and form.is_valid():
+        profile = form.profile() or get_default_profile(workspace=request.workspace)
+        try:
+            media = services.ingest_upload(
+                request.workspace, profile, form.cleaned_data["file"]
+            )
+        except LetmepostError as exc:
+            add_service_error(form, exc, "file")
+        else:
+            messages.success(request, f"Uploaded {media.pk} ({media.content_type}).")
+            return redirect("media:library")
+    items = [
+        (media, services.public_url(media))
+        for media in selectors.list_media(request.workspace).select_related("profile")[
+            :LIBRARY_LIMIT
+        ]
+    ]
+    return render(
+        request,
+        "media/library.html",
+        {"items": items, "form": form, "limit": LIBRARY_LIMIT},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+@dashboard_view
+def delete(request: DashboardRequest, media_id: str) -> HttpResponse:
+    media = selectors.get_media_for_workspace(request.workspace, media_id)
+    services.delete_media(media)
+    messages.success(request, f"Deleted {media.pk}; its public URL no longer works.")
+    return redirect("media:library")

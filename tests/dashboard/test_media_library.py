@@ -1,0 +1,108 @@
+"""Media library page: the grid, upload (errors inline), delete, and other workspaces' ids."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from PIL import Image
+
+from accounts.models import User
+from media import services
+from media.models import Media
+from tests.conftest import Persona
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path: Path) -> Path:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def png(size: tuple[int, int] = (3, 2)) -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 30)).save(buffer, format="PNG")
+    return SimpleUploadedFile("red.png", buffer.getvalue(), content_type="image/png")
+
+
+def upload(persona: Persona) -> Media:
+    return services.ingest_upload(persona.workspace, persona.profile, png())
+
+
+def test_page_renders_for_an_owner_and_is_in_the_nav(owner_client: Client) -> None:
+    response = owner_client.get(reverse("media:library"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "No media yet" in html and 'enctype="multipart/form-data"' in html
+    home = owner_client.get(reverse("home")).content.decode()
+    assert f'href="{reverse("media:library")}"' in home
+
+
+def test_anonymous_is_sent_to_sign_in(db: None) -> None:
+    response = Client().get(reverse("media:library"))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_an_uploaded_png_appears_in_the_grid(
+    owner: Persona, owner_client: Client
+) -> None:
+    response = owner_client.post(reverse("media:library"), {"file": png((4, 3))})
+    assert response.status_code == 302
+    media = Media.objects.get(workspace=owner.workspace)
+    assert media.kind == "image" and media.content_type == "image/png"
+    html = owner_client.get(reverse("media:library")).content.decode()
+    assert f'data-media="{media.pk}"' in html
+    assert f'src="{services.public_url(media)}"' in html
+    assert "4\N{MULTIPLICATION SIGN}3" in html and "image/png" in html
+
+
+def test_html_bytes_are_refused_inline(owner: Persona, owner_client: Client) -> None:
+    evil = SimpleUploadedFile(
+        "x.png", b"<!doctype html><script>alert(1)</script>", content_type="image/png"
+    )
+    response = owner_client.post(reverse("media:library"), {"file": evil})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'class="field-error"' in html
+    assert not Media.objects.filter(workspace=owner.workspace).exists()
+
+
+def test_an_empty_form_shows_inline(owner_client: Client) -> None:
+    response = owner_client.post(reverse("media:library"), {})
+    assert response.status_code == 400
+    assert 'class="field-error"' in response.content.decode()
+
+
+def test_delete_removes_it_from_the_grid(owner: Persona, owner_client: Client) -> None:
+    media = upload(owner)
+    response = owner_client.post(reverse("media:delete", args=[media.pk]))
+    assert response.status_code == 302
+    media.refresh_from_db()
+    assert media.deleted_at is not None
+    html = owner_client.get(reverse("media:library")).content.decode()
+    assert f'data-media="{media.pk}"' not in html and "No media yet" in html
+
+
+def test_a_member_sees_the_workspace_media(
+    owner: Persona, member: User, member_client: Client
+) -> None:
+    media = upload(owner)
+    html = member_client.get(reverse("media:library")).content.decode()
+    assert media.pk in html
+
+
+def test_another_workspaces_media_is_not_found_nor_listed(
+    owner: Persona, outsider: Persona, owner_client: Client
+) -> None:
+    theirs = upload(outsider)
+    assert theirs.pk not in owner_client.get(reverse("media:library")).content.decode()
+    response = owner_client.post(reverse("media:delete", args=[theirs.pk]))
+    assert response.status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.deleted_at is None
+    response = owner_client.post(reverse("media:delete", args=["med_nope"]))
+    assert response.status_code == 404
