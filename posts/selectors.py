@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from accounts.models import Profile, Workspace
 from letmepost.errors import NotFound
@@ -70,23 +68,3 @@ def list_targets(workspace: Workspace, filters: LogFilter) -> QuerySet[PostTarge
     if filters.livemode is not None:
         qs = qs.filter(livemode=filters.livemode)
     return qs.order_by("-created_at", "-id")
-
-
-def encode_cursor(target: PostTarget) -> str:
-    raw = f"{target.created_at.isoformat()}|{target.pk}"  # full precision: ties break on id
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
-
-
-def after_cursor(qs: QuerySet[PostTarget], cursor: str | None) -> QuerySet[PostTarget]:
-    """Rows strictly older than the cursor; an undecodable cursor is ignored (first page)."""
-    if not cursor:
-        return qs
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        iso, pk = raw.split("|", 1)
-        created = datetime.fromisoformat(iso).astimezone(UTC)
-    except (ValueError, UnicodeDecodeError, binascii.Error, IndexError):
-        return qs
-    if parse_uuid(pk) is None:
-        return qs
-    return qs.filter(Q(created_at__lt=created) | Q(created_at=created, id__lt=pk))

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from letmepost.api import pagination
 from letmepost.dashboard import (
     DashboardRequest,
     add_service_error,
@@ -297,14 +298,14 @@ def log(request: DashboardRequest) -> HttpResponse:
     if batch := request.GET.get("batch"):
         targets = targets.filter(post_id=batch) if parse_uuid(batch) else targets.none()
     page = list(
-        selectors.after_cursor(targets, request.GET.get("cursor"))[: LOG_PAGE + 1]
+        pagination.after_cursor(targets, request.GET.get("cursor"))[: LOG_PAGE + 1]
     )
     more = len(page) > LOG_PAGE
     page = page[:LOG_PAGE]
     query = request.GET.copy()
     query.pop("cursor", None)
     if more:
-        query["cursor"] = selectors.encode_cursor(page[-1])
+        query["cursor"] = pagination.encode_cursor(page[-1])
     context = {
         "form": form,
         "targets": page,

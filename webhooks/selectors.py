@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-from datetime import UTC, datetime
-
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from accounts.models import Workspace
 from letmepost.errors import NotFound
@@ -61,25 +57,3 @@ def list_deliveries(
     if status:
         qs = qs.filter(status=status)
     return qs.order_by("-created_at", "-id")
-
-
-def encode_cursor(delivery: WebhookDelivery) -> str:
-    raw = f"{delivery.created_at.isoformat()}|{delivery.pk}"
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
-
-
-def after_cursor(
-    qs: QuerySet[WebhookDelivery], cursor: str | None
-) -> QuerySet[WebhookDelivery]:
-    """Rows strictly older than the cursor; an undecodable cursor is ignored (first page)."""
-    if not cursor:
-        return qs
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        iso, pk = raw.split("|", 1)
-        created = datetime.fromisoformat(iso).astimezone(UTC)
-    except (ValueError, UnicodeDecodeError, binascii.Error, IndexError, OverflowError):
-        return qs
-    if parse_uuid(pk) is None:
-        return qs
-    return qs.filter(Q(created_at__lt=created) | Q(created_at=created, id__lt=pk))

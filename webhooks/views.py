@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from letmepost.api import pagination
 from letmepost.api.auth import require_admin
 from letmepost.dashboard import (
     DashboardRequest,
@@ -68,7 +69,7 @@ def _endpoint_context(
 ) -> dict[str, Any]:
     cursor = request.GET.get("cursor")
     page = list(
-        selectors.after_cursor(selectors.list_deliveries(endpoint), cursor)[
+        pagination.after_cursor(selectors.list_deliveries(endpoint), cursor)[
             : LOG_PAGE + 1
         ]
     )
@@ -79,7 +80,7 @@ def _endpoint_context(
         next_url = (
             reverse("webhooks:endpoint", args=[endpoint.pk])
             + "?cursor="
-            + selectors.encode_cursor(page[-1])
+            + pagination.encode_cursor(page[-1])
         )
     context: dict[str, Any] = {
         "endpoint": endpoint,

@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.selectors import get_profile_for_workspace
+from letmepost.api import pagination
 from letmepost.api.fields import UtcDateTimeField
 from letmepost.api.idempotency import bind
 from letmepost.api.views import ApiView
@@ -158,7 +159,7 @@ class PostListApi(PostCaller):
     def get(self, request: Request) -> Response:
         filters, limit = parse_log_query(self, request.query_params)
         page = list(
-            selectors.after_cursor(
+            pagination.after_cursor(
                 selectors.list_targets(self.principal.workspace, filters),
                 request.query_params.get("cursor"),
             )[: limit + 1]
@@ -168,7 +169,7 @@ class PostListApi(PostCaller):
         return Response(
             {
                 "data": PostOut(page, many=True).data,
-                "nextCursor": selectors.encode_cursor(page[-1]) if more else None,
+                "nextCursor": pagination.encode_cursor(page[-1]) if more else None,
             }
         )
 

@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.api.serializers import DeletedOut
+from letmepost.api import pagination
 from letmepost.api.auth import require_admin
 from letmepost.api.views import ApiView
 from letmepost.errors import ValidationFailed
@@ -219,7 +220,7 @@ class DeliveryListApi(WebhookApi):
                 remediation="Send a limit from 1 to 100.",
             )
         page = list(
-            selectors.after_cursor(
+            pagination.after_cursor(
                 selectors.list_deliveries(endpoint, status=status),
                 params.get("cursor"),
             )[: limit + 1]
@@ -229,7 +230,7 @@ class DeliveryListApi(WebhookApi):
         return Response(
             {
                 "data": DeliveryOut(page, many=True).data,
-                "nextCursor": selectors.encode_cursor(page[-1]) if more else None,
+                "nextCursor": pagination.encode_cursor(page[-1]) if more else None,
             }
         )
 

@@ -1,0 +1,40 @@
+"""Keyset pagination over (created_at, pk), newest first: the cursor names the last row seen."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from django.core.exceptions import ValidationError
+from django.db.models import Model, Q, QuerySet
+
+M = TypeVar("M", bound=Model)
+
+
+def encode_cursor(row: Any) -> str:
+    raw = (
+        f"{row.created_at.isoformat()}|{row.pk}"  # full precision: ties break on the pk
+    )
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def after_cursor(qs: QuerySet[M], cursor: str | None) -> QuerySet[M]:
+    """Rows strictly older than the cursor; an undecodable cursor is ignored (first page)."""
+    if not cursor:
+        return qs
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        iso, raw_pk = raw.split("|", 1)
+        created = datetime.fromisoformat(iso).astimezone(UTC)
+        pk = qs.model._meta.pk.to_python(raw_pk)
+    except (
+        ValueError,
+        UnicodeDecodeError,
+        binascii.Error,
+        OverflowError,
+        ValidationError,
+    ):
+        return qs
+    return qs.filter(Q(created_at__lt=created) | Q(created_at=created, pk__lt=pk))
