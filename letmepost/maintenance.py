@@ -32,6 +32,7 @@ JOBS: tuple[Job, ...] = (
         3600,
     ),
     Job("purge-platform-rows", "platforms.services.purge_stale_rows", 3600),
+    Job("refresh-oauth-tokens", "platforms.tokens.refresh_due_tokens", 300),
 )
 
 

@@ -446,6 +446,43 @@ MASTODON_APP_NAME = env_str("LETMEPOST_MASTODON_APP_NAME", "letmepost")
 MASTODON_MEDIA_TIMEOUT_SECONDS = env_int(
     "LETMEPOST_MASTODON_MEDIA_TIMEOUT_SECONDS", 300, minimum=1
 )
+# OAuth platforms (issue #6): `<SLUG>_CLIENT_ID` and `<SLUG>_CLIENT_SECRET[_FILE]` enable one; the
+# URL overrides point it at a fake or a loopback OAuth server in tests. TikTok calls its id a
+# client key and Meta its Facebook app an app: both spellings are read.
+OAUTH_PLATFORMS = (
+    "facebook",
+    "instagram",
+    "linkedin",
+    "pinterest",
+    "threads",
+    "tiktok",
+    "twitter",
+    "youtube",
+)
+_OAUTH_ALIASES = {
+    "tiktok": ("TIKTOK_CLIENT_KEY", "TIKTOK_CLIENT_SECRET"),
+    "facebook": ("META_APP_ID", "META_APP_SECRET"),
+}
+
+
+def _oauth_client(slug: str) -> dict[str, str]:
+    prefix = slug.upper()
+    alias_id, alias_secret = _OAUTH_ALIASES.get(slug, ("", ""))
+    return {
+        "client_id": env_str(f"{prefix}_CLIENT_ID")
+        or (env_str(alias_id) if alias_id else ""),
+        "client_secret": env_secret(f"{prefix}_CLIENT_SECRET")
+        or (env_secret(alias_secret) if alias_secret else ""),
+        "authorize_url": env_url(f"{prefix}_OAUTH_AUTHORIZE_URL"),
+        "token_url": env_url(f"{prefix}_OAUTH_TOKEN_URL"),
+        "revoke_url": env_url(f"{prefix}_OAUTH_REVOKE_URL"),
+        "api_base": env_url(f"{prefix}_API_BASE"),
+    }
+
+
+OAUTH_CLIENTS: dict[str, dict[str, str]] = {
+    s: _oauth_client(s) for s in OAUTH_PLATFORMS
+}
 PLATFORM_POLL_INTERVAL_SECONDS = (
     2.0  # processing-status polls (video jobs, Mastodon media)
 )

@@ -10,6 +10,7 @@ import abc
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, BinaryIO, ClassVar
 
 if TYPE_CHECKING:
@@ -113,6 +114,10 @@ class ConnectedAccount:
     display_name: str
     credentials: dict[str, Any]
     metadata: dict[str, Any] = field(default_factory=dict)
+    # By default an OAuth account expires with the token it was connected with; an adapter that
+    # knows better (a Facebook Page token never expires) sets own_expiry and token_expires_at.
+    token_expires_at: datetime | None = None
+    own_expiry: bool = False
 
 
 @dataclass(frozen=True)

@@ -68,6 +68,7 @@ class OAuthConfig:
         "body"  # "body": id and secret in the form; "basic": HTTP basic auth
     )
     client_id_param: str = "client_id"  # TikTok calls it client_key
+    revoke_url: str = ""  # RFC 7009 endpoint; empty when the platform has none
     extra_authorize_params: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -81,6 +82,82 @@ class TokenSet:
     raw: Mapping[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class OAuthProvider:
+    """A platform's fixed OAuth endpoints; the client id and secret come from settings.
+
+    `<SLUG>_OAUTH_AUTHORIZE_URL`, `_TOKEN_URL` and `_REVOKE_URL` override the URLs (tests point
+    them at a loopback server).
+    """
+
+    authorize_url: str
+    token_url: str
+    scopes: tuple[str, ...] = ()
+    scope_delimiter: str = " "
+    pkce: bool = True
+    client_auth: str = "body"
+    client_id_param: str = "client_id"
+    revoke_url: str = ""
+    extra_authorize_params: Mapping[str, str] = field(default_factory=dict)
+
+
+def client_settings(platform: str) -> Mapping[str, str]:
+    return settings.OAUTH_CLIENTS.get(platform, {})
+
+
+def configured(platform: str, provider: OAuthProvider) -> OAuthConfig:
+    """The provider with this install's credentials; 403 platform_not_enabled without them."""
+    client = client_settings(platform)
+    if not client.get("client_id") or not client.get("client_secret"):
+        prefix = platform.upper()
+        raise PlatformNotEnabled(
+            platform=platform,
+            rule="platform.not_configured",
+            remediation=(
+                f"Set {prefix}_CLIENT_ID and {prefix}_CLIENT_SECRET (or "
+                f"{prefix}_CLIENT_SECRET_FILE) to the app credentials from {platform}'s "
+                f"developer portal, with the redirect URI {redirect_uri_for(platform)}, "
+                "then restart letmepost."
+            ),
+        )
+    return OAuthConfig(
+        authorize_url=client.get("authorize_url") or provider.authorize_url,
+        token_url=client.get("token_url") or provider.token_url,
+        client_id=client["client_id"],
+        client_secret=client["client_secret"],
+        scopes=provider.scopes,
+        scope_delimiter=provider.scope_delimiter,
+        pkce=provider.pkce,
+        client_auth=provider.client_auth,
+        client_id_param=provider.client_id_param,
+        revoke_url=client.get("revoke_url") or provider.revoke_url,
+        extra_authorize_params=provider.extra_authorize_params,
+    )
+
+
+def api_base(platform: str, default: str) -> str:
+    """`<SLUG>_API_BASE` when set (tests), else the platform's documented base URL."""
+    return (client_settings(platform).get("api_base") or default).rstrip("/")
+
+
+def token_credentials(token: TokenSet, **extra: Any) -> dict[str, Any]:
+    """The credentials dict every OAuth adapter stores (encrypted) for an account."""
+    out: dict[str, Any] = {"accessToken": token.access_token}
+    if token.refresh_token:
+        out["refreshToken"] = token.refresh_token
+    if token.scope:
+        out["scope"] = token.scope
+    return out | extra
+
+
+@dataclass(frozen=True)
+class RefreshedToken:
+    """What a refresh produced: the credentials to store and the new expiry (None: never)."""
+
+    credentials: dict[str, Any]
+    expires_at: datetime | None
+
+
 class OAuthConnect:
     """Mixin for adapters that connect with the generic OAuth flow above.
 
@@ -90,6 +167,10 @@ class OAuthConnect:
 
     connect_kind: ClassVar[str] = "oauth"
     oauth: ClassVar[OAuthConfig | None] = None
+    # Static providers (every platform but Mastodon) describe themselves here.
+    oauth_provider: ClassVar[OAuthProvider | None] = None
+    # Refresh this long before the token expires (spec/webhooks.md §5).
+    refresh_horizon: ClassVar[timedelta] = timedelta(minutes=15)
 
     @classmethod
     def prepare_oauth(
@@ -102,15 +183,58 @@ class OAuthConnect:
     def oauth_config(
         cls, context: Mapping[str, Any], *, redirect_uri: str
     ) -> OAuthConfig:
+        slug = getattr(cls, "slug", "?")
+        if cls.oauth_provider is not None:
+            return configured(slug, cls.oauth_provider)
         if cls.oauth is None:
-            raise PlatformNotEnabled(platform=getattr(cls, "slug", "?"))
+            raise PlatformNotEnabled(platform=slug)
         return cls.oauth
+
+    @classmethod
+    def can_refresh(cls, account: PlatformAccount) -> bool:
+        """Whether `refresh_credentials` can renew this account's token without the user."""
+        return bool(account.credentials.get("refreshToken"))
+
+    @classmethod
+    def refresh_credentials(cls, account: PlatformAccount) -> RefreshedToken:
+        """Renew the account's token (RFC 6749 §6 by default; the caller holds the row lock).
+
+        Raise PlatformAuthFailed when the platform refuses for good (the account then needs
+        reconnecting) and PlatformUnavailable when it may work later.
+        """
+        config = cls.oauth_config(
+            account.metadata, redirect_uri=redirect_uri_for(account.platform)
+        )
+        token = refresh_token(
+            config,
+            platform=account.platform,
+            refresh=account.credentials["refreshToken"],
+        )
+        credentials = {**account.credentials, **token_credentials(token)}
+        return RefreshedToken(credentials=credentials, expires_at=token.expires_at)
+
+    @classmethod
+    def revoke_credentials(cls, account: PlatformAccount) -> None:
+        """Tell the platform to forget the account's tokens (RFC 7009), best effort."""
+        try:
+            config = cls.oauth_config(
+                account.metadata, redirect_uri=redirect_uri_for(account.platform)
+            )
+        except LetmepostError:
+            return
+        if config.revoke_url:
+            revoke_tokens(
+                config, platform=account.platform, credentials=account.credentials
+            )
 
     @classmethod
     def connect_with_token(
         cls, token: TokenSet, context: Mapping[str, Any]
-    ) -> ConnectedAccount:
-        """Ask the platform who the token belongs to and describe the account to store."""
+    ) -> ConnectedAccount | list[ConnectedAccount]:
+        """Ask the platform who the token belongs to and describe the account(s) to store.
+
+        A list connects several accounts at once (Facebook: one per Page the person manages).
+        """
         raise NotImplementedError
 
 
@@ -279,14 +403,20 @@ def finish_connect(
             redirect_uri=row.redirect_uri,
             code_verifier=row.code_verifier,
         )
-        connected = adapter.connect_with_token(token, row.context)
-        account, created = store_connected(
-            workspace=row.workspace,
-            profile=row.profile,
-            platform=platform,
-            connected=connected,
-            token_expires_at=token.expires_at,
-        )
+        described = adapter.connect_with_token(token, row.context)
+        stored = [
+            store_connected(
+                workspace=row.workspace,
+                profile=row.profile,
+                platform=platform,
+                connected=connected,
+                token_expires_at=connected.token_expires_at
+                if connected.own_expiry
+                else token.expires_at,
+            )
+            for connected in (described if isinstance(described, list) else [described])
+        ]
+        account, created = stored[0]
     except LetmepostError as exc:
         # The callback sends the browser back to where the flow started, error and all.
         exc.return_to = row.return_to  # type: ignore[attr-defined]
@@ -319,6 +449,38 @@ def refresh_token(config: OAuthConfig, *, platform: str, refresh: str) -> TokenS
     """Trade a refresh token for a new token set (the caller holds the account's row lock)."""
     form = {"grant_type": "refresh_token", "refresh_token": refresh}
     return _token_request(config, form, platform=platform, rule="oauth.refresh")
+
+
+def revoke_tokens(
+    config: OAuthConfig, *, platform: str, credentials: Mapping[str, Any]
+) -> None:
+    """Revoke the refresh token (which revokes its access tokens) and the access token.
+
+    Best effort: a disconnect must succeed even when the platform cannot be reached.
+    """
+    auth = (
+        (config.client_id, config.client_secret)
+        if config.client_auth == "basic"
+        else None
+    )
+    for hint in ("refresh_token", "access_token"):
+        value = credentials.get(
+            "refreshToken" if hint == "refresh_token" else "accessToken"
+        )
+        if not value:
+            continue
+        form = {"token": str(value), "token_type_hint": hint}
+        if auth is None:
+            form[config.client_id_param] = config.client_id
+            if config.client_secret:
+                form["client_secret"] = config.client_secret
+        try:
+            with platform_http.session() as session:
+                response = session.post(config.revoke_url, data=form, auth=auth)
+            if not response.ok:
+                logger.warning("%s revoke answered %s", platform, response.status_code)
+        except requests.RequestException as exc:
+            logger.warning("%s revoke failed: %s", platform, type(exc).__name__)
 
 
 def _token_request(
@@ -361,8 +523,13 @@ def _token_request(
             platform_response=body,
         )
     if not response.ok or not isinstance(body, dict) or not body.get("access_token"):
+        what = (
+            "refresh token"
+            if form.get("grant_type") == "refresh_token"
+            else "authorization code"
+        )
         raise PlatformAuthFailed(
-            f"{platform} refused the authorization code.",
+            f"{platform} refused the {what}.",
             status=502,
             **upstream,
             rule=f"{platform}.{rule}",

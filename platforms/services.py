@@ -36,8 +36,7 @@ def connect_with_credentials(
         profile=profile,
         platform=platform,
         connected=connected,
-        # Bluesky's access JWT expires; ConnectedAccount has no field for it yet.
-        token_expires_at=getattr(connected, "token_expires_at", None),
+        token_expires_at=connected.token_expires_at,
     )
 
 
@@ -84,9 +83,17 @@ def store_connected(
 @transaction.atomic
 def disconnect_account(*, account: PlatformAccount) -> None:
     """Soft-delete: the post log keeps its history; queued targets are canceled, not orphaned."""
+    from platforms.oauth import OAuthConnect
+    from platforms.registry import PLATFORMS, adapter_class
     from posts.models import PostTarget
     from webhooks.events import emit_post_event
 
+    if account.platform in PLATFORMS and account.credentials:
+        adapter = adapter_class(account.platform)
+        if issubclass(adapter, OAuthConnect):
+            adapter.revoke_credentials(
+                account
+            )  # best effort: never blocks a disconnect
     now = timezone.now()
     PlatformAccount.objects.filter(pk=account.pk).update(deleted_at=now, credentials={})
     queued = list(

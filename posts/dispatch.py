@@ -36,6 +36,7 @@ from platforms.base import (
 from platforms.models import PlatformAccount
 from platforms.registry import adapter_class
 from platforms.sandbox.adapter import SandboxAdapter
+from platforms.tokens import ensure_fresh_token
 from posts.media_refs import item_fields
 from posts.models import PostTarget, PublishAttempt
 from posts.preflight import as_error, deep_violations, errors_only
@@ -198,6 +199,8 @@ def publish_claimed(claim: Claim) -> str:
                 rule="account.needs_reauth",
                 remediation="Reconnect the account, then publish again.",
             )
+        if target.livemode:
+            ensure_fresh_token(target.account)
         violations = deep_violations(target.account, draft)
         if errors := errors_only(violations):
             raise as_error(errors, platform=target.platform)

@@ -48,6 +48,9 @@ class StrictUuidField(UuidField):
 class AccountOut(ModelSerializer):
     profile_id = serializers.UUIDField()
     platform_account_id = serializers.CharField(source="external_id")
+    needs_reconnect = serializers.SerializerMethodField(
+        help_text="The platform refused this account's credentials: connect it again."
+    )
 
     class Meta:
         model = PlatformAccount
@@ -58,10 +61,14 @@ class AccountOut(ModelSerializer):
             "platform_account_id",
             "display_name",
             "status",
+            "needs_reconnect",
             "token_expires_at",
             "created_at",
             "updated_at",
         ]
+
+    def get_needs_reconnect(self, account: PlatformAccount) -> bool:
+        return account.status == PlatformAccount.Status.NEEDS_REAUTH
 
 
 @extend_schema_serializer(component_name="ConnectRequest")

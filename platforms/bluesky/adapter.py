@@ -19,7 +19,6 @@ import re
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -148,11 +147,6 @@ def expiring(credentials: dict[str, Any], margin: timedelta = REFRESH_MARGIN) ->
     return expires is None or expires - margin <= timezone.now()
 
 
-@dataclass(frozen=True)
-class BlueskyConnected(ConnectedAccount):
-    token_expires_at: datetime | None = None
-
-
 class BlueskyAdapter(PlatformAdapter):
     slug = "bluesky"
     display_name = "Bluesky"
@@ -218,7 +212,7 @@ class BlueskyAdapter(PlatformAdapter):
                 remediation="Check the handle and paste a current app password.",
             ) from exc
         session = Session.from_response(body)
-        return BlueskyConnected(
+        return ConnectedAccount(
             external_id=session.did,
             display_name=session.handle or session.did,
             credentials={

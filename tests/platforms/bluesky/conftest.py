@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import responses
 
-from platforms.bluesky.adapter import BlueskyConnected
+from platforms.base import ConnectedAccount
 from platforms.models import PlatformAccount
 from platforms.services import store_connected
 from tests.conftest import Persona
@@ -94,7 +94,7 @@ def connect_bluesky(persona: Persona, *, expires_in: int = 7200) -> PlatformAcco
         workspace=persona.workspace,
         profile=persona.profile,
         platform="bluesky",
-        connected=BlueskyConnected(
+        connected=ConnectedAccount(
             external_id=DID,
             display_name=HANDLE,
             credentials={
