@@ -49,7 +49,7 @@ class Command(BaseCommand):
                 "letmepost.asgi:application",
                 host=host,
                 port=port,
-                lifespan="off",
+                lifespan="on",  # the MCP endpoint runs its session manager in it
                 log_level=settings.LOG_LEVEL.lower(),
                 proxy_headers=False,
             )

@@ -1,0 +1,173 @@
+"""The MCP endpoint at /mcp, driven by the official MCP client against a real `serve` process."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx2
+import pytest
+from mcp import ClientSession, StdioServerParameters
+from mcp.client.stdio import stdio_client
+from mcp.client.streamable_http import streamable_http_client
+
+from tests.e2e.support import REPO, boot_env, bootstrap_key, http, serving
+
+TOOLS = {
+    "publish_post",
+    "schedule_post",
+    "validate_post",
+    "list_accounts",
+    "list_posts",
+    "get_post",
+    "cancel_post",
+    "reschedule_post",
+    "upload_media",
+    "list_preflight_rules",
+    "platform_versions",
+}
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    env = boot_env(Path(tmp_path_factory.mktemp("mcp")))
+    key = bootstrap_key(env)
+    with serving(env) as process:
+        url = process.extra["url"]
+        status, account = http(
+            "POST",
+            f"{url}/v1/accounts/connect/sandbox/complete",
+            {"handle": "agent"},
+            key,
+        )
+        assert status == 201, account
+        yield {"url": url, "key": key, "accountId": account["id"]}
+
+
+def call(server: dict[str, str], steps: Any, key: str | None = None) -> Any:
+    """Open an MCP session to the server with `key` and run `steps(session)`."""
+
+    async def run() -> Any:
+        headers = {"Authorization": f"Bearer {key or server['key']}"}
+        async with (
+            httpx2.AsyncClient(headers=headers, timeout=30) as client,
+            streamable_http_client(
+                f"{server['url']}/mcp", http_client=client
+            ) as streams,
+            ClientSession(streams[0], streams[1]) as session,
+        ):
+            await session.initialize()
+            return await steps(session)
+
+    return asyncio.run(run())
+
+
+def payload(result: Any) -> Any:
+    """The tool's JSON; an error's text is "Error executing tool <name>: <envelope>"."""
+    text = result.content[0].text
+    return json.loads(text[text.index("{") :])
+
+
+def test_the_tools_are_listed_with_their_input_schemas(server: dict[str, str]) -> None:
+    async def steps(session: ClientSession) -> Any:
+        return (await session.list_tools()).tools
+
+    tools = {t.name: t for t in call(server, steps)}
+    assert set(tools) == TOOLS
+    schedule = tools["schedule_post"].input_schema
+    assert set(schedule["required"]) == {"text", "account_ids", "scheduled_at"}
+
+
+def test_an_agent_publishes_and_reads_the_post_back(server: dict[str, str]) -> None:
+    async def steps(session: ClientSession) -> Any:
+        accounts = payload(await session.call_tool("list_accounts", {}))
+        published = await session.call_tool(
+            "publish_post",
+            {
+                "text": "from an agent",
+                "account_ids": [accounts["data"][0]["id"]],
+                "idempotency_key": "agent-key-1",
+            },
+        )
+        again = await session.call_tool(
+            "publish_post",
+            {
+                "text": "from an agent",
+                "account_ids": [accounts["data"][0]["id"]],
+                "idempotency_key": "agent-key-1",
+            },
+        )
+        post_id = payload(published)["results"][0]["postId"]
+        fetched = await session.call_tool("get_post", {"post_id": post_id})
+        return published, again, fetched
+
+    published, again, fetched = call(server, steps)
+    assert not published.is_error, published.content
+    assert payload(published)["status"] == "published"
+    assert payload(again) == payload(published)  # replayed, not posted twice
+    assert payload(fetched)["status"] == "published"
+
+
+def test_a_refused_call_returns_the_error_envelope_for_the_agent(
+    server: dict[str, str],
+) -> None:
+    async def steps(session: ClientSession) -> Any:
+        return await session.call_tool(
+            "publish_post",
+            {"text": "x" * 5000, "account_ids": [server["accountId"]]},
+        )
+
+    result = call(server, steps)
+    assert result.is_error
+    error = payload(result)["error"]
+    assert error["code"] == "preflight_failed"
+    assert error["violations"][0]["rule"] == "sandbox.text.max_graphemes"
+    assert error["remediation"]
+    assert error["requestId"]
+
+
+def test_the_endpoint_refuses_a_missing_or_wrong_key(server: dict[str, str]) -> None:
+    status, body = http("POST", f"{server['url']}/mcp", {"jsonrpc": "2.0"})
+    assert status == 401
+    assert body["error"]["code"] == "unauthenticated"
+    status, body = http(
+        "POST", f"{server['url']}/mcp", {"jsonrpc": "2.0"}, key="lmp_live_nope"
+    )
+    assert status == 401
+    assert body["error"]["message"] == "API key is invalid or revoked."
+
+
+def test_the_stdio_bridge_relays_tools_and_errors(server: dict[str, str]) -> None:
+    """`letmepost mcp` (the SDK's bridge), run as a desktop agent would: over stdio."""
+    bridge = REPO / "clients" / "python" / "src" / "letmepost" / "mcp_bridge.py"
+    params = StdioServerParameters(
+        command=sys.executable,
+        args=[str(bridge)],
+        env={
+            "LETMEPOST_BASE_URL": server["url"],
+            "LETMEPOST_API_KEY": server["key"],
+            "PATH": os.environ.get("PATH", ""),
+        },
+    )
+
+    async def run() -> Any:
+        async with (
+            stdio_client(params) as (read, write),
+            ClientSession(read, write) as session,
+        ):
+            await session.initialize()
+            tools = (await session.list_tools()).tools
+            refused = await session.call_tool(
+                "validate_post", {"text": "hi", "account_ids": ["nope"]}
+            )
+            return tools, refused
+
+    tools, refused = asyncio.run(run())
+    assert {t.name for t in tools} == TOOLS
+    assert refused.is_error
+    assert payload(refused)["error"]["code"] == "validation_failed"
