@@ -191,6 +191,12 @@ class OAuthConnect:
         return cls.oauth
 
     @classmethod
+    def ensure_enabled(cls) -> None:
+        """Raise 403 platform_not_enabled when this install has no app credentials."""
+        if cls.oauth_provider is not None:
+            configured(getattr(cls, "slug", "?"), cls.oauth_provider)
+
+    @classmethod
     def can_refresh(cls, account: PlatformAccount) -> bool:
         """Whether `refresh_credentials` can renew this account's token without the user."""
         return bool(account.credentials.get("refreshToken"))
@@ -257,9 +263,10 @@ class InvalidState(LetmepostError):
 
 @dataclass(frozen=True)
 class Connected:
-    account: PlatformAccount
+    account: PlatformAccount  # the first, when one authorization connected several
     created: bool
     return_to: str
+    count: int = 1
 
 
 def oauth_adapter(platform: str) -> type[OAuthConnect]:
@@ -422,7 +429,10 @@ def finish_connect(
         exc.return_to = row.return_to  # type: ignore[attr-defined]
         raise
     return Connected(
-        account=account, created=created, return_to=row.return_to or default_return_to()
+        account=account,
+        created=created,
+        return_to=row.return_to or default_return_to(),
+        count=len(stored),
     )
 
 
@@ -515,6 +525,15 @@ def _token_request(
             platform_response={"error": type(exc).__name__, "message": str(exc)},
         ) from exc
     body = _json_or_text(response)
+    if isinstance(body, dict) and "access_token" not in body:
+        # Instagram Login documents its token inside a one-element `data` list.
+        wrapped = body.get("data")
+        if (
+            isinstance(wrapped, list)
+            and len(wrapped) == 1
+            and isinstance(wrapped[0], dict)
+        ):
+            body = wrapped[0]
     if response.status_code >= 500:
         raise PlatformUnavailable(
             f"The {platform} token endpoint answered {response.status_code}.",

@@ -103,6 +103,9 @@ def _platform(slug: str) -> str:
             platform=slug,
             remediation="This platform is not available on this installation yet.",
         )
+    adapter = adapter_class(slug)
+    if issubclass(adapter, oauth.OAuthConnect):
+        adapter.ensure_enabled()  # before any validation: the first thing to fix
     return slug
 
 
@@ -279,7 +282,9 @@ class OAuthCallbackApi(APIView):
                 },
                 to=getattr(exc, "return_to", ""),
             )
-        return _back({"connected": platform, "accounts": "1"}, to=done.return_to)
+        return _back(
+            {"connected": platform, "accounts": str(done.count)}, to=done.return_to
+        )
 
 
 def _is_browser(request: Request) -> bool:

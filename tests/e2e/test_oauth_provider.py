@@ -35,6 +35,7 @@ from webhooks.models import WebhookEvent
 pytestmark = [pytest.mark.e2e]
 
 PASSWORD = "alice-password-123"
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
 
 @dataclass
@@ -187,8 +188,9 @@ def test_the_state_is_single_use(
     )
     path = "/v1/accounts/oauth/twitter/callback"
     assert "connected=" in owner.client.get(path, returned)["Location"]
-    replay = owner.client.get(path, returned)
-    assert "connect_error=" in replay["Location"]
+    replay = owner.client.get(path, returned, HTTP_ACCEPT=BROWSER_ACCEPT)
+    assert replay.status_code == 302, replay.content
+    assert "connect_error=invalid_state_malformed" in replay["Location"]
 
 
 def test_refresh_rotates_the_refresh_token_and_keeps_the_account_working(

@@ -3,14 +3,30 @@
 from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, JsonResponse
 from django.urls import include, path
-from oauth2_provider.views import ProtectedResourceView
+from django.views import View
+from oauth2_provider.views.mixins import OAuthLibMixin
 
 
-class XUsersMe(ProtectedResourceView):
-    """`GET /2/users/me` as X documents it: `{"data": {"id", "name", "username"}}`."""
+class XUsersMe(OAuthLibMixin, View):
+    """`GET /2/users/me` as X documents it: `{"data": {"id", "name", "username"}}`.
+
+    A missing, expired or revoked token gets X's 401 problem body (DOT's own protected view
+    would answer 403).
+    """
 
     def get(self, request: HttpRequest) -> JsonResponse:
-        user = request.resource_owner
+        valid, oauth_request = self.verify_request(request)
+        if not valid:
+            return JsonResponse(
+                {
+                    "title": "Unauthorized",
+                    "type": "about:blank",
+                    "status": 401,
+                    "detail": "Unauthorized",
+                },
+                status=401,
+            )
+        user = oauth_request.user
         return JsonResponse(
             {
                 "data": {
