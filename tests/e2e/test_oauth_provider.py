@@ -17,7 +17,6 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -52,8 +51,10 @@ class Provider:
         )
 
 
-@pytest.fixture
-def provider(tmp_path: Path) -> Iterator[Provider]:
+@pytest.fixture(scope="module")
+def provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Provider]:
+    """One server for the module: each test connects afresh, so tokens never carry over."""
+    tmp_path = tmp_path_factory.mktemp("oauth-provider")
     if "twitter" not in PLATFORMS:
         pytest.skip("the X adapter is not installed")
     scopes = " ".join(adapter_class("twitter").oauth_provider.scopes)
