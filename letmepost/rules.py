@@ -20,6 +20,33 @@ class RuleDoc:
 RULES: dict[str, RuleDoc] = {
     r.id: r
     for r in (
+        # The Postiz-compatible API (postiz/, docs/migrate-from-postiz.md).
+        RuleDoc(
+            "postiz.content",
+            "validation_failed",
+            "A Postiz post entry has neither text nor an image.",
+            "Give value[0] some content or at least one image.",
+        ),
+        RuleDoc(
+            "postiz.thread.max_items",
+            "validation_failed",
+            "A Postiz entry has more than one follow-up value[] item, or one with media: "
+            "letmepost publishes value[1] only, as a text-only first comment.",
+            "Send at most two value[] items per channel, the second without images.",
+        ),
+        RuleDoc(
+            "postiz.type.update",
+            "validation_failed",
+            "Postiz's type 'update' (edit rows in place) is not supported.",
+            "Resend the entry with its group and type 'schedule', or PATCH /v1/posts/{id}.",
+        ),
+        RuleDoc(
+            "postiz.settings.fixed",
+            "validation_failed",
+            "The new Postiz settings would change how a queued post is published, which "
+            "cannot change once it is queued.",
+            "Delete the post and create it again with the new settings.",
+        ),
         RuleDoc(
             "body.json",
             "validation_failed",
@@ -207,6 +234,12 @@ RULES: dict[str, RuleDoc] = {
             "Send one: publishNow to publish at once, or scheduledAt to schedule.",
         ),
         RuleDoc(
+            "draft.mode_conflict",
+            "validation_failed",
+            "draft was sent together with publishNow or scheduledAt.",
+            "Send draft alone; set the time when you promote it with PATCH /v1/posts/{id}.",
+        ),
+        RuleDoc(
             "targets.max",
             "validation_failed",
             "More than 25 targets in one request.",
@@ -375,6 +408,38 @@ RULES: dict[str, RuleDoc] = {
             "Reconnect the account.",
         ),
         RuleDoc(
+            "facebook.oauth.long_lived_exchange",
+            "platform_auth_failed",
+            "Meta refused to swap the short-lived Facebook Login token for a long-lived one "
+            "(or was unreachable: then the code is platform_unavailable).",
+            "Connect again; check the app id and secret (META_APP_ID, META_APP_SECRET).",
+        ),
+        RuleDoc(
+            "facebook.oauth.pages",
+            "platform_auth_failed",
+            "Meta refused to list the Pages the user manages, so no Page token could be issued.",
+            "Connect again and grant pages_show_list and pages_manage_posts for the Page.",
+        ),
+        RuleDoc(
+            "threads.oauth.long_lived_exchange",
+            "platform_auth_failed",
+            "Threads refused to swap the short-lived token for a 60-day one (or was unreachable: "
+            "then the code is platform_unavailable).",
+            "Connect again; check THREADS_CLIENT_ID and THREADS_CLIENT_SECRET.",
+        ),
+        RuleDoc(
+            "threads.oauth.me_lookup",
+            "platform_auth_failed",
+            "Threads issued a token but refused to describe the profile it belongs to.",
+            "Connect again and grant the threads_basic scope.",
+        ),
+        RuleDoc(
+            "threads.oauth.refresh",
+            "platform_auth_failed",
+            "Threads refused to refresh the 60-day token: it has expired or was revoked.",
+            "Reconnect the account; a token older than 60 days cannot be refreshed.",
+        ),
+        RuleDoc(
             "bluesky.record_key.collision",
             "platform_rejected",
             "A different record already uses this post's record key on the PDS.",
@@ -387,10 +452,109 @@ RULES: dict[str, RuleDoc] = {
             "Retry later, or use a smaller file.",
         ),
         RuleDoc(
+            "twitter.text.duplicate",
+            "platform_rejected",
+            "X refused the post as a duplicate of one the account published recently (403).",
+            "Change the text; X compares it with the account's recent posts.",
+        ),
+        RuleDoc(
+            "twitter.post.not_permitted",
+            "platform_rejected",
+            "X refused the post for this account (403): a reply or quote of a post it cannot see "
+            "or reply to, or a restricted account.",
+            "Read platformResponse.detail; check the replyToTweetId or quoteTweetId.",
+        ),
+        RuleDoc(
+            "linkedin.post.duplicate",
+            "platform_rejected",
+            "LinkedIn refused the post as a duplicate of a recent one (422).",
+            "Change the commentary.",
+        ),
+        RuleDoc(
+            "linkedin.media.processing_failed",
+            "platform_rejected",
+            "LinkedIn could not process an uploaded image or video (status PROCESSING_FAILED).",
+            "Re-encode the file (MP4/H.264 for video) and publish again.",
+        ),
+        RuleDoc(
+            "linkedin.media.processing_timeout",
+            "platform_unavailable",
+            "LinkedIn did not finish processing a video in time; nothing was posted.",
+            "Retry later, or use a shorter video.",
+        ),
+        RuleDoc(
             "account.needs_reauth",
             "platform_auth_failed",
             "The platform refused the account's credentials earlier; nothing is sent until it is reconnected.",
             "Reconnect the account, then publish again.",
+        ),
+        RuleDoc(
+            "auth.missing",
+            "unauthenticated",
+            "The request carried no API key where one is required (the MCP endpoint, /mcp).",
+            "Send `Authorization: Bearer <API key>` with every request.",
+        ),
+        RuleDoc(
+            "platform.not_configured",
+            "platform_not_enabled",
+            "This install has no app credentials for the platform, so accounts cannot be "
+            "connected to it yet.",
+            "Set <SLUG>_CLIENT_ID and <SLUG>_CLIENT_SECRET (see docs/configuration.md, OAuth "
+            "platforms), register the redirect URI on the platform, and restart.",
+        ),
+        RuleDoc(
+            "platform.mismatch",
+            "validation_failed",
+            "The account belongs to another platform than this endpoint serves.",
+            "Use an account id of the platform named in the path.",
+        ),
+        RuleDoc(
+            "workspace.name",
+            "validation_failed",
+            "A workspace needs a non-empty name.",
+            "Send a name of 1 to 120 characters.",
+        ),
+        RuleDoc(
+            "youtube.channel.required",
+            "validation_failed",
+            "The Google account has no YouTube channel, so there is nowhere to upload.",
+            "Create a channel at youtube.com for that Google account, then connect again.",
+        ),
+        RuleDoc(
+            "youtube.quota_exceeded",
+            "rate_limited",
+            "The Google Cloud project's daily YouTube Data API quota is spent (an upload costs "
+            "about 1,600 units of the default 10,000).",
+            "Wait for the quota to reset at midnight Pacific time (the post is retried), or ask "
+            "Google for more quota.",
+        ),
+        RuleDoc(
+            "youtube.upload_limit_exceeded",
+            "platform_rejected",
+            "The channel has reached YouTube's upload limit for now.",
+            "Publish again later; YouTube lifts the limit after a while.",
+        ),
+        RuleDoc(
+            "youtube.category_id.invalid",
+            "platform_rejected",
+            "YouTube does not know options.categoryId in the channel's region.",
+            "Send a category id from videoCategories.list, or leave it out for the default (22).",
+        ),
+        RuleDoc(
+            "youtube.upload.interrupted",
+            "platform_unavailable",
+            "The resumable upload broke off before YouTube had the whole file; nothing was "
+            "published, and the next attempt resumes the same session.",
+            "Nothing to do: the post is retried. If it keeps failing, check the network path to "
+            "googleapis.com.",
+        ),
+        RuleDoc(
+            "tiktok.inbox.confirm",
+            "platform_rejected",
+            "A warning, not an error: the video went to the creator's TikTok inbox (the app is "
+            "not audited for direct posting, or lacks video.publish), and appears only once the "
+            "creator confirms it in the TikTok app.",
+            "Ask the creator to open TikTok and post the draft; pass TikTok's audit for direct posts.",
         ),
         RuleDoc(
             "account.disconnected",

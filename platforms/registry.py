@@ -27,8 +27,16 @@ KNOWN_PLATFORMS: tuple[str, ...] = (
 # The platforms this install can publish to.
 PLATFORMS: dict[str, str] = {
     "bluesky": "platforms.bluesky.adapter.BlueskyAdapter",
+    "facebook": "platforms.facebook.adapter.FacebookAdapter",
+    "instagram": "platforms.instagram.adapter.InstagramAdapter",
+    "linkedin": "platforms.linkedin.adapter.LinkedInAdapter",
     "mastodon": "platforms.mastodon.adapter.MastodonAdapter",
+    "pinterest": "platforms.pinterest.adapter.PinterestAdapter",
     "sandbox": "platforms.sandbox.adapter.SandboxAdapter",
+    "threads": "platforms.threads.adapter.ThreadsAdapter",
+    "tiktok": "platforms.tiktok.adapter.TikTokAdapter",
+    "twitter": "platforms.twitter.adapter.TwitterAdapter",
+    "youtube": "platforms.youtube.adapter.YouTubeAdapter",
 }
 
 

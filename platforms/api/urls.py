@@ -1,6 +1,7 @@
 from django.urls import path
 
 from platforms.api import views
+from platforms.pinterest import api as pinterest_api
 
 urlpatterns = [
     path("accounts", views.AccountListApi.as_view(), name="accounts"),
@@ -20,6 +21,16 @@ urlpatterns = [
         name="account-oauth-callback",
     ),
     path("accounts/<str:account_id>", views.AccountDetailApi.as_view(), name="account"),
+    path(
+        "accounts/<str:account_id>/pinterest/boards",
+        pinterest_api.PinterestBoardsApi.as_view(),
+        name="pinterest-boards",
+    ),
+    path(
+        "accounts/<str:account_id>/pinterest/default-board",
+        pinterest_api.PinterestDefaultBoardApi.as_view(),
+        name="pinterest-default-board",
+    ),
     path(
         "platform-versions",
         views.PlatformVersionListApi.as_view(),

@@ -1,7 +1,9 @@
 """LinkedIn rules: commentary text, the author URN the post is made as, and visibility.
 
 `Draft.account_limits["author_urn"]` is the URN the adapter will post as (from /v2/userinfo at
-connect); `options["visibility"]` may ask for CONNECTIONS.
+connect, or the organization's URN); `account_limits["organization_posting"]` is true for an
+organization account connected with the organization scopes (`LINKEDIN_ORGANIZATIONS=true`);
+`options["visibility"]` may ask for CONNECTIONS.
 """
 
 from __future__ import annotations
@@ -46,11 +48,13 @@ AUTHOR_URN_FORMAT = RuleSpec(
 AUTHOR_ORG_NOT_SUPPORTED = RuleSpec(
     "linkedin.author.org_not_supported",
     DEEP,
-    "Organization author URNs are refused: posting is as a person.",
-    "Post as a person; organization posting needs Marketing Developer Platform approval "
-    "(w_organization_social).",
+    "Organization author URNs are refused unless the account was connected as an organization "
+    "with the organization scopes.",
+    "Post as a person, or set LINKEDIN_ORGANIZATIONS=true (needs LinkedIn's Community Management "
+    "API approval, w_organization_social) and reconnect.",
     source_url=POSTS_DOCS,
-    notes="Reachable only if an account carried an organization URN, which no connect path makes.",
+    notes="Fixed here: the reference refused every organization URN; organization accounts "
+    "connected with w_organization_social post as their organization.",
 )
 AUTHOR_UNRESOLVED = RuleSpec(
     "linkedin.author.unresolved",
@@ -91,8 +95,10 @@ def _author_org_not_supported(draft: Draft) -> Violation | None:
     urn = draft.account_limits.get("author_urn")
     if urn is None or not re.match(ORGANIZATION_URN, urn):
         return None
+    if draft.account_limits.get("organization_posting"):
+        return None
     return AUTHOR_ORG_NOT_SUPPORTED.violation(
-        f"The account posts as the organization {urn}; only personal posting is supported."
+        f"The account posts as the organization {urn}; it was not connected with the organization scopes."
     )
 
 

@@ -1,0 +1,269 @@
+"""LinkedIn: connect with 3-legged OAuth, publish through the versioned REST Posts API.
+
+Connecting: authorization code without PKCE, the client id and secret in the token form.
+`GET /v2/userinfo` names the member (external_id = `sub`, author `urn:li:person:<sub>`). With
+`LINKEDIN_ORGANIZATIONS=true` the organization scopes are requested too, and every organization
+the member administers is connected as its own account (author `urn:li:organization:<id>`),
+sharing the member's token.
+
+Tokens last about 60 days. They are renewed when LinkedIn issued a refresh token (programmatic
+refresh is granted to some partner apps); otherwise the lifecycle job sends `token.expiring` 7
+days before and the member reconnects.
+
+Exactly once: LinkedIn has no idempotency key. An unknown outcome is reconciled by reading the
+author's last posts (`GET /rest/posts?q=author`) for our exact commentary; that read needs an
+`r_` scope LinkedIn grants few apps, and without it `reconcile()` raises ReconcileUnsupported.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping
+from dataclasses import replace
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+
+from letmepost.errors import PlatformAuthFailed, PlatformRejected, ValidationFailed
+from platforms.base import (
+    ConnectedAccount,
+    Draft,
+    PlatformAdapter,
+    PublishResult,
+    ReconcileUnsupported,
+    Violation,
+)
+from platforms.linkedin import preflight as rules
+from platforms.linkedin.client import PLATFORM, REVOKED_CODES, LinkedInClient
+from platforms.linkedin.media import check_shape, post_content
+from platforms.oauth import (
+    OAuthConfig,
+    OAuthConnect,
+    OAuthProvider,
+    TokenSet,
+    configured,
+    token_credentials,
+)
+from platforms.preflight.catalog import deep_rules_for, rules_for
+from platforms.versions import pinned_label
+
+logger = logging.getLogger("letmepost.platforms.linkedin")
+
+MEMBER_SCOPES = ("openid", "profile", "w_member_social")
+ORGANIZATION_SCOPES = ("w_organization_social", "r_organization_social")
+RECENT_POSTS = 10
+# Little Text Format: these characters are markup in `commentary` unless escaped.
+_RESERVED = re.compile(r"([\\|{}@\[\]()<>#*_~])")
+
+
+def commentary(text: str) -> str:
+    return _RESERVED.sub(r"\\\1", text)
+
+
+def post_uri(urn: str) -> str:
+    return f"https://www.linkedin.com/feed/update/{urn}/"
+
+
+def media_count(post: Mapping[str, Any]) -> int:
+    content = post.get("content") or {}
+    if "multiImage" in content:
+        return len(content["multiImage"].get("images") or [])
+    return 1 if "media" in content else 0
+
+
+class LinkedInAdapter(OAuthConnect, PlatformAdapter):
+    slug = "linkedin"
+    display_name = "LinkedIn"
+    version = "linkedin-202605"  # default; the PlatformVersion registry's label wins
+    connect_kind = "oauth"
+    rules = rules_for("linkedin")
+    deep_rules = deep_rules_for("linkedin")
+    oauth_provider = OAuthProvider(
+        authorize_url="https://www.linkedin.com/oauth/v2/authorization",
+        token_url="https://www.linkedin.com/oauth/v2/accessToken",  # noqa: S106 - a URL
+        scopes=MEMBER_SCOPES,
+        pkce=False,
+        client_auth="body",
+        revoke_url="https://www.linkedin.com/oauth/v2/revoke",
+    )
+    refresh_horizon = timedelta(days=7)
+
+    # --- connecting -------------------------------------------------------------------------
+
+    @classmethod
+    def oauth_config(
+        cls, context: Mapping[str, Any], *, redirect_uri: str
+    ) -> OAuthConfig:
+        assert cls.oauth_provider is not None
+        config = configured(cls.slug, cls.oauth_provider)
+        if settings.LINKEDIN_ORGANIZATIONS:
+            config = replace(config, scopes=MEMBER_SCOPES + ORGANIZATION_SCOPES)
+        return config
+
+    @classmethod
+    def connect_with_token(
+        cls, token: TokenSet, context: Mapping[str, Any]
+    ) -> list[ConnectedAccount]:
+        client = LinkedInClient(
+            token.access_token, version=pinned_label(cls.slug, cls.version)
+        )
+        me = client.userinfo()
+        sub = str(me["sub"])
+        name = str(
+            me.get("name")
+            or " ".join(filter(None, (me.get("given_name"), me.get("family_name"))))
+            or sub
+        )
+        scopes = (token.scope or "").replace(",", " ").split()
+        credentials = token_credentials(token)
+        refresh_expires = token.raw.get("refresh_token_expires_in")
+        if isinstance(refresh_expires, int):
+            credentials["refreshTokenExpiresIn"] = refresh_expires
+        accounts = [
+            ConnectedAccount(
+                external_id=sub,
+                display_name=name,
+                credentials=credentials,
+                metadata={
+                    "kind": "person",
+                    "authorUrn": f"urn:li:person:{sub}",
+                    "picture": str(me.get("picture") or ""),
+                    "grantedScopes": scopes,
+                },
+            )
+        ]
+        if "w_organization_social" in scopes:
+            accounts += cls._organizations(client, credentials, sub, scopes)
+        return accounts
+
+    @classmethod
+    def _organizations(
+        cls,
+        client: LinkedInClient,
+        credentials: dict[str, Any],
+        sub: str,
+        scopes: list[str],
+    ) -> list[ConnectedAccount]:
+        try:
+            urns = client.administered_organizations()
+        except (PlatformAuthFailed, PlatformRejected) as exc:
+            # The member still connects; their Pages need the app's organization access.
+            logger.warning("LinkedIn organization list refused: %s", exc.code)
+            return []
+        found = []
+        for urn in urns:
+            organization_id = urn.rsplit(":", 1)[-1]
+            details = client.organization(organization_id)
+            found.append(
+                ConnectedAccount(
+                    external_id=urn,
+                    display_name=str(details.get("localizedName") or urn),
+                    credentials=credentials,
+                    metadata={
+                        "kind": "organization",
+                        "authorUrn": urn,
+                        "vanityName": str(details.get("vanityName") or ""),
+                        "administratorSub": sub,
+                        "grantedScopes": scopes,
+                    },
+                )
+            )
+        return found
+
+    # --- preflight ----------------------------------------------------------------------------
+
+    def author_urn(self) -> str:
+        urn = self.account.metadata.get("authorUrn")
+        return str(urn) if urn else f"urn:li:person:{self.account.external_id}"
+
+    def with_limits(self, draft: Draft) -> Draft:
+        """The author the rules check, and whether this account may post as an organization."""
+        limits = {
+            "author_urn": self.author_urn(),
+            "organization_posting": self.account.metadata.get("kind") == "organization",
+        }
+        return replace(draft, account_limits={**limits, **draft.account_limits})
+
+    def preflight(self, draft: Draft) -> list[Violation]:
+        return super().preflight(self.with_limits(draft))
+
+    def deep_preflight(
+        self, draft: Draft, *args: Any, **kwargs: Any
+    ) -> list[Violation]:
+        return super().deep_preflight(self.with_limits(draft), *args, **kwargs)
+
+    # --- publishing -------------------------------------------------------------------------
+
+    def _client(self) -> LinkedInClient:
+        return LinkedInClient(
+            str(self.account.credentials.get("accessToken") or ""),
+            version=self.platform_version,
+        )
+
+    def publish(self, draft: Draft) -> PublishResult:
+        visibility = (draft.options or {}).get("visibility") or rules.DEFAULT_VISIBILITY
+        if visibility not in rules.VISIBILITIES:
+            raise ValidationFailed(
+                f"options.visibility must be one of {', '.join(rules.VISIBILITIES)}.",
+                rule=rules.VISIBILITY_ENUM.id,
+            )
+        check_shape(draft.media)
+        client = self._client()
+        author = self.author_urn()
+        try:
+            body: dict[str, Any] = {
+                "author": author,
+                "commentary": commentary(draft.text),
+                "visibility": visibility,
+                "distribution": {
+                    "feedDistribution": "MAIN_FEED",
+                    "targetEntities": [],
+                    "thirdPartyDistributionChannels": [],
+                },
+                "lifecycleState": "PUBLISHED",
+                "isReshareDisabledByAuthor": False,
+            }
+            if content := post_content(client, author, draft.media):
+                body["content"] = content
+            urn = client.create_post(body)
+        except PlatformAuthFailed as exc:
+            self._flag_if_revoked(exc)
+            raise
+        warnings: tuple[dict[str, str], ...] = ()
+        if draft.first_comment and draft.first_comment.strip():
+            warnings = (
+                {
+                    "code": "first_comment_unsupported",
+                    "message": "LinkedIn first comments are not posted.",
+                },
+            )
+        return PublishResult(uri=post_uri(urn), cid=urn, warnings=warnings)
+
+    def _flag_if_revoked(self, exc: PlatformAuthFailed) -> None:
+        body = exc.fields.get("platform_response")
+        if isinstance(body, dict) and body.get("code") in REVOKED_CODES:
+            from platforms.services import mark_needs_reauth
+
+            mark_needs_reauth(
+                account=self.account, reason="revoked_upstream", message=exc.message
+            )
+
+    def reconcile(self, draft: Draft) -> PublishResult | None:
+        """Our post among the author's last posts, None if certainly absent."""
+        try:
+            page = self._client().author_posts(self.author_urn(), RECENT_POSTS)
+        except PlatformAuthFailed:
+            # Reading posts back needs an r_ scope this app may not have.
+            raise ReconcileUnsupported(self.slug) from None
+        posts = page.get("elements") or []
+        wanted = commentary(draft.text)
+        for post in posts:
+            if post.get("commentary") == wanted and media_count(post) == len(
+                draft.media
+            ):
+                return PublishResult(uri=post_uri(str(post["id"])), cid=str(post["id"]))
+        if len(posts) >= RECENT_POSTS:
+            raise ReconcileUnsupported(PLATFORM)  # more posts since than we looked at
+        return None

@@ -1,0 +1,254 @@
+"""The LinkedIn API calls the adapter makes, over our one HTTP session.
+
+LinkedIn publishes no machine-readable description; shapes follow its prose docs (Posts, Images,
+Videos, Organization Access Control APIs, Sign In with LinkedIn using OpenID Connect). Every
+versioned `/rest/` call carries `LinkedIn-Version: <YYYYMM>` (the registry's pin) and
+`X-Restli-Protocol-Version: 2.0.0`. Failures (`{"status", "serviceErrorCode", "code",
+"message"}`) map to the error catalog:
+
+| upstream | raised |
+|---|---|
+| 401 (`EXPIRED_ACCESS_TOKEN`, `REVOKED_ACCESS_TOKEN`, `INVALID_ACCESS_TOKEN`) | `PlatformAuthFailed` |
+| 403 (`ACCESS_DENIED`: a scope or product is missing) | `PlatformAuthFailed` |
+| 422 "duplicate" | `PlatformRejected`, rule `linkedin.post.duplicate` |
+| 400/422 about the author | `PlatformRejected`, rule `linkedin.author.urn_format` |
+| 429 | `PlatformRateLimited` (`Retry-After`, else an hour: LinkedIn's limits are daily) |
+| other 4xx | `PlatformRejected`, body untouched |
+| 5xx or no answer to `POST /rest/posts` | `PublishOutcomeUnknown` |
+| 5xx otherwise, or no connection | `PlatformUnavailable` |
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+import requests
+
+from letmepost.errors import (
+    LetmepostError,
+    PlatformAuthFailed,
+    PlatformRateLimited,
+    PlatformRejected,
+    PlatformUnavailable,
+    PublishOutcomeUnknown,
+)
+from platforms import http as platform_http
+from platforms.attachments import Section
+from platforms.linkedin.preflight import AUTHOR_URN_FORMAT
+from platforms.oauth import api_base
+from platforms.upstream import body_of, network_failure, never_sent
+
+PLATFORM = "linkedin"
+API_BASE = "https://api.linkedin.com"
+DEFAULT_RETRY_AFTER = 3600
+DUPLICATE = "linkedin.post.duplicate"
+REVOKED_CODES = ("EXPIRED_ACCESS_TOKEN", "REVOKED_ACCESS_TOKEN", "INVALID_ACCESS_TOKEN")
+UPLOAD_TIMEOUT = (platform_http.CONNECT_TIMEOUT, 300.0)  # large video parts are slow
+
+
+def header_version(label: str) -> str:
+    """`linkedin-202605` (the registry label) → `202605` (the header value)."""
+    return label.removeprefix("linkedin-")
+
+
+class LinkedInClient:
+    """Calls made with one member's access token."""
+
+    def __init__(self, token: str, *, version: str = "linkedin-202605") -> None:
+        self.base = api_base(PLATFORM, API_BASE)
+        self.token = token
+        self.version = version
+        self.http = platform_http.session()
+
+    def fields(self, **extra: Any) -> dict[str, Any]:
+        return {"platform": PLATFORM, "platform_version": self.version, **extra}
+
+    def headers(self, path: str) -> dict[str, str]:
+        headers = {
+            "Authorization": f"Bearer {self.token}",
+            "Accept": "application/json",
+        }
+        if path.startswith("/rest/"):
+            headers["LinkedIn-Version"] = header_version(self.version)
+            headers["X-Restli-Protocol-Version"] = "2.0.0"
+        return headers
+
+    def request(
+        self, method: str, url: str, *, write: bool = False, **kwargs: Any
+    ) -> requests.Response:
+        """Send one request (`url` a path on the API, or an absolute upload URL)."""
+        path = url if url.startswith("/") else ""
+        target = f"{self.base}{url}" if path else url
+        headers = (
+            self.headers(path) if path else {"Authorization": f"Bearer {self.token}"}
+        )
+        headers.update(kwargs.pop("headers", {}))
+        try:
+            response = self.http.request(method, target, headers=headers, **kwargs)
+        except requests.RequestException as exc:
+            if write and not never_sent(exc):
+                raise PublishOutcomeUnknown(
+                    f"{method} {path or 'upload'} was sent to LinkedIn but no answer came back: {exc}",
+                    **self.fields(platform_response=network_failure(exc)),
+                ) from exc
+            raise PlatformUnavailable(
+                f"LinkedIn could not be reached ({type(exc).__name__}); nothing was posted.",
+                **self.fields(platform_response=network_failure(exc)),
+                remediation="letmepost retries; check https://www.linkedin-apistatus.com if it persists.",
+            ) from exc
+        if response.status_code < 400:
+            return response
+        raise self.error_for(method, path or "upload", response, write=write)
+
+    def error_for(
+        self, method: str, path: str, response: requests.Response, *, write: bool
+    ) -> LetmepostError:
+        body = body_of(response)
+        said = (
+            " ".join(str(body.get(k) or "") for k in ("code", "message")).lower()
+            if isinstance(body, dict)
+            else str(body).lower()
+        )
+        detail = body.get("message") if isinstance(body, dict) else None
+        message = f"{method} {path} answered {response.status_code}" + (
+            f": {detail}" if detail else "."
+        )
+        fields = self.fields(platform_response=body)
+        status = response.status_code
+        if status in (401, 403):
+            return PlatformAuthFailed(
+                message,
+                **fields,
+                remediation="Reconnect the LinkedIn account and grant every requested scope "
+                "(organizations also need the app's Community Management API access).",
+            )
+        if status == 429:
+            after = response.headers.get("Retry-After", "")
+            wait = (
+                max(1, int(after)) if after.strip().isdigit() else DEFAULT_RETRY_AFTER
+            )
+            return PlatformRateLimited(message, retry_after=wait, **fields)
+        if status >= 500:
+            if write:
+                return PublishOutcomeUnknown(message, **fields)
+            return PlatformUnavailable(message, **fields)
+        if "duplicate" in said:
+            return PlatformRejected(
+                message,
+                **fields,
+                rule=DUPLICATE,
+                remediation="LinkedIn refuses a post identical to a recent one; change the text.",
+            )
+        if "author" in said or "invalid_author" in said:
+            return PlatformRejected(
+                message,
+                **fields,
+                rule=AUTHOR_URN_FORMAT.id,
+                remediation=AUTHOR_URN_FORMAT.remediation,
+            )
+        return PlatformRejected(message, **fields)
+
+    # --- the calls --------------------------------------------------------------------------
+
+    def userinfo(self) -> dict[str, Any]:
+        """`GET /v2/userinfo` (OpenID Connect): `sub`, `name`, `picture`…"""
+        info: dict[str, Any] = self.request("GET", "/v2/userinfo").json()
+        return info
+
+    def administered_organizations(self) -> list[str]:
+        """URNs of the organizations this member is an approved ADMINISTRATOR of."""
+        body = self.request(
+            "GET",
+            "/rest/organizationAcls",
+            params={"q": "roleAssignee", "role": "ADMINISTRATOR", "state": "APPROVED"},
+        ).json()
+        return [
+            str(e["organization"])
+            for e in body.get("elements") or []
+            if e.get("state", "APPROVED") == "APPROVED" and e.get("organization")
+        ]
+
+    def organization(self, organization_id: str) -> dict[str, Any]:
+        found: dict[str, Any] = self.request(
+            "GET", f"/rest/organizations/{organization_id}"
+        ).json()
+        return found
+
+    def initialize_image_upload(self, owner: str) -> dict[str, Any]:
+        value: dict[str, Any] = self.request(
+            "POST",
+            "/rest/images",
+            params={"action": "initializeUpload"},
+            json={"initializeUploadRequest": {"owner": owner}},
+        ).json()["value"]
+        return value
+
+    def initialize_video_upload(self, owner: str, size: int) -> dict[str, Any]:
+        value: dict[str, Any] = self.request(
+            "POST",
+            "/rest/videos",
+            params={"action": "initializeUpload"},
+            json={
+                "initializeUploadRequest": {
+                    "owner": owner,
+                    "fileSizeBytes": size,
+                    "uploadCaptions": False,
+                    "uploadThumbnail": False,
+                }
+            },
+        ).json()["value"]
+        return value
+
+    def upload_bytes(self, url: str, data: bytes | Section) -> str:
+        """PUT bytes to an upload URL LinkedIn handed out; the part's ETag (videos need it)."""
+        response = self.request(
+            "PUT",
+            url,
+            data=data,
+            headers={"Content-Type": "application/octet-stream"},
+            timeout=UPLOAD_TIMEOUT,
+        )
+        return response.headers.get("ETag", "")
+
+    def finalize_video(
+        self, video: str, upload_token: str, part_ids: list[str]
+    ) -> None:
+        self.request(
+            "POST",
+            "/rest/videos",
+            params={"action": "finalizeUpload"},
+            json={
+                "finalizeUploadRequest": {
+                    "video": video,
+                    "uploadToken": upload_token,
+                    "uploadedPartIds": part_ids,
+                }
+            },
+        )
+
+    def video(self, urn: str) -> dict[str, Any]:
+        found: dict[str, Any] = self.request(
+            "GET", f"/rest/videos/{quote(urn, safe='')}"
+        ).json()
+        return found
+
+    def create_post(self, body: dict[str, Any]) -> str:
+        """`POST /rest/posts`, the one write that publishes; the new post's URN."""
+        response = self.request("POST", "/rest/posts", json=body, write=True)
+        urn = response.headers.get("x-restli-id", "")
+        if not urn:
+            # 201 without the id: the post exists but we cannot name it. Reconcile finds it.
+            raise PublishOutcomeUnknown(
+                "LinkedIn accepted the post but did not say its id (no x-restli-id).",
+                **self.fields(platform_response=body_of(response)),
+            )
+        return urn
+
+    def author_posts(self, author: str, count: int) -> dict[str, Any]:
+        page: dict[str, Any] = self.request(
+            "GET",
+            "/rest/posts",
+            params={"author": author, "q": "author", "count": str(count)},
+        ).json()
+        return page

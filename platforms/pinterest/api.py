@@ -1,0 +1,116 @@
+"""`/v1/accounts/{id}/pinterest/...`: the board helpers of spec/api.md §10.7."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from letmepost.api.views import ApiView
+from platforms import selectors
+from platforms.api.serializers import TextField
+from platforms.models import PlatformAccount
+from platforms.pinterest import boards
+
+PRIVACY = ("PUBLIC", "PROTECTED", "SECRET")
+
+
+class BoardIn(serializers.Serializer):
+    name = TextField(min_length=1, max_length=180)
+    description = TextField(
+        required=False, allow_blank=True, allow_null=True, max_length=500
+    )
+    privacy = serializers.ChoiceField(choices=PRIVACY, required=False)
+    set_as_default = serializers.BooleanField(required=False, default=False)
+    upsert = serializers.BooleanField(required=False, default=False)
+
+
+class DefaultBoardIn(serializers.Serializer):
+    board_id = TextField(min_length=1, max_length=64)
+
+
+class BoardOut(serializers.Serializer):
+    id = serializers.CharField()
+    name = serializers.CharField()
+    privacy = serializers.CharField(allow_null=True)
+
+
+_BoardList = inline_serializer(
+    "PinterestBoardList",
+    fields={
+        "data": BoardOut(many=True),
+        "defaultBoardId": serializers.CharField(allow_null=True),
+    },
+)
+_BoardCreated = inline_serializer(
+    "PinterestBoardCreated",
+    fields={
+        "id": serializers.CharField(),
+        "name": serializers.CharField(),
+        "privacy": serializers.CharField(allow_null=True),
+        "existing": serializers.BooleanField(),
+        "defaultBoardId": serializers.CharField(required=False),
+        "defaultBoardName": serializers.CharField(required=False),
+    },
+)
+_DefaultBoard = inline_serializer(
+    "PinterestDefaultBoard",
+    fields={
+        "id": serializers.UUIDField(),
+        "defaultBoardId": serializers.CharField(),
+        "defaultBoardName": serializers.CharField(),
+    },
+)
+
+
+class _AccountView(ApiView):
+    def account(self, account_id: str) -> PlatformAccount:
+        """The caller's account (another workspace's id is not_found), which must be Pinterest."""
+        account = selectors.get_account_for_workspace(
+            self.principal.workspace, account_id, scope=self.principal.profile
+        )
+        boards.require_pinterest(account)
+        return account
+
+
+class PinterestBoardsApi(_AccountView):
+    @extend_schema(
+        operation_id="listPinterestBoards",
+        tags=["accounts"],
+        responses={200: _BoardList},
+    )
+    def get(self, request: Request, account_id: str) -> Response:
+        return Response(boards.list_boards(self.account(account_id)))
+
+    @extend_schema(
+        operation_id="createPinterestBoard",
+        tags=["accounts"],
+        request=BoardIn,
+        responses={200: _BoardCreated, 201: _BoardCreated},
+    )
+    def post(self, request: Request, account_id: str) -> Response:
+        account = self.account(account_id)
+        data = self.validated(BoardIn)
+        out, created = boards.create_board(
+            account,
+            name=data["name"],
+            description=data.get("description"),
+            privacy=data.get("privacy"),
+            set_as_default=data["set_as_default"],
+            upsert=data["upsert"],
+        )
+        return Response(out, status=201 if created else 200)
+
+
+class PinterestDefaultBoardApi(_AccountView):
+    @extend_schema(
+        operation_id="setPinterestDefaultBoard",
+        tags=["accounts"],
+        request=DefaultBoardIn,
+        responses={200: _DefaultBoard},
+    )
+    def patch(self, request: Request, account_id: str) -> Response:
+        account = self.account(account_id)
+        data = self.validated(DefaultBoardIn)
+        return Response(boards.set_default_board(account, data["board_id"]))

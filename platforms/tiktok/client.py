@@ -1,0 +1,220 @@
+"""The TikTok API v2 calls letmepost makes (user info, Content Posting), over our one HTTP session.
+
+TikTok publishes no machine-readable description; shapes follow its prose reference. Every answer
+carries `{"error": {"code", "message", "log_id"}}`, with `code == "ok"` on success. Mapping:
+
+| upstream | raised |
+|---|---|
+| `access_token_invalid`, other 401 | `PlatformAuthFailed` |
+| `scope_not_authorized`, 403 | `PlatformAuthFailed` (a scope was not granted) |
+| `rate_limit_exceeded`, 429 | `PlatformRateLimited` (rule `tiktok.rate_limited`) |
+| `privacy_level_option_mismatch`, `unaudited_client_can_only_post_to_private_accounts` | `PlatformRejected`, rule `tiktok.privacy.not_allowed` |
+| `spam_risk_*` | `PlatformRejected`, rule `tiktok.publish.failed` |
+| other 4xx | `PlatformRejected` (the call's own rule) |
+| 5xx or no connection | `PlatformUnavailable` (nothing was uploaded yet) |
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import requests
+
+from letmepost.errors import (
+    LetmepostError,
+    PlatformAuthFailed,
+    PlatformRateLimited,
+    PlatformRejected,
+    PlatformUnavailable,
+    PublishOutcomeUnknown,
+)
+from platforms import http as platform_http
+from platforms.attachments import Section
+from platforms.oauth import api_base
+from platforms.upstream import body_of, network_failure, never_sent
+
+PLATFORM = "tiktok"
+DEFAULT_BASE = "https://open.tiktokapis.com"
+USER_FIELDS = "open_id,union_id,avatar_url,display_name,username"
+DEFAULT_RETRY_AFTER = 60
+UPLOAD_TIMEOUT = (10.0, 600.0)
+PRIVACY_CODES = frozenset(
+    {
+        "privacy_level_option_mismatch",
+        "unaudited_client_can_only_post_to_private_accounts",
+    }
+)
+
+
+def error_code(body: Any) -> str:
+    error = body.get("error") if isinstance(body, dict) else None
+    return str(error.get("code") or "") if isinstance(error, dict) else ""
+
+
+class TikTokClient:
+    def __init__(self, token: str, *, version: str = "tiktok-v2") -> None:
+        self.token = token
+        self.version = version
+        self.base = api_base(PLATFORM, DEFAULT_BASE)
+        self.http = platform_http.session()
+
+    def fields(self, **extra: Any) -> dict[str, Any]:
+        return {"platform": PLATFORM, "platform_version": self.version, **extra}
+
+    def call(
+        self, method: str, path: str, *, rule: str | None = None, **kwargs: Any
+    ) -> dict[str, Any]:
+        """One API call: its `data`, or the mapped error (`rule` for unmapped refusals)."""
+        headers = {
+            "Authorization": f"Bearer {self.token}",
+            "Content-Type": "application/json; charset=UTF-8",
+        }
+        try:
+            response = self.http.request(
+                method, f"{self.base}{path}", headers=headers, **kwargs
+            )
+        except requests.RequestException as exc:
+            raise PlatformUnavailable(
+                f"TikTok could not be reached ({type(exc).__name__}).",
+                **self.fields(platform_response=network_failure(exc)),
+            ) from exc
+        body = body_of(response)
+        code = error_code(body)
+        if response.ok and code in ("", "ok") and isinstance(body, dict):
+            return body.get("data") or {}
+        raise self.error_for(response, body, code, rule=rule)
+
+    def error_for(
+        self, response: requests.Response, body: Any, code: str, *, rule: str | None
+    ) -> LetmepostError:
+        detail = (body.get("error") or {}).get("message") if code else None
+        message = f"TikTok answered {response.status_code} {code or ''}".strip() + (
+            f": {detail}" if detail else "."
+        )
+        fields = self.fields(platform_response=body)
+        status = response.status_code
+        if code == "access_token_invalid" or (status == 401 and not code):
+            return PlatformAuthFailed(
+                message,
+                **fields,
+                remediation="Reconnect the TikTok account.",
+            )
+        if code == "rate_limit_exceeded" or status == 429:
+            after = response.headers.get("Retry-After", "").strip()
+            return PlatformRateLimited(
+                message,
+                retry_after=int(after) if after.isdigit() else DEFAULT_RETRY_AFTER,
+                **fields,
+                rule="tiktok.rate_limited",
+            )
+        if code in PRIVACY_CODES:
+            return PlatformRejected(
+                message,
+                **fields,
+                rule="tiktok.privacy.not_allowed",
+                remediation="Use a privacy the account allows (creator info); unaudited "
+                "apps may only post SELF_ONLY.",
+            )
+        if code.startswith("spam_risk"):
+            return PlatformRejected(
+                message,
+                **fields,
+                rule="tiktok.publish.failed",
+                remediation="TikTok refused the post for this account now; try later.",
+            )
+        if code == "scope_not_authorized" or status in (401, 403):
+            return PlatformAuthFailed(
+                message,
+                **fields,
+                remediation="Reconnect the TikTok account and grant every requested scope.",
+            )
+        if status >= 500:
+            return PlatformUnavailable(message, **fields)
+        return PlatformRejected(message, **fields, rule=rule)
+
+    # --- the calls --------------------------------------------------------------------------
+
+    def user_info(self) -> dict[str, Any]:
+        data = self.call(
+            "GET",
+            "/v2/user/info/",
+            params={"fields": USER_FIELDS},
+            rule="tiktok.user_info.unavailable",
+        )
+        return data.get("user") or {}
+
+    def creator_info(self) -> dict[str, Any]:
+        return self.call(
+            "POST",
+            "/v2/post/publish/creator_info/query/",
+            rule="tiktok.creator_info.unavailable",
+        )
+
+    def init_upload(self, *, direct: bool, body: dict[str, Any]) -> dict[str, Any]:
+        path = (
+            "/v2/post/publish/video/init/"
+            if direct
+            else "/v2/post/publish/inbox/video/init/"
+        )
+        return self.call("POST", path, json=body, rule="tiktok.upload.init_failed")
+
+    def status(self, publish_id: str) -> dict[str, Any]:
+        return self.call(
+            "POST",
+            "/v2/post/publish/status/fetch/",
+            json={"publish_id": publish_id},
+            rule="tiktok.status.unavailable",
+        )
+
+    def put_chunk(
+        self,
+        upload_url: str,
+        chunk: bytes | Section,
+        *,
+        start: int,
+        total: int,
+        content_type: str,
+        final: bool,
+    ) -> None:
+        """PUT one chunk. Once the final one is sent TikTok may publish, so a lost answer to it
+        is an unknown outcome; any earlier failure certainly published nothing."""
+        end = start + len(chunk) - 1
+        headers = {
+            "Content-Type": content_type,
+            "Content-Length": str(len(chunk)),
+            "Content-Range": f"bytes {start}-{end}/{total}",
+        }
+        try:
+            response = self.http.put(
+                upload_url, data=chunk, headers=headers, timeout=UPLOAD_TIMEOUT
+            )
+        except requests.RequestException as exc:
+            fields = self.fields(
+                platform_response=network_failure(exc), rule="tiktok.upload.unreachable"
+            )
+            if final and not never_sent(exc):
+                raise PublishOutcomeUnknown(
+                    "The last video chunk was sent to TikTok but no answer came back.",
+                    **fields,
+                ) from exc
+            raise PlatformUnavailable(
+                f"A video chunk could not be sent to TikTok ({type(exc).__name__}).",
+                **fields,
+            ) from exc
+        if final and response.status_code >= 500:
+            raise PublishOutcomeUnknown(
+                f"TikTok answered {response.status_code} to the last video chunk.",
+                **self.fields(
+                    platform_response=body_of(response),
+                    rule="tiktok.upload.chunk_failed",
+                ),
+            )
+        if not response.ok:
+            raise PlatformRejected(
+                f"TikTok refused the video chunk bytes {start}-{end}/{total} "
+                f"({response.status_code}).",
+                **self.fields(
+                    platform_response=body_of(response),
+                    rule="tiktok.upload.chunk_failed",
+                ),
+            )

@@ -1,0 +1,182 @@
+"""X (Twitter): connect with OAuth 2.0 + PKCE, publish posts through API v2.
+
+Connecting: authorization code with PKCE S256 as a confidential client (HTTP Basic at the token
+endpoint); `GET /2/users/me` names the account, so external_id is the real X user id and
+reconnecting the same person updates their row. Access tokens live 2 hours; with
+`offline.access` a refresh token comes along and is renewed 15 minutes ahead (X rotates it).
+
+Publishing: each attachment is uploaded (platforms.twitter.media), then one `POST /2/tweets`.
+
+Exactly once: X has no idempotency key. When an attempt's outcome is unknown, `reconcile()` reads
+the account's timeline from just before the first attempt for a post with our text and media
+count (platforms.twitter.reconcile) before anything is sent again.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from letmepost.errors import ValidationFailed
+from platforms.base import (
+    ConnectedAccount,
+    Draft,
+    PlatformAdapter,
+    PublishResult,
+    ReconcileUnsupported,
+)
+from platforms.oauth import OAuthConnect, OAuthProvider, TokenSet, token_credentials
+from platforms.preflight.catalog import deep_rules_for, rules_for
+from platforms.twitter.client import PLATFORM, XClient
+from platforms.twitter.launch_cap import check_launch_cap
+from platforms.twitter.media import upload
+from platforms.twitter.reconcile import find_post
+from platforms.versions import pinned_label
+
+SCOPES = ("tweet.read", "tweet.write", "users.read", "media.write", "offline.access")
+POST_ID = re.compile(r"^[0-9]{1,19}$")
+OPTION_NAMES = {"replyToTweetId": "reply_to_tweet_id", "quoteTweetId": "quote_tweet_id"}
+
+
+def post_uri(username: str, post_id: str) -> str:
+    if username:
+        return f"https://x.com/{username}/status/{post_id}"
+    return f"https://x.com/i/web/status/{post_id}"
+
+
+def post_options(options: Mapping[str, Any]) -> dict[str, str]:
+    """`replyToTweetId` / `quoteTweetId` (or snake_case), checked; at most one of them."""
+    found: dict[str, str] = {}
+    for wire, snake in OPTION_NAMES.items():
+        value = options.get(wire, options.get(snake))
+        if value in (None, ""):
+            continue
+        if not POST_ID.match(str(value)):
+            raise ValidationFailed(
+                f"options.{wire} must be an X post id (digits), not {value!r}.",
+                rule=f"options.{wire}",
+                remediation="Use the numeric id at the end of the post's URL.",
+            )
+        found[wire] = str(value)
+    if len(found) > 1:
+        raise ValidationFailed(
+            "options.replyToTweetId and options.quoteTweetId cannot be combined.",
+            rule="options.quoteTweetId",
+            remediation="Send one of them: X posts either reply to or quote a post.",
+        )
+    return found
+
+
+def first_attempt_at(token: str) -> datetime:
+    """When the target was first sent: its first attempt, else the time in its UUIDv7 id."""
+    from posts.models import PublishAttempt
+
+    try:
+        target_id = uuid.UUID(token)
+    except ValueError:
+        raise ReconcileUnsupported(PLATFORM) from None
+    started = (
+        PublishAttempt.objects.filter(target_id=target_id)
+        .order_by("number")
+        .values_list("started_at", flat=True)
+        .first()
+    )
+    if started is not None:
+        return started
+    if target_id.version != 7:
+        raise ReconcileUnsupported(PLATFORM)
+    return datetime.fromtimestamp((target_id.int >> 80) / 1000, tz=UTC)
+
+
+class TwitterAdapter(OAuthConnect, PlatformAdapter):
+    slug = "twitter"
+    display_name = "X"
+    version = "x-v2"  # default; the PlatformVersion registry's label wins
+    connect_kind = "oauth"
+    rules = rules_for("twitter")
+    deep_rules = deep_rules_for("twitter")
+    oauth_provider = OAuthProvider(
+        authorize_url="https://x.com/i/oauth2/authorize",
+        token_url="https://api.x.com/2/oauth2/token",  # noqa: S106 - a URL
+        scopes=SCOPES,
+        pkce=True,
+        client_auth="basic",
+        revoke_url="https://api.x.com/2/oauth2/revoke",
+    )
+    refresh_horizon = timedelta(minutes=15)
+
+    # --- connecting -------------------------------------------------------------------------
+
+    @classmethod
+    def connect_with_token(
+        cls, token: TokenSet, context: Mapping[str, Any]
+    ) -> ConnectedAccount:
+        me = XClient(
+            token.access_token, version=pinned_label(cls.slug, cls.version)
+        ).me()
+        username = str(me.get("username") or "")
+        return ConnectedAccount(
+            external_id=str(me["id"]),
+            display_name=f"@{username}"
+            if username
+            else str(me.get("name") or me["id"]),
+            credentials=token_credentials(token),
+            metadata={
+                "userId": str(me["id"]),
+                "username": username,
+                "name": str(me.get("name") or ""),
+                "grantedScopes": (token.scope or "").split(),
+            },
+        )
+
+    # --- publishing -------------------------------------------------------------------------
+
+    def _client(self) -> XClient:
+        return XClient(
+            str(self.account.credentials.get("accessToken") or ""),
+            version=self.platform_version,
+        )
+
+    @property
+    def username(self) -> str:
+        return str(self.account.metadata.get("username") or "")
+
+    def publish(self, draft: Draft) -> PublishResult:
+        options = post_options(draft.options or {})
+        check_launch_cap(self.account)
+        client = self._client()
+        uploads = [upload(client, item, i) for i, item in enumerate(draft.media)]
+        body: dict[str, Any] = {"text": draft.text}
+        if uploads:
+            body["media"] = {"media_ids": [u.media_id for u in uploads]}
+        if reply := options.get("replyToTweetId"):
+            body["reply"] = {"in_reply_to_tweet_id": reply}
+        if quote := options.get("quoteTweetId"):
+            body["quote_tweet_id"] = quote
+        created = client.create_post(body)
+        warnings = [u.warning for u in uploads if u.warning]
+        if draft.first_comment and draft.first_comment.strip():
+            # X has no idempotency key, so a reply could not be made exactly once.
+            warnings.append(
+                {
+                    "code": "first_comment_unsupported",
+                    "message": "X first comments are not posted; reply with replyToTweetId.",
+                }
+            )
+        return PublishResult(
+            uri=post_uri(self.username, str(created["id"])),
+            cid=str(created["id"]),
+            warnings=tuple(warnings),
+        )
+
+    def reconcile(self, draft: Draft) -> PublishResult | None:
+        since = first_attempt_at(draft.idempotency_token)
+        found = find_post(self._client(), self.account.external_id, draft, since)
+        if found is None:
+            return None
+        return PublishResult(
+            uri=post_uri(self.username, str(found["id"])), cid=str(found["id"])
+        )
