@@ -4,7 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run run-prod install test lint format clean
+.PHONY: run run-prod install test test-clients lint format clean
+
+# The Python SDK and CLI (clients/python) install as `letmepost` too, so they live in their own
+# virtualenv; their tests start a live server from .venv.
+CLIENTS_VENV := .venv-clients
+CLIENTS_STAMP := $(CLIENTS_VENV)/.installed
 
 run: install
 	$(BIN)/python manage.py serve
@@ -27,6 +32,23 @@ $(STAMP): pyproject.toml
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The TypeScript and Go SDKs, each tested against a live server it starts (clients/testserver.py).
+# Go is stdlib-only and no module proxy is reachable: never let it try one.
+.PHONY: test-clients-ts test-clients-go
+test-clients-ts: install
+	cd clients/typescript && npm ci --no-audit --no-fund && npm test
+
+test-clients-go: install
+	cd clients/go && GOFLAGS=-mod=mod GOPROXY=off GOTOOLCHAIN=local go test -count=1 ./...
+
+test-clients: install $(CLIENTS_STAMP)
+	cd clients/python && $(CURDIR)/$(CLIENTS_VENV)/bin/python -m pytest tests $(PYTEST_ARGS)
+
+$(CLIENTS_STAMP): clients/python/pyproject.toml
+	test -x $(CLIENTS_VENV)/bin/python || $(PYTHON) -m venv $(CLIENTS_VENV)
+	$(CLIENTS_VENV)/bin/pip install --quiet --disable-pip-version-check -e "./clients/python[dev,mcp]"
+	touch $(CLIENTS_STAMP)
 
 lint: install
 	$(BIN)/ruff check .

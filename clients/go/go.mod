@@ -1,0 +1,3 @@
+module github.com/letmepost/letmepost-go
+
+go 1.19

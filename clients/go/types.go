@@ -1,0 +1,429 @@
+package letmepost
+
+import "encoding/json"
+
+// Page is one page of a cursor-paginated list.
+type Page[T any] struct {
+	Data       []T     `json:"data"`
+	NextCursor *string `json:"nextCursor"`
+}
+
+// List is an unpaginated list.
+type List[T any] struct {
+	Data []T `json:"data"`
+}
+
+// Deleted answers a delete.
+type Deleted struct {
+	ID      string `json:"id"`
+	Deleted bool   `json:"deleted"`
+}
+
+// ---- posts ----
+
+// MediaInput attaches media to a post: a MediaID from Media.Upload, a public URL, or base64 bytes.
+type MediaInput struct {
+	Kind        string `json:"kind"` // "image" | "video"
+	MediaID     string `json:"mediaId,omitempty"`
+	URL         string `json:"url,omitempty"`
+	BytesBase64 string `json:"bytesBase64,omitempty"`
+	AltText     string `json:"altText,omitempty"`
+}
+
+// FirstComment is posted as a reply right after the post, where the platform supports it.
+type FirstComment struct {
+	Text string `json:"text"`
+}
+
+// PostTarget names where to publish: an AccountID, or a Platform resolved to its single account.
+type PostTarget struct {
+	AccountID    string         `json:"accountId,omitempty"`
+	Platform     string         `json:"platform,omitempty"`
+	Text         string         `json:"text,omitempty"`
+	Media        []MediaInput   `json:"media,omitempty"`
+	FirstComment *FirstComment  `json:"firstComment,omitempty"`
+	Options      map[string]any `json:"options,omitempty"`
+}
+
+// CreatePostRequest is the body of Posts.Create and Posts.Validate.
+type CreatePostRequest struct {
+	Targets      []PostTarget  `json:"targets"`
+	Text         string        `json:"text,omitempty"`
+	Media        []MediaInput  `json:"media,omitempty"`
+	FirstComment *FirstComment `json:"firstComment,omitempty"`
+	PublishNow   *bool         `json:"publishNow,omitempty"`
+	// ScheduledAt is ISO-8601 UTC; see Timestamp.
+	ScheduledAt string `json:"scheduledAt,omitempty"`
+	ProfileID   string `json:"profileId,omitempty"`
+}
+
+// TargetError is a per-target failure inside a batch or a post.
+type TargetError struct {
+	Code             string          `json:"code"`
+	Message          string          `json:"message"`
+	Rule             string          `json:"rule,omitempty"`
+	Remediation      string          `json:"remediation,omitempty"`
+	Platform         string          `json:"platform,omitempty"`
+	PlatformResponse json.RawMessage `json:"platformResponse,omitempty"`
+}
+
+// PostTargetResult is one target's outcome in a CreatePostResponse.
+type PostTargetResult struct {
+	AccountID       string           `json:"accountId"`
+	Platform        string           `json:"platform"`
+	PostID          string           `json:"postId"`
+	Status          string           `json:"status"`
+	URI             string           `json:"uri,omitempty"`
+	CID             string           `json:"cid,omitempty"`
+	FirstCommentURI string           `json:"firstCommentUri,omitempty"`
+	FirstCommentCID string           `json:"firstCommentCid,omitempty"`
+	Warnings        []map[string]any `json:"warnings,omitempty"`
+	Error           *TargetError     `json:"error,omitempty"`
+	NextAttemptAt   string           `json:"nextAttemptAt,omitempty"`
+}
+
+// CreatePostResponse is a batch: one result per target.
+type CreatePostResponse struct {
+	ID          string             `json:"id"`
+	Status      string             `json:"status"` // queued | published | partial_failed | failed
+	Livemode    bool               `json:"livemode"`
+	CreatedAt   string             `json:"createdAt"`
+	ScheduledAt string             `json:"scheduledAt,omitempty"`
+	Results     []PostTargetResult `json:"results"`
+}
+
+// ValidateTargetResult is one target's preflight report.
+type ValidateTargetResult struct {
+	AccountID  string      `json:"accountId"`
+	Platform   string      `json:"platform"`
+	Valid      bool        `json:"valid"`
+	Violations []Violation `json:"violations"`
+}
+
+// ValidatePostResponse is what Posts.Validate returns.
+type ValidatePostResponse struct {
+	Valid   bool                   `json:"valid"`
+	Results []ValidateTargetResult `json:"results"`
+}
+
+// AccountSummary is the account embedded in a post.
+type AccountSummary struct {
+	ID                string `json:"id"`
+	Platform          string `json:"platform"`
+	PlatformAccountID string `json:"platformAccountId"`
+	DisplayName       string `json:"displayName"`
+}
+
+// Post is one target's post row.
+type Post struct {
+	ID            string          `json:"id"`
+	BatchID       string          `json:"batchId"`
+	ProfileID     string          `json:"profileId"`
+	AccountID     string          `json:"accountId"`
+	Account       AccountSummary  `json:"account"`
+	Platform      string          `json:"platform"`
+	Status        string          `json:"status"`
+	Livemode      bool            `json:"livemode"`
+	Text          string          `json:"text"`
+	MediaRefs     json.RawMessage `json:"mediaRefs"`
+	FirstComment  map[string]any  `json:"firstComment"`
+	Options       json.RawMessage `json:"options,omitempty"`
+	ScheduledAt   *string         `json:"scheduledAt"`
+	PublishedAt   *string         `json:"publishedAt"`
+	PlatformURI   *string         `json:"platformUri"`
+	PlatformCID   *string         `json:"platformCid"`
+	Error         *TargetError    `json:"error"`
+	AttemptCount  int             `json:"attemptCount"`
+	NextAttemptAt *string         `json:"nextAttemptAt"`
+	CreatedAt     string          `json:"createdAt"`
+	UpdatedAt     string          `json:"updatedAt"`
+}
+
+// PostAttempt is one publishing attempt.
+type PostAttempt struct {
+	ID               string          `json:"id"`
+	AttemptNumber    int             `json:"attemptNumber"`
+	Outcome          string          `json:"outcome"`
+	StartedAt        string          `json:"startedAt"`
+	FinishedAt       *string         `json:"finishedAt"`
+	Succeeded        bool            `json:"succeeded"`
+	ErrorCode        string          `json:"errorCode,omitempty"`
+	ErrorMessage     string          `json:"errorMessage,omitempty"`
+	PlatformResponse json.RawMessage `json:"platformResponse,omitempty"`
+}
+
+// PostDetail is a post with its attempts.
+type PostDetail struct {
+	Post
+	Attempts []PostAttempt `json:"attempts"`
+}
+
+// CanceledPost answers Posts.Cancel.
+type CanceledPost struct {
+	ID     string `json:"id"`
+	Status string `json:"status"`
+}
+
+// ListPostsParams filter Posts.List; list fields are sent comma-joined.
+type ListPostsParams struct {
+	ProfileID string
+	AccountID string
+	Platform  []string
+	Status    []string
+	ErrorCode []string
+	After     string
+	Before    string
+	Q         string
+	Livemode  *bool
+	Limit     int
+	Cursor    string
+}
+
+// ---- media ----
+
+// Media is a stored upload.
+type Media struct {
+	ID              string   `json:"id"`
+	URL             string   `json:"url"`
+	ContentType     string   `json:"contentType"`
+	SizeBytes       int64    `json:"sizeBytes"`
+	SHA256          string   `json:"sha256"`
+	Kind            string   `json:"kind"` // image | video | other
+	Width           *int     `json:"width"`
+	Height          *int     `json:"height"`
+	DurationSeconds *float64 `json:"durationSeconds"`
+	ProfileID       string   `json:"profileId"`
+	CreatedAt       string   `json:"createdAt"`
+}
+
+// ListMediaParams filter Media.List.
+type ListMediaParams struct {
+	ProfileID string
+	Limit     int
+	Cursor    string
+}
+
+// ---- accounts ----
+
+// Account is a connected platform account.
+type Account struct {
+	ID                string  `json:"id"`
+	ProfileID         string  `json:"profileId"`
+	Platform          string  `json:"platform"`
+	PlatformAccountID string  `json:"platformAccountId"`
+	DisplayName       string  `json:"displayName"`
+	Status            string  `json:"status"`
+	NeedsReconnect    bool    `json:"needsReconnect"`
+	TokenExpiresAt    *string `json:"tokenExpiresAt"`
+	CreatedAt         string  `json:"createdAt"`
+	UpdatedAt         string  `json:"updatedAt"`
+}
+
+// ConnectRequest is the optional body of Accounts.Connect.
+type ConnectRequest struct {
+	ProfileID   string `json:"profileId,omitempty"`
+	ReturnTo    string `json:"returnTo,omitempty"`
+	InstanceURL string `json:"instanceUrl,omitempty"`
+}
+
+// CredentialField is one field a credentials descriptor asks for.
+type CredentialField struct {
+	Name        string `json:"name"`
+	Label       string `json:"label"`
+	Type        string `json:"type"`
+	Required    bool   `json:"required"`
+	Placeholder string `json:"placeholder,omitempty"`
+	HelpText    string `json:"helpText,omitempty"`
+}
+
+// ConnectDescriptor says how to finish connecting: open AuthorizationURL (Kind "oauth"), or send
+// Fields to Accounts.Complete (Kind "credentials").
+type ConnectDescriptor struct {
+	Kind             string            `json:"kind"`
+	AuthorizationURL string            `json:"authorizationUrl,omitempty"`
+	State            string            `json:"state,omitempty"`
+	Scopes           []string          `json:"scopes,omitempty"`
+	RedirectURI      string            `json:"redirectUri,omitempty"`
+	CodeVerifier     string            `json:"codeVerifier,omitempty"`
+	HelpText         string            `json:"helpText,omitempty"`
+	Fields           []CredentialField `json:"fields,omitempty"`
+}
+
+// ConnectResponse answers Accounts.Connect.
+type ConnectResponse struct {
+	Platform   string            `json:"platform"`
+	State      string            `json:"state"`
+	Descriptor ConnectDescriptor `json:"descriptor"`
+}
+
+// PinterestBoard is one board of a Pinterest account.
+type PinterestBoard struct {
+	ID      string  `json:"id"`
+	Name    string  `json:"name"`
+	Privacy *string `json:"privacy"`
+}
+
+// PinterestBoardList answers Accounts.ListPinterestBoards.
+type PinterestBoardList struct {
+	Data           []PinterestBoard `json:"data"`
+	DefaultBoardID *string          `json:"defaultBoardId"`
+}
+
+// CreatePinterestBoardRequest is the body of Accounts.CreatePinterestBoard.
+type CreatePinterestBoardRequest struct {
+	Name         string `json:"name"`
+	Description  string `json:"description,omitempty"`
+	Privacy      string `json:"privacy,omitempty"` // PUBLIC | PROTECTED | SECRET
+	SetAsDefault bool   `json:"setAsDefault,omitempty"`
+	Upsert       bool   `json:"upsert,omitempty"`
+}
+
+// PinterestBoardCreated answers Accounts.CreatePinterestBoard.
+type PinterestBoardCreated struct {
+	PinterestBoard
+	Existing         bool   `json:"existing"`
+	DefaultBoardID   string `json:"defaultBoardId,omitempty"`
+	DefaultBoardName string `json:"defaultBoardName,omitempty"`
+}
+
+// PinterestDefaultBoard answers Accounts.SetPinterestDefaultBoard.
+type PinterestDefaultBoard struct {
+	ID               string `json:"id"`
+	DefaultBoardID   string `json:"defaultBoardId"`
+	DefaultBoardName string `json:"defaultBoardName"`
+}
+
+// ---- webhooks ----
+
+// WebhookEndpointNotice is left when letmepost pauses an endpoint.
+type WebhookEndpointNotice struct {
+	Type      string `json:"type"`
+	Message   string `json:"message"`
+	CreatedAt string `json:"createdAt"`
+}
+
+// WebhookEndpoint is a registered receiver URL.
+type WebhookEndpoint struct {
+	ID                  string                 `json:"id"`
+	URL                 string                 `json:"url"`
+	Events              []string               `json:"events"`
+	Description         string                 `json:"description"`
+	Active              bool                   `json:"active"`
+	CreatedAt           string                 `json:"createdAt"`
+	UpdatedAt           string                 `json:"updatedAt"`
+	LastDeliveryAt      *string                `json:"lastDeliveryAt"`
+	LastSuccessAt       *string                `json:"lastSuccessAt"`
+	LastFailureAt       *string                `json:"lastFailureAt"`
+	LastFailureReason   *string                `json:"lastFailureReason"`
+	ConsecutiveFailures int                    `json:"consecutiveFailures"`
+	DisabledAt          *string                `json:"disabledAt"`
+	DisabledReason      *string                `json:"disabledReason"`
+	Notice              *WebhookEndpointNotice `json:"notice"`
+	// Secret (whsec_…) is only set by Create and RotateSecret.
+	Secret string `json:"secret,omitempty"`
+}
+
+// WebhookEndpointRequest is the body of Create (URL required) and Update (any field).
+type WebhookEndpointRequest struct {
+	URL         string   `json:"url,omitempty"`
+	Events      []string `json:"events,omitempty"`
+	Description *string  `json:"description,omitempty"`
+	Active      *bool    `json:"active,omitempty"`
+}
+
+// WebhookEvent is the envelope letmepost POSTs to receivers.
+type WebhookEvent struct {
+	ID             string          `json:"id"`
+	Type           string          `json:"type"`
+	CreatedAt      string          `json:"createdAt"`
+	OrganizationID string          `json:"organizationId"`
+	Livemode       bool            `json:"livemode"`
+	Data           json.RawMessage `json:"data"`
+}
+
+// WebhookTestRequest is the optional body of WebhookEndpoints.Test.
+type WebhookTestRequest struct {
+	Type string `json:"type,omitempty"`
+	Data any    `json:"data,omitempty"`
+}
+
+// WebhookTestResult reports what the receiver answered to a test event.
+type WebhookTestResult struct {
+	Delivered    bool         `json:"delivered"`
+	Status       int          `json:"status"`
+	DurationMs   int          `json:"durationMs"`
+	ResponseBody *string      `json:"responseBody"`
+	DeliveryID   string       `json:"deliveryId"`
+	NonRetryable bool         `json:"nonRetryable"`
+	ErrorName    *string      `json:"errorName"`
+	SentEvent    WebhookEvent `json:"sentEvent"`
+}
+
+// WebhookAttempt is one HTTP attempt of a delivery.
+type WebhookAttempt struct {
+	DeliveryID   string  `json:"deliveryId"`
+	Number       int     `json:"number"`
+	StartedAt    string  `json:"startedAt"`
+	DurationMs   *int    `json:"durationMs"`
+	StatusCode   *int    `json:"statusCode"`
+	ResponseBody *string `json:"responseBody"`
+	ErrorName    *string `json:"errorName"`
+	Error        *string `json:"error"`
+	Outcome      string  `json:"outcome"`
+}
+
+// WebhookDelivery is one event's delivery to one endpoint.
+type WebhookDelivery struct {
+	ID             string           `json:"id"`
+	EventID        string           `json:"eventId"`
+	EventType      string           `json:"eventType"`
+	Kind           string           `json:"kind"`
+	Status         string           `json:"status"`
+	AttemptCount   int              `json:"attemptCount"`
+	NextAttemptAt  *string          `json:"nextAttemptAt"`
+	LastStatusCode *int             `json:"lastStatusCode"`
+	LastError      *string          `json:"lastError"`
+	CreatedAt      string           `json:"createdAt"`
+	CompletedAt    *string          `json:"completedAt"`
+	Attempts       []WebhookAttempt `json:"attempts"`
+}
+
+// ListDeliveriesParams filter WebhookEndpoints.Deliveries.
+type ListDeliveriesParams struct {
+	Status string
+	Limit  int
+	Cursor string
+}
+
+// ---- reference data ----
+
+// PreflightRule is one documented platform rule.
+type PreflightRule struct {
+	ID          string         `json:"id"`
+	Platform    string         `json:"platform"`
+	Stage       string         `json:"stage"`
+	Severity    string         `json:"severity"`
+	Code        *string        `json:"code"`
+	HTTP        *int           `json:"http"`
+	Limits      map[string]any `json:"limits"`
+	Checks      string         `json:"checks"`
+	Remediation string         `json:"remediation"`
+	Enforced    string         `json:"enforced"`
+	Network     bool           `json:"network"`
+	Notes       string         `json:"notes"`
+	SourceURL   string         `json:"sourceUrl"`
+	RuleURL     string         `json:"ruleUrl"`
+}
+
+// PlatformVersion is the upstream API version a platform is pinned to.
+type PlatformVersion struct {
+	Platform        string  `json:"platform"`
+	Label           string  `json:"label"`
+	CurrentPin      string  `json:"currentPin"`
+	NextPin         *string `json:"nextPin"`
+	AnnouncedAt     *string `json:"announcedAt"`
+	SunsetAt        *string `json:"sunsetAt"`
+	NoticeURL       *string `json:"noticeUrl"`
+	MigrationStatus string  `json:"migrationStatus"`
+	UpdatedAt       string  `json:"updatedAt"`
+}

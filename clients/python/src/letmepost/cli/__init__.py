@@ -1,0 +1,1 @@
+"""The `letmepost` command line (see `letmepost --help`)."""

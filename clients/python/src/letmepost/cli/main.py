@@ -1,0 +1,728 @@
+"""`letmepost`: publish, schedule and inspect posts from a terminal (Typer + Rich over the SDK).
+
+Exit codes: 0 success; 1 an error (the API's envelope is printed); 2 the request worked but the
+content did not pass (`validate` found violations, or a `post` target failed or was rejected).
+"""
+
+import functools
+import re
+import webbrowser
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Annotated, Any, NoReturn, TypeVar
+
+import typer
+from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TextColumn,
+    TransferSpeedColumn,
+)
+
+from letmepost._bodies import is_uuid
+from letmepost._version import __version__
+from letmepost.cli import config
+from letmepost.cli.render import emit_json, err, error, out, table, target_line
+from letmepost.client import Letmepost, mask_key
+from letmepost.errors import LetmepostError
+from letmepost.types import Media
+
+EXIT_OK, EXIT_ERROR, EXIT_INVALID = 0, 1, 2
+
+app = typer.Typer(
+    name="letmepost",
+    help="Publish to social platforms through a letmepost server.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+accounts_app = typer.Typer(help="Connected social accounts.", no_args_is_help=True)
+posts_app = typer.Typer(
+    help="The post log: list, inspect, cancel, reschedule, retry.", no_args_is_help=True
+)
+webhooks_app = typer.Typer(help="Webhook endpoints.", no_args_is_help=True)
+app.add_typer(accounts_app, name="accounts")
+app.add_typer(posts_app, name="posts")
+app.add_typer(webhooks_app, name="webhooks")
+
+JsonOpt = Annotated[
+    bool, typer.Option("--json", help="Print the API's JSON (for scripts).")
+]
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class _State:
+    api_key: str | None = None
+    base_url: str | None = None
+
+
+state = _State()
+
+
+@app.callback()
+def _root(
+    api_key: Annotated[
+        str | None, typer.Option("--api-key", help="Overrides env and the stored key.")
+    ] = None,
+    base_url: Annotated[
+        str | None, typer.Option("--base-url", help="Overrides env and the stored URL.")
+    ] = None,
+) -> None:
+    state.api_key = api_key
+    state.base_url = base_url
+
+
+def handles_errors(func: F) -> F:
+    """An API error becomes its envelope on the terminal and exit code 1, never a traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except LetmepostError as exc:
+            error(exc, as_json=bool(kwargs.get("json_out")))
+            raise typer.Exit(EXIT_ERROR) from None
+        except config.ConfigError as exc:
+            fail(str(exc), as_json=bool(kwargs.get("json_out")))
+
+    return wrapper  # type: ignore[return-value]
+
+
+def fail(message: str, *, as_json: bool) -> NoReturn:
+    if as_json:
+        emit_json({"error": {"code": "cli_error", "message": message}})
+    else:
+        err.print(f"[bold red]Error[/]: {escape(message)}")
+    raise typer.Exit(EXIT_ERROR)
+
+
+def client(*, as_json: bool) -> Letmepost:
+    settings = config.resolve(api_key=state.api_key, base_url=state.base_url)
+    if not settings.api_key:
+        fail(
+            "No API key: run `letmepost login`, or set LETMEPOST_API_KEY.",
+            as_json=as_json,
+        )
+    return Letmepost(api_key=settings.api_key, base_url=settings.base_url)
+
+
+RELATIVE = re.compile(r"^\+(\d+)([smhd])$")
+UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
+
+
+def parse_when(value: str) -> str:
+    """`+30m`/`+2h`/`+1d`, or ISO-8601 (a time without offset is local time); answers UTC Z."""
+    now = datetime.now(timezone.utc)
+    if match := RELATIVE.match(value.strip()):
+        when = now + timedelta(**{UNITS[match[2]]: int(match[1])})
+    else:
+        try:
+            when = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            raise typer.BadParameter(
+                f"{value!r} is not a time: use ISO-8601 (2026-06-01T09:00:00Z) or +30m, +2h, +1d."
+            ) from None
+        if when.tzinfo is None:
+            when = when.astimezone()  # the user's local zone
+    utc = when.astimezone(timezone.utc)
+    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+
+
+def resolve_targets(lmp: Letmepost, values: list[str], *, as_json: bool) -> list[str]:
+    """Account ids as given; a platform slug means every account on that platform."""
+    ids: list[str] = []
+    accounts = None
+    for value in values:
+        if is_uuid(value):
+            ids.append(value)
+            continue
+        if accounts is None:
+            accounts = lmp.accounts.list()
+        matching = [a["id"] for a in accounts if a.get("platform") == value]
+        if not matching:
+            fail(
+                f"No connected {value} account: connect one with `letmepost accounts connect {value}`.",
+                as_json=as_json,
+            )
+        ids.extend(matching)
+    return list(dict.fromkeys(ids))
+
+
+def upload_all(
+    lmp: Letmepost, paths: list[Path], *, as_json: bool, key: str | None = None
+) -> list[Media]:
+    """Upload with a progress bar; under a command's idempotency key each upload gets its own
+    derived key, so re-running the command replays the uploads too."""
+    uploaded: list[Media] = []
+    if not paths:
+        return uploaded
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        console=err,
+        disable=as_json,
+        transient=False,
+    ) as progress:
+        for index, path in enumerate(paths):
+            task = progress.add_task(f"upload {path.name}", total=path.stat().st_size)
+
+            def report(sent: int, total: int, task: Any = task) -> None:
+                progress.update(task, completed=sent, total=total)
+
+            upload_key = f"{key}:media:{index}" if key else None
+            uploaded.append(
+                lmp.media.upload(path, progress=report, idempotency_key=upload_key)
+            )
+    return uploaded
+
+
+@app.command()
+@handles_errors
+def login(
+    api_key: Annotated[
+        str | None, typer.Option("--api-key", help="Prompted for (hidden) if absent.")
+    ] = None,
+    base_url: Annotated[
+        str | None,
+        typer.Option("--base-url", help="Your server, e.g. https://lmp.example.com"),
+    ] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Check an API key against the server and store it (with the base URL) for later commands."""
+    current = config.resolve(base_url=base_url or state.base_url)
+    url = current.base_url
+    if base_url is None and state.base_url is None and not json_out:
+        url = typer.prompt("Server URL", default=url)
+    key = (
+        api_key
+        or state.api_key
+        or typer.prompt("API key (lmp_live_… or lmp_test_…)", hide_input=True)
+    )
+    with Letmepost(api_key=key, base_url=url) as lmp:
+        accounts = lmp.accounts.list()
+    path = config.save(api_key=key, base_url=url.rstrip("/"))
+    if json_out:
+        emit_json(
+            {
+                "baseUrl": url.rstrip("/"),
+                "key": mask_key(key),
+                "configPath": str(path),
+                "accounts": len(accounts),
+            }
+        )
+        return
+    out.print(
+        f"Logged in to {escape(url)} as {escape(mask_key(key))} ({len(accounts)} accounts)."
+    )
+    out.print(f"Stored in {escape(str(path))}.")
+
+
+@app.command()
+@handles_errors
+def logout(json_out: JsonOpt = False) -> None:
+    """Forget the stored key (env variables are not touched)."""
+    removed = config.forget()
+    if json_out:
+        emit_json({"loggedOut": removed, "configPath": str(config.config_path())})
+    else:
+        out.print("Logged out." if removed else "Nothing stored.")
+
+
+@app.command()
+@handles_errors
+def whoami(json_out: JsonOpt = False) -> None:
+    """The server, the key in use (masked) and where it came from, and what it can see."""
+    settings = config.resolve(api_key=state.api_key, base_url=state.base_url)
+    with client(as_json=json_out) as lmp:
+        info: dict[str, Any] = dict(lmp.whoami())
+    info["keySource"] = settings.key_source
+    if json_out:
+        emit_json(info)
+        return
+    mode = "live" if info["livemode"] else "test (sandbox)"
+    out.print(f"server    {escape(info['baseUrl'])}")
+    out.print(f"key       {escape(info['key'])} from {settings.key_source}, {mode}")
+    if info.get("keyName"):
+        out.print(f"key name  {escape(str(info['keyName']))}")
+    out.print(
+        f"profiles  {', '.join(escape(p.get('name', '')) for p in info.get('profiles', []))}"
+    )
+    out.print(f"accounts  {info['accounts']}")
+
+
+@accounts_app.command("list")
+@handles_errors
+def accounts_list(
+    platform: Annotated[str | None, typer.Option(help="Only this platform.")] = None,
+    profile: Annotated[str | None, typer.Option(help="Only this profile id.")] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Connected accounts."""
+    with client(as_json=json_out) as lmp:
+        rows = lmp.accounts.list(profile_id=profile, platform=platform)
+    if json_out:
+        emit_json({"data": rows})
+        return
+    table(
+        ["ID", "PLATFORM", "NAME", "STATUS", "TOKEN EXPIRES"],
+        [
+            (
+                a.get("id"),
+                a.get("platform"),
+                a.get("displayName"),
+                a.get("status"),
+                a.get("tokenExpiresAt") or "-",
+            )
+            for a in rows
+        ],
+    )
+
+
+@accounts_app.command("connect")
+@handles_errors
+def accounts_connect(
+    platform: Annotated[
+        str, typer.Argument(help="bluesky, mastodon, linkedin, sandbox, …")
+    ],
+    profile: Annotated[
+        str | None, typer.Option(help="Profile to connect into.")
+    ] = None,
+    instance_url: Annotated[
+        str | None, typer.Option(help="Mastodon: your server's URL.")
+    ] = None,
+    field: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--field", "-f", help="name=value for a credentials field (else prompted)."
+        ),
+    ] = None,
+    no_browser: Annotated[
+        bool, typer.Option("--no-browser", help="Print the URL only.")
+    ] = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """OAuth platforms: print and open the authorization URL. Credentials: ask for the fields."""
+    given: dict[str, str] = {}
+    for item in field or []:
+        name, sep, value = item.partition("=")
+        if not sep:
+            fail(f"--field takes name=value, got {item!r}.", as_json=json_out)
+        given[name.strip()] = value
+    with client(as_json=json_out) as lmp:
+        started = lmp.accounts.connect(
+            platform, profile_id=profile, instance_url=instance_url
+        )
+        descriptor = started.get("descriptor", {})
+        if descriptor.get("kind") == "oauth":
+            url = str(descriptor.get("authorizationUrl", ""))
+            if json_out:
+                emit_json(started)
+                return
+            out.print(f"Open this URL to authorize {escape(platform)}:\n{escape(url)}")
+            if not no_browser:
+                webbrowser.open(url)
+            out.print(
+                "The account appears in `letmepost accounts list` once you approve it."
+            )
+            return
+        values: dict[str, Any] = {}
+        for spec in descriptor.get("fields", []):
+            name = spec["name"]
+            if name in given:
+                values[name] = given[name]
+                continue
+            if json_out:  # scripts must pass every field; there is nobody to ask
+                if spec.get("required"):
+                    fail(f"Missing --field {name}=…", as_json=True)
+                continue
+            answer = typer.prompt(
+                spec.get("label") or name,
+                default="" if not spec.get("required") else None,
+                hide_input=spec.get("type") == "password",
+                show_default=False,
+            )
+            if answer:
+                values[name] = answer
+        account = lmp.accounts.complete_connect(platform, values, profile_id=profile)
+    if json_out:
+        emit_json(account)
+        return
+    out.print(
+        f"[green]✔[/] Connected {escape(str(account.get('platform')))} "
+        f"{escape(str(account.get('displayName')))} ({account.get('id')})"
+    )
+
+
+def short_time(value: str | None) -> str:
+    """`2026-06-01T09:00:00.000Z` as `2026-06-01 09:00Z` to leave the text room."""
+    return (
+        f"{value[:10]} {value[11:16]}Z" if value and len(value) >= 16 else value or "-"
+    )
+
+
+def _post_exit(status: str) -> int:
+    return EXIT_OK if status in ("published", "queued") else EXIT_INVALID
+
+
+@app.command()
+@handles_errors
+def post(
+    text: Annotated[str, typer.Argument(help="The post's text.")],
+    to: Annotated[
+        list[str],
+        typer.Option(
+            "--to",
+            "-t",
+            help="Account id or platform slug (all its accounts); repeat for more.",
+        ),
+    ],
+    media: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--media",
+            "-m",
+            exists=True,
+            dir_okay=False,
+            readable=True,
+            help="File to attach; repeatable.",
+        ),
+    ] = None,
+    at: Annotated[
+        str | None,
+        typer.Option("--at", help="Schedule: ISO-8601 time or +30m / +2h / +1d."),
+    ] = None,
+    first_comment: Annotated[
+        str | None, typer.Option(help="Posted as the first reply.")
+    ] = None,
+    profile: Annotated[str | None, typer.Option(help="Profile id.")] = None,
+    idempotency_key: Annotated[
+        str | None,
+        typer.Option("--idempotency-key", help="Re-run safely: same key, same post."),
+    ] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Publish now, or schedule with --at. Exit 2 when a target failed or was rejected."""
+    scheduled_at = parse_when(at) if at else None
+    with client(as_json=json_out) as lmp:
+        targets = resolve_targets(lmp, to, as_json=json_out)
+        uploaded = upload_all(
+            lmp, list(media or []), as_json=json_out, key=idempotency_key
+        )
+        result = lmp.posts.create(
+            targets=targets,
+            text=text,
+            media=uploaded or None,
+            first_comment=first_comment,
+            scheduled_at=scheduled_at,
+            profile_id=profile,
+            idempotency_key=idempotency_key,
+        )
+    status = str(result.get("status"))
+    if json_out:
+        emit_json(result)
+    else:
+        for one in result.get("results", []):
+            out.print(target_line(dict(one)))
+        when = f" for {result['scheduledAt']}" if result.get("scheduledAt") else ""
+        out.print(f"batch {result.get('id')} ({escape(status)}){escape(when)}")
+    raise typer.Exit(_post_exit(status))
+
+
+@app.command()
+@handles_errors
+def validate(
+    text: Annotated[str, typer.Argument(help="The text to check.")],
+    to: Annotated[
+        list[str],
+        typer.Option("--to", "-t", help="Account id or platform slug; repeatable."),
+    ],
+    media: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--media",
+            "-m",
+            exists=True,
+            dir_okay=False,
+            readable=True,
+            help="File to check; uploaded first.",
+        ),
+    ] = None,
+    at: Annotated[
+        str | None, typer.Option("--at", help="Check as if scheduled at this time.")
+    ] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Run every preflight rule without publishing. Exit 0 valid, 2 violations, 1 error."""
+    scheduled_at = parse_when(at) if at else None
+    with client(as_json=json_out) as lmp:
+        targets = resolve_targets(lmp, to, as_json=json_out)
+        uploaded = upload_all(lmp, list(media or []), as_json=json_out)
+        result = lmp.posts.validate(
+            targets=targets,
+            text=text,
+            media=uploaded or None,
+            scheduled_at=scheduled_at,
+        )
+    valid = bool(result.get("valid"))
+    if json_out:
+        emit_json(result)
+    else:
+        for one in result.get("results", []):
+            mark = "[green]✔[/]" if one.get("valid") else "[red]✗[/]"
+            out.print(
+                f"{mark} {escape(str(one.get('platform')))} {one.get('accountId')}"
+            )
+            for v in one.get("violations", []):
+                out.print(
+                    escape(
+                        f"    {v.get('severity')} {v.get('rule')}: {v.get('message')}"
+                    )
+                )
+                if v.get("remediation"):
+                    out.print(escape(f"      remediation: {v['remediation']}"))
+        out.print("valid" if valid else "[red]violations found[/]")
+    raise typer.Exit(EXIT_OK if valid else EXIT_INVALID)
+
+
+@posts_app.command("list")
+@handles_errors
+def posts_list(
+    status: Annotated[
+        list[str] | None, typer.Option(help="queued, published, failed, …; repeatable.")
+    ] = None,
+    platform: Annotated[list[str] | None, typer.Option(help="Repeatable.")] = None,
+    account: Annotated[
+        list[str] | None, typer.Option(help="Account id; repeatable.")
+    ] = None,
+    q: Annotated[str | None, typer.Option("--q", help="Text contains.")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=200, help="Page size.")] = 20,
+    cursor: Annotated[
+        str | None, typer.Option(help="nextCursor of a previous page.")
+    ] = None,
+    all_pages: Annotated[
+        bool, typer.Option("--all", help="Follow the cursor to the end.")
+    ] = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """The post log, newest first (one row per target)."""
+    filters: dict[str, Any] = {
+        "status": status,
+        "platform": platform,
+        "account_id": account,
+        "q": q,
+    }
+    with client(as_json=json_out) as lmp:
+        if all_pages:
+            rows = list(lmp.posts.iter(page_size=limit, cursor=cursor, **filters))
+            next_cursor = None
+        else:
+            page = lmp.posts.list(limit=limit, cursor=cursor, **filters)
+            rows, next_cursor = page["data"], page["nextCursor"]
+    if json_out:
+        emit_json({"data": rows, "nextCursor": next_cursor})
+        return
+    table(
+        ["ID", "PLATFORM", "STATUS", "TEXT", "TIME"],
+        [
+            (
+                p.get("id"),
+                p.get("platform"),
+                p.get("status"),
+                (p.get("text") or "")[:40],
+                short_time(
+                    p.get("publishedAt") or p.get("scheduledAt") or p.get("createdAt")
+                ),
+            )
+            for p in rows
+        ],
+    )
+    if next_cursor:
+        out.print(f"more: letmepost posts list --cursor {next_cursor}")
+
+
+@posts_app.command("get")
+@handles_errors
+def posts_get(post_id: str, json_out: JsonOpt = False) -> None:
+    """One post with its attempts and error."""
+    with client(as_json=json_out) as lmp:
+        detail = lmp.posts.get(post_id)
+    if json_out:
+        emit_json(detail)
+        return
+    out.print(
+        target_line(
+            {
+                "platform": detail.get("platform"),
+                "accountId": detail.get("accountId"),
+                "status": detail.get("status"),
+                "uri": detail.get("platformUri"),
+                "error": detail.get("error"),
+            }
+        )
+    )
+    for key in ("text", "scheduledAt", "publishedAt", "createdAt"):
+        if detail.get(key):
+            out.print(escape(f"{key}: {detail.get(key)}"))
+    for attempt in detail.get("attempts", []):
+        out.print(
+            escape(
+                f"attempt {attempt.get('attemptNumber')}: {attempt.get('outcome')} {attempt.get('errorCode') or ''}"
+            )
+        )
+
+
+@posts_app.command("cancel")
+@handles_errors
+def posts_cancel(post_id: str, json_out: JsonOpt = False) -> None:
+    """Cancel a queued post."""
+    with client(as_json=json_out) as lmp:
+        result = lmp.posts.cancel(post_id)
+    if json_out:
+        emit_json(result)
+    else:
+        out.print(f"{result['id']} {escape(result['status'])}")
+
+
+@posts_app.command("reschedule")
+@handles_errors
+def posts_reschedule(
+    post_id: str,
+    when: Annotated[str, typer.Argument(help="ISO-8601 time or +30m / +2h / +1d.")],
+    json_out: JsonOpt = False,
+) -> None:
+    """Move a queued post to another time."""
+    with client(as_json=json_out) as lmp:
+        result = lmp.posts.reschedule(post_id, parse_when(when))
+    if json_out:
+        emit_json(result)
+    else:
+        out.print(
+            f"{result.get('id')} {escape(str(result.get('status')))} for {result.get('scheduledAt')}"
+        )
+
+
+@posts_app.command("retry")
+@handles_errors
+def posts_retry(post_id: str, json_out: JsonOpt = False) -> None:
+    """Publish a failed or rejected post's content again, now, as a new post."""
+    with client(as_json=json_out) as lmp:
+        try:
+            result = lmp.posts.retry(post_id)
+        except ValueError as exc:
+            fail(str(exc), as_json=json_out)
+    status = str(result.get("status"))
+    if json_out:
+        emit_json(result)
+    else:
+        for one in result.get("results", []):
+            out.print(target_line(dict(one)))
+    raise typer.Exit(_post_exit(status))
+
+
+@webhooks_app.command("list")
+@handles_errors
+def webhooks_list(json_out: JsonOpt = False) -> None:
+    """Webhook endpoints and their delivery health."""
+    with client(as_json=json_out) as lmp:
+        rows = lmp.webhooks.list()
+    if json_out:
+        emit_json({"data": rows})
+        return
+    table(
+        ["ID", "URL", "EVENTS", "ACTIVE", "LAST DELIVERY", "LAST FAILURE"],
+        [
+            (
+                w.get("id"),
+                w.get("url"),
+                ",".join(w.get("events") or []) or "all",
+                "yes" if w.get("active") else "no",
+                w.get("lastDeliveryAt") or "-",
+                w.get("lastFailureReason") or "-",
+            )
+            for w in rows
+        ],
+    )
+
+
+@webhooks_app.command("test")
+@handles_errors
+def webhooks_test(
+    endpoint_id: str,
+    event_type: Annotated[
+        str | None, typer.Option("--type", help="Event type (default post.published).")
+    ] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Send a signed sample event now. Exit 2 when the receiver did not accept it."""
+    with client(as_json=json_out) as lmp:
+        result = lmp.webhooks.test(endpoint_id, event_type=event_type)
+    delivered = bool(result.get("delivered"))
+    if json_out:
+        emit_json(result)
+    else:
+        mark = "[green]✔ delivered[/]" if delivered else "[red]✗ not delivered[/]"
+        out.print(
+            f"{mark} HTTP {result.get('status')} in {result.get('durationMs')} ms"
+        )
+        if result.get("errorName"):
+            out.print(escape(f"error: {result['errorName']}"))
+    raise typer.Exit(EXIT_OK if delivered else EXIT_INVALID)
+
+
+@app.command()
+@handles_errors
+def rules(
+    platform: Annotated[
+        str | None, typer.Argument(help="Only this platform's rules.")
+    ] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """The preflight rules the server enforces."""
+    with client(as_json=json_out) as lmp:
+        rows = lmp.preflight_rules.list(platform)
+    if json_out:
+        emit_json({"data": rows})
+        return
+    table(
+        ["RULE", "SEVERITY", "CHECKS"],
+        [(r.get("id"), r.get("severity"), r.get("checks")) for r in rows],
+    )
+
+
+@app.command()
+@handles_errors
+def mcp() -> None:
+    """A stdio MCP server for desktop agents, forwarding to the server's /mcp (needs the mcp extra)."""
+    settings = config.resolve(api_key=state.api_key, base_url=state.base_url)
+    try:
+        from letmepost import mcp_bridge
+    except ImportError as exc:
+        err.print(
+            f'letmepost mcp needs the mcp extra: pip install "letmepost[mcp]" ({escape(str(exc))})'
+        )
+        raise typer.Exit(EXIT_ERROR) from None
+    mcp_bridge.main(base_url=settings.base_url, api_key=settings.api_key or None)
+
+
+@app.command()
+@handles_errors
+def version(json_out: JsonOpt = False) -> None:
+    """The CLI's version and the server it talks to."""
+    settings = config.resolve(api_key=state.api_key, base_url=state.base_url)
+    if json_out:
+        emit_json({"version": __version__, "baseUrl": settings.base_url})
+    else:
+        out.print(f"letmepost {__version__} ({escape(settings.base_url)})")
+
+
+def run() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except typer.Abort:
+        raise SystemExit(EXIT_ERROR) from None
