@@ -25,6 +25,8 @@ from letmepost.api.errors import is_api_path
 from letmepost.errors import LetmepostError, Unauthenticated, Unauthorized
 
 SESSION_WORKSPACE_KEY = "workspace_id"
+# Postiz clients send the bare key, without a scheme (D20, spec/postiz-compat.md §2).
+BARE_KEY_PREFIXES = ("/public/v1/", "/api/public/v1/")
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,8 @@ def resolve_principal(request: HttpRequest) -> Principal | None:
     header = request.headers.get("Authorization", "")
     if header:
         scheme, _, token = header.partition(" ")
+        if not token and request.path.startswith(BARE_KEY_PREFIXES):
+            scheme, token = "bearer", scheme
         if scheme.lower() != "bearer" or not token.strip().startswith(
             ("lmp_live_", "lmp_test_")
         ):

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PostizConfig(AppConfig):
+    name = "postiz"
+    verbose_name = "Postiz compatibility"

@@ -1,0 +1,118 @@
+"""Our accounts and targets in Postiz's shapes (spec/postiz-compat.md §5.2, §5.4, §5.11)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from letmepost.api.fields import format_datetime
+from platforms.models import PlatformAccount
+from posts.models import PostTarget
+
+# Our platform slug → Postiz provider identifier; the same name unless Postiz spells it otherwise.
+IDENTIFIERS = {"twitter": "x"}
+PLATFORMS = {v: k for k, v in IDENTIFIERS.items()} | {
+    "linkedin-page": "linkedin",
+    "instagram-standalone": "instagram",
+    "tiktok-business": "tiktok",
+}
+
+Status = PostTarget.Status
+STATES = {
+    Status.QUEUED: "QUEUE",
+    Status.VALIDATED: "QUEUE",
+    Status.PUBLISHING: "QUEUE",
+    Status.PUBLISHED: "PUBLISHED",
+    Status.FAILED: "ERROR",
+    Status.REJECTED: "ERROR",
+    Status.DRAFT: "DRAFT",
+}
+HIDDEN = (Status.CANCELED,)  # Postiz deletes what we cancel: its clients never see it
+
+# Postiz provider settings → our target options, per our platform. Unmapped keys are kept on the
+# Postiz row (and shown back) but do not steer publishing.
+OPTIONS = {
+    "pinterest": {"board": "board_id", "title": "title", "link": "destination_url"},
+    "tiktok": {"privacy_level": "privacy"},
+}
+
+
+def identifier(platform: str) -> str:
+    return IDENTIFIERS.get(platform, platform)
+
+
+def platform_for(identifier_: str) -> str:
+    return PLATFORMS.get(identifier_, identifier_)
+
+
+def picture(account: PlatformAccount) -> str | None:
+    """The avatar an adapter kept at connect time (each names it its own way), if any."""
+    meta = account.metadata or {}
+    return next(
+        (meta[k] for k in ("avatarUrl", "picture", "avatar") if meta.get(k)), None
+    )
+
+
+def handle(account: PlatformAccount) -> str:
+    """The account's @handle without the @, as Postiz's `profile`."""
+    return (account.display_name or account.external_id).lstrip("@")
+
+
+def options_for(platform: str, settings: dict[str, Any]) -> dict[str, Any]:
+    names = OPTIONS.get(platform, {})
+    return {
+        names[k]: v for k, v in settings.items() if k in names and v not in (None, "")
+    }
+
+
+def integration(account: PlatformAccount) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "id": str(account.pk),
+        "name": account.display_name or account.external_id,
+        "identifier": identifier(account.platform),
+        "picture": picture(account),
+        "disabled": account.status != PlatformAccount.Status.ACTIVE,
+        "profile": handle(account),
+    }
+    if account.profile_id:
+        body["customer"] = {"id": str(account.profile_id), "name": account.profile.name}
+    return body
+
+
+def publish_date(target: PostTarget) -> Any:
+    return target.scheduled_at or target.published_at or target.created_at
+
+
+def post(target: PostTarget) -> dict[str, Any]:
+    meta = getattr(target, "postiz", None)
+    account = target.account
+    settings = {
+        "__type": identifier(target.platform),
+        **(meta.settings if meta else {}),
+    }
+    error = None
+    if target.error and target.status != Status.PUBLISHED:
+        error = target.error.get("message")
+    return {
+        "id": str(target.pk),
+        "content": target.text,
+        "publishDate": format_datetime(publish_date(target)),
+        "releaseURL": target.platform_uri or None,
+        "releaseId": target.platform_cid or target.platform_uri or None,
+        "state": STATES.get(target.status, "QUEUE"),
+        "intervalInDays": None,
+        "group": meta.group if meta else str(target.pk),
+        "creationMethod": meta.creation_method if meta else "API",
+        "settings": json.dumps(settings),
+        "tags": [
+            {"tag": {"id": t.get("value"), "name": t.get("label"), "color": None}}
+            for t in (meta.tags if meta else [])
+        ],
+        "error": error,
+        "integration": {
+            "id": str(account.pk),
+            "providerIdentifier": identifier(target.platform),
+            "name": account.display_name or account.external_id,
+            "picture": picture(account),
+        },
+    }
