@@ -1,7 +1,9 @@
-"""The media library page: the workspace's media, upload, delete.
+"""The media library page: the workspace's media (paged by keyset cursor), upload, delete.
 
 Thin views over media.services and media.selectors, with the API's permissions (any member of
-the workspace may upload and delete, as with `POST`/`DELETE /v1/media`).
+the workspace may upload and delete, as with `POST`/`DELETE /v1/media`). The page's script
+uploads through `POST /v1/media` itself, for a progress bar; the form below works without it.
+The cursor is the one `GET /v1/media` hands out.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import selectors as account_selectors
@@ -18,7 +21,7 @@ from letmepost.errors import LetmepostError
 from media import selectors, services
 from media.forms import UploadForm
 
-LIBRARY_LIMIT = 200
+LIBRARY_PAGE = 100
 
 
 @require_http_methods(["GET", "POST"])
@@ -41,17 +44,29 @@ def library(request: DashboardRequest) -> HttpResponse:
         else:
             messages.success(request, f"Uploaded {media.pk} ({media.content_type}).")
             return redirect("media:library")
-    items = [
-        (media, services.public_url(media))
-        for media in selectors.list_media(request.workspace).select_related("profile")[
-            :LIBRARY_LIMIT
-        ]
-    ]
+    cursor = request.GET.get("cursor")
+    rows = selectors.list_media(request.workspace).select_related("profile")
+    page = list(selectors.after_cursor(rows, cursor)[: LIBRARY_PAGE + 1])
+    more = len(page) > LIBRARY_PAGE
+    page = page[:LIBRARY_PAGE]
+    next_url = None
+    if more:
+        next_url = (
+            f"{reverse('media:library')}?cursor={selectors.encode_cursor(page[-1])}"
+        )
+    uploaded = request.GET.get("uploaded", "")
+    context = {
+        "items": [(media, services.public_url(media)) for media in page],
+        "form": form,
+        "next_url": next_url,
+        "after": bool(cursor),
+        "uploaded": uploaded,
+        "uploaded_item": any(media.pk == uploaded for media in page),
+    }
+    if request.htmx and cursor:
+        return render(request, "media/library.html#cards", context)
     return render(
-        request,
-        "media/library.html",
-        {"items": items, "form": form, "limit": LIBRARY_LIMIT},
-        status=400 if form.errors else 200,
+        request, "media/library.html", context, status=400 if form.errors else 200
     )
 
 

@@ -46,7 +46,7 @@ def curl_command(
 
 def body_for_target(target: PostTarget) -> dict[str, Any]:
     """The request that would create this target again (camelCase, as on the wire)."""
-    body: dict[str, Any] = {"text": target.text}
+    body: dict[str, Any] = {"text": target.text} if target.text else {}
     one: dict[str, Any] = {"accountId": str(target.account_id)}
     if target.options:
         one["options"] = target.options
@@ -55,7 +55,9 @@ def body_for_target(target: PostTarget) -> dict[str, Any]:
         body["media"] = [_media_in(ref) for ref in target.media]
     if target.first_comment:
         body["firstComment"] = {"text": target.first_comment}
-    if target.status == PostTarget.Status.QUEUED and target.scheduled_at:
+    if target.status == PostTarget.Status.DRAFT:
+        body["draft"] = True
+    elif target.status == PostTarget.Status.QUEUED and target.scheduled_at:
         body["scheduledAt"] = target.scheduled_at.astimezone(UTC).strftime(
             "%Y-%m-%dT%H:%M:%SZ"
         )

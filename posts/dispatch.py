@@ -26,6 +26,7 @@ from letmepost.errors import (
     PlatformAuthFailed,
     PublishOutcomeUnknown,
 )
+from letmepost.logging import add_log_context, log_context
 from platforms.base import (
     Draft,
     MediaItem,
@@ -157,6 +158,18 @@ def error_snapshot(
 def publish_claimed(claim: Claim) -> str:
     """Publish one leased target at most once and record the attempt. Returns the outcome.
 
+    Every log line inside carries the target id (and, once known, workspace, platform, attempt).
+    """
+    with log_context(target_id=str(claim.target_id)) as context:
+        outcome = _publish_claimed(claim)
+        if outcome != "lost" and "attempt" in context:
+            logger.info("publish attempt finished: %s", outcome)
+        return outcome
+
+
+def _publish_claimed(claim: Claim) -> str:
+    """Publish one leased target at most once and record the attempt. Returns the outcome.
+
     Precondition: `claim` came from claim_due() (or the immediate path) and may have expired; every
     write below is conditional on still holding the lease.
     """
@@ -181,6 +194,9 @@ def publish_claimed(claim: Claim) -> str:
         pk=target.pk, status=Status.PUBLISHING, lease_owner=claim.token
     )
     held.update(attempt_count=number)
+    add_log_context(
+        workspace=str(target.workspace_id), platform=target.platform, attempt=number
+    )
     draft = draft_for(target, attempt=number)
     adapter = adapter_for(target)
     try:

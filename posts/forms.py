@@ -59,7 +59,11 @@ class WhenFields(Form):
 
 
 class ComposeForm(WhenFields):
-    """One text for every picked account, with an optional override per account."""
+    """One text for every picked account, with an optional override per account.
+
+    Attached media arrive as parallel lists (`media_id`, `media_kind`, `media_alt`), one entry
+    per item the compose page uploaded through `POST /v1/media`.
+    """
 
     serializer_class = CreatePostIn
 
@@ -83,11 +87,19 @@ class ComposeForm(WhenFields):
         initial=NOW,
         widget=forms.RadioSelect,
     )
+    draft_id = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(
-        self, *args: Any, accounts: list[PlatformAccount], **kwargs: Any
+        self,
+        *args: Any,
+        accounts: list[PlatformAccount],
+        save_as_draft: bool = False,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.save_as_draft = save_as_draft
+        if save_as_draft:
+            self.fields["mode"].required = False  # the time is picked when it is sent
         self.account_list = accounts
         self.fields["accounts"].choices = [(str(a.pk), str(a.pk)) for a in accounts]
         for account in accounts:
@@ -101,6 +113,22 @@ class ComposeForm(WhenFields):
     @staticmethod
     def override_name(account: PlatformAccount) -> str:
         return f"text_{account.pk}"
+
+    def media_items(self) -> list[dict[str, str]]:
+        """The attached media as the page sent them, in order (unchecked: for re-rendering)."""
+        if not self.is_bound:
+            return []
+        ids = self.data.getlist("media_id")
+        kinds = self.data.getlist("media_kind")
+        alts = self.data.getlist("media_alt")
+        return [
+            {
+                "id": media_id,
+                "kind": kinds[i] if i < len(kinds) else "",
+                "alt": alts[i] if i < len(alts) else "",
+            }
+            for i, media_id in enumerate(ids)
+        ]
 
     def picked(self) -> list[PlatformAccount]:
         chosen = set(self.cleaned_data.get("accounts") or ())
@@ -117,7 +145,15 @@ class ComposeForm(WhenFields):
         data: dict[str, Any] = {"targets": targets}
         if cleaned.get("text"):
             data["text"] = cleaned["text"]
-        if cleaned.get("mode") == SCHEDULE:
+        if media := self.media_items():
+            data["media"] = [
+                {"kind": m["kind"], "media_id": m["id"]}
+                | ({"alt_text": m["alt"]} if m["alt"] else {})
+                for m in media
+            ]
+        if self.save_as_draft:
+            data["draft"] = True  # the schedule is picked when the draft is sent
+        elif cleaned.get("mode") == SCHEDULE:
             when = self.scheduled_at(required=True)
             if when is not None:
                 data["scheduled_at"] = when

@@ -1,7 +1,8 @@
 """Posts: a batch (one create request) fans out to one target row per account.
 
 A PostTarget is what the API calls a "post": it has its own id, status and attempts. The table
-is also the schedule: a target is due when it is `queued` and `due_at` has passed.
+is also the schedule: a target is due when it is `queued` and `due_at` has passed. A `draft`
+target is stored work in progress: the engine never looks at it until it is promoted.
 """
 
 from __future__ import annotations
@@ -43,6 +44,9 @@ class Post(models.Model):
 
 class PostTarget(models.Model):
     class Status(models.TextChoices):
+        DRAFT = (
+            "draft"  # saved, never dispatched until promoted (scheduled or published)
+        )
         QUEUED = "queued"
         VALIDATED = "validated"  # reserved by the contract; never written
         PUBLISHING = "publishing"

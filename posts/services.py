@@ -1,7 +1,8 @@
-"""Writes for posts: create (publish now or schedule), validate, reschedule, cancel.
+"""Writes for posts: create (publish now, schedule or save as a draft), validate, reschedule, cancel.
 
 `check_post()` is the whole pre-upstream pipeline, shared by create and validate: batch rules,
-account resolution, scope, and every platform rule. It reads but never writes.
+account resolution, scope, and every platform rule. It reads but never writes. Drafts are edited,
+promoted and deleted in `posts.drafts`.
 """
 
 from __future__ import annotations
@@ -60,6 +61,7 @@ class CheckedTarget:
     options: dict[str, Any]
     sandbox: dict[str, Any]
     violations: list[Violation] = field(default_factory=list)
+    missing_text: bool = False  # a draft saved before its text was written
 
     def rule_report(self) -> list[dict[str, Any]]:
         """The shape rules that ran for this target, for `post.validated` (warnings carry text)."""
@@ -91,10 +93,12 @@ def check_post(
     data: dict[str, Any],
     sandbox_outcome: str | None = None,
     deep: bool = False,
+    draft: bool = False,
 ) -> list[CheckedTarget]:
     """Run every check that needs no upstream write, in the documented order (spec/api.md §8.1).
 
-    Request-level problems raise; platform rule violations are collected on each target.
+    Request-level problems raise; platform rule violations are collected on each target. For a
+    `draft`, a missing text is reported as a violation instead of refusing the request.
     """
     targets_in: list[dict[str, Any]] = data["targets"]
     if len(targets_in) > MAX_TARGETS:
@@ -108,6 +112,13 @@ def check_post(
             "Send either publishNow or scheduledAt, not both.",
             rule="mode_conflict",
             remediation="Drop publishNow to schedule, or scheduledAt to publish now.",
+        )
+    if data.get("draft") and (data.get("publish_now") or data.get("scheduled_at")):
+        raise ValidationFailed(
+            "A draft is neither published nor scheduled: send draft alone.",
+            rule="draft.mode_conflict",
+            remediation="Drop publishNow and scheduledAt to save a draft; set the time "
+            "when you promote it with PATCH /v1/posts/{id}.",
         )
     profile = _effective_profile(caller, data.get("profile_id"))
     accounts = [
@@ -131,7 +142,7 @@ def check_post(
                 remediation=f'Set options.platform to "{account.platform}" or remove it.',
             )
         text = _first_present(target_in.get("text"), data.get("text"))
-        if text is None:
+        if text is None and not draft:
             raise ValidationFailed(
                 f"targets.{index} has no text: give the target or the request a `text`.",
                 rule="targets.text.required",
@@ -145,7 +156,8 @@ def check_post(
             CheckedTarget(
                 index=index,
                 account=account,
-                text=text,
+                text=text or "",
+                missing_text=text is None,
                 media=[
                     media_refs.resolve(
                         caller.workspace,
@@ -161,13 +173,24 @@ def check_post(
             )
         )
     for target in checked:
-        draft = target.draft()
+        shape = target.draft()
         target.violations = adapter_class(target.account.platform)(
             target.account
-        ).preflight(draft)
+        ).preflight(shape)
+        if target.missing_text:
+            target.violations.insert(0, missing_text_violation(target.index))
         if deep:
-            target.violations += deep_violations(target.account, draft)
+            target.violations += deep_violations(target.account, shape)
     return checked
+
+
+def missing_text_violation(index: int) -> Violation:
+    return Violation(
+        rule="targets.text.required",
+        message=f"targets.{index} has no text yet.",
+        remediation="Add `text` before scheduling or publishing the draft.",
+        field="text",
+    )
 
 
 def _first_present(*values: Any) -> Any:
@@ -269,6 +292,12 @@ def raise_for_violations(checked: list[CheckedTarget]) -> None:
 class Created:
     post: Post
     claims: list[Claim]  # immediate targets leased to the caller, to publish in-request
+    checked: list[CheckedTarget] = field(default_factory=list)
+
+    def violations(self) -> dict[Any, list[Violation]]:
+        """Each stored target's shape violations (what a draft was saved with), by target id."""
+        rows = self.post.targets.order_by("position").values_list("pk", flat=True)
+        return {pk: c.violations for pk, c in zip(rows, self.checked, strict=True)}
 
 
 def create_post(
@@ -277,9 +306,19 @@ def create_post(
     data: dict[str, Any],
     sandbox_outcome: str | None = None,
     run_async: bool = False,
+    draft: bool = False,
 ) -> Created:
-    """Check everything, then store the batch. Immediate targets come back leased to the caller."""
-    checked = check_post(caller=caller, data=data, sandbox_outcome=sandbox_outcome)
+    """Check everything, then store the batch. Immediate targets come back leased to the caller.
+
+    A `draft` is stored whatever its shape violations (they come back on `Created.checked`),
+    announces nothing and is never dispatched; `posts.drafts.promote_draft` runs the full
+    preflight later. A `scheduled_at` given with it is kept as the planned time, unchecked.
+    """
+    checked = check_post(
+        caller=caller, data=data, sandbox_outcome=sandbox_outcome, draft=draft
+    )
+    if draft:
+        return _store_drafts(caller, checked, data.get("scheduled_at"))
     raise_for_violations(checked)
     now = timezone.now()
     scheduled_at: datetime | None = data.get("scheduled_at")
@@ -330,8 +369,47 @@ def create_post(
             if not immediate:
                 emit_post_event("post.queued", target=target)
     return Created(
-        post=post, claims=[Claim(t.pk, token) for t in targets] if immediate else []
+        post=post,
+        claims=[Claim(t.pk, token) for t in targets] if immediate else [],
+        checked=checked,
     )
+
+
+def _store_drafts(
+    caller: Caller, checked: list[CheckedTarget], planned_at: datetime | None
+) -> Created:
+    now = timezone.now()
+    with transaction.atomic():
+        post = Post.objects.create(
+            workspace=caller.workspace,
+            api_key=caller.api_key,
+            user=caller.user,
+            livemode=caller.livemode,
+            scheduled_at=planned_at,
+        )
+        PostTarget.objects.bulk_create(
+            [
+                PostTarget(
+                    post=post,
+                    workspace=caller.workspace,
+                    profile=t.account.profile,
+                    account=t.account,
+                    platform=t.account.platform,
+                    position=t.index,
+                    livemode=caller.livemode,
+                    text=t.text,
+                    media=t.media,
+                    first_comment=t.first_comment or "",
+                    options=t.options,
+                    sandbox=t.sandbox,
+                    scheduled_at=planned_at,
+                    due_at=planned_at or now,  # ignored: only queued rows are ever due
+                    status=PostTarget.Status.DRAFT,
+                )
+                for t in checked
+            ]
+        )
+    return Created(post=post, claims=[], checked=checked)
 
 
 def _require_queued(target: PostTarget) -> None:

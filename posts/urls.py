@@ -13,6 +13,7 @@ urlpatterns = [
     path("log/<str:post_id>/", views.detail, name="detail"),
     path("log/<str:post_id>/retry", views.retry, name="retry"),
     path("log/<str:post_id>/cancel", views.cancel, name="cancel"),
+    path("log/<str:post_id>/delete", views.delete_draft, name="delete-draft"),
     path("log/<str:post_id>/reschedule", views.reschedule, name="reschedule"),
     path("calendar/", views.calendar_page, name="calendar"),
 ]

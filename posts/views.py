@@ -29,14 +29,14 @@ from letmepost.dashboard import (
     viewer_zone,
     zone_label,
 )
-from letmepost.errors import CATALOG, LetmepostError, PreflightFailed
+from letmepost.errors import CATALOG, LetmepostError, PreflightFailed, ValidationFailed
 from letmepost.ids import parse_uuid
 from platforms.base import PlatformAdapter, Violation
 from platforms.models import PlatformAccount
 from platforms.preflight.text import grapheme_count
 from platforms.registry import adapter_class
 from platforms.selectors import live_accounts
-from posts import calendar, selectors, services
+from posts import calendar, compose_state, drafts, selectors, services
 from posts.api.presenters import batch_status
 from posts.curl import body_for_target, curl_command, key_hint
 from posts.dispatch import publish_now
@@ -179,7 +179,10 @@ def _accounts(request: DashboardRequest) -> list[PlatformAccount]:
 
 
 def _compose_context(
-    request: DashboardRequest, form: ComposeForm, preflight: Preflight | None
+    request: DashboardRequest,
+    form: ComposeForm,
+    preflight: Preflight | None,
+    media: list[dict[str, str]] | None = None,
 ) -> dict[str, Any]:
     return {
         "form": form,
@@ -194,6 +197,11 @@ def _compose_context(
         ],
         "preflight": preflight,
         "zone": zone_label(viewer_zone(request)),
+        "media_items": compose_state.media_previews(
+            request.workspace, form.media_items() if media is None else media
+        ),
+        "draft_id": form["draft_id"].value() or "",
+        "blank_media": {"id": "", "kind": "image", "alt": "", "url": ""},
     }
 
 
@@ -203,23 +211,37 @@ def compose(request: DashboardRequest) -> HttpResponse:
     accounts = _accounts(request)
     zone = viewer_zone(request)
     if request.method == "GET":
-        picked = request.GET.getlist("account") or (
-            [str(accounts[0].pk)] if len(accounts) == 1 else []
-        )
-        form = ComposeForm(
-            initial={"accounts": picked, "mode": NOW}, accounts=accounts, zone=zone
-        )
-        return render(
-            request, "posts/compose.html", _compose_context(request, form, None)
-        )
-    form = ComposeForm(request.POST, accounts=accounts, zone=zone)
+        return _compose_page(request, accounts)
+    save_as_draft = request.POST.get("intent") == "draft"
+    form = ComposeForm(
+        request.POST, accounts=accounts, zone=zone, save_as_draft=save_as_draft
+    )
     preflight = None
     if form.is_valid():
+        reopened = compose_state.open_draft(
+            request.workspace, form.cleaned_data["draft_id"]
+        )
         try:
-            with transaction.atomic():
-                created = services.create_post(
-                    caller=_caller(request), data=form.validated
+            if form.cleaned_data["draft_id"] and reopened is None:
+                raise ValidationFailed(
+                    "This draft was already sent or deleted.",
+                    rule="post.status",
+                    remediation="Start again from the posts log.",
                 )
+            with transaction.atomic():
+                if reopened is not None:
+                    created = drafts.replace_draft(
+                        caller=_caller(request),
+                        post=reopened,
+                        data=form.validated,
+                        draft=save_as_draft,
+                    )
+                else:
+                    created = services.create_post(
+                        caller=_caller(request),
+                        data=form.validated,
+                        draft=save_as_draft,
+                    )
         except PreflightFailed:
             preflight = run_preflight(request, form)
             form.add_error(
@@ -228,6 +250,15 @@ def compose(request: DashboardRequest) -> HttpResponse:
         except LetmepostError as exc:
             add_service_error(form, exc, _field_for_rule(exc.rule))
         else:
+            if save_as_draft:
+                found = sum(
+                    len(v) for v in created.violations().values()
+                )  # errors and warnings alike: both are worth a look before sending
+                messages.success(
+                    request,
+                    compose_state.draft_summary(found, len(created.checked)),
+                )
+                return redirect(f"{reverse('posts:compose')}?draft={created.post.pk}")
             publish_now(created.claims)
             summary = batch_summary(created.post, getattr(form, "zone", zone))
             (messages.success if summary.ok else messages.error)(
@@ -242,6 +273,58 @@ def compose(request: DashboardRequest) -> HttpResponse:
         _compose_context(request, form, preflight),
         status=400,
     )
+
+
+def _compose_page(
+    request: DashboardRequest, accounts: list[PlatformAccount]
+) -> HttpResponse:
+    """A blank compose page, or a saved draft reopened in it (`?draft=<batch id>`)."""
+    zone = viewer_zone(request)
+    draft_id = request.GET.get("draft")
+    post = compose_state.open_draft(request.workspace, draft_id)
+    if draft_id and post is None:
+        messages.error(request, "That draft was already sent or deleted.")
+        return redirect("posts:compose")
+    if post is None:
+        picked = request.GET.getlist("account") or (
+            [str(accounts[0].pk)] if len(accounts) == 1 else []
+        )
+        form = ComposeForm(
+            initial={"accounts": picked, "mode": NOW}, accounts=accounts, zone=zone
+        )
+        return render(
+            request, "posts/compose.html", _compose_context(request, form, None)
+        )
+    initial, media = compose_state.draft_initial(post, zone)
+    form = ComposeForm(initial=initial, accounts=accounts, zone=zone)
+    # The saved draft's findings, shown as the page opens (the same check as typing runs).
+    bound = ComposeForm(
+        _initial_as_data(form, initial, media),
+        accounts=accounts,
+        zone=zone,
+    )
+    return render(
+        request,
+        "posts/compose.html",
+        _compose_context(request, form, run_preflight(request, bound), media),
+    )
+
+
+def _initial_as_data(
+    form: ComposeForm, initial: dict[str, Any], media: list[dict[str, str]]
+) -> QueryDict:
+    data = QueryDict(mutable=True)
+    for name in form.fields:
+        value = initial.get(name)
+        if isinstance(value, list):
+            data.setlist(name, value)
+        elif value is not None:
+            data[name] = str(value)
+    data["mode"] = NOW  # as the live check: the schedule does not change the rules
+    data.setlist("media_id", [m["id"] for m in media])
+    data.setlist("media_kind", [m["kind"] for m in media])
+    data.setlist("media_alt", [m["alt"] for m in media])
+    return data
 
 
 def _field_for_rule(rule: str | None) -> str | None:
@@ -343,6 +426,7 @@ def detail(request: DashboardRequest, post_id: str) -> HttpResponse:
             "can_retry": target.status in RETRYABLE,
             "may_have_published": may_have_published(target),
             "queued": target.status == PostTarget.Status.QUEUED,
+            "is_draft": target.status == PostTarget.Status.DRAFT,
             "reschedule_form": RescheduleForm(
                 zone=viewer_zone(request), initial=_when_initial(target, request)
             ),
@@ -397,6 +481,19 @@ def cancel(request: DashboardRequest, post_id: str) -> HttpResponse:
     else:
         messages.success(request, "Canceled. Nothing will be published for it.")
     return redirect(safe_next(request, reverse("posts:detail", args=[target.pk])))
+
+
+@require_POST
+@dashboard_view
+def delete_draft(request: DashboardRequest, post_id: str) -> HttpResponse:
+    target = selectors.get_target_for_workspace(request.workspace, post_id)
+    try:
+        drafts.delete_draft(target=target)
+    except LetmepostError as exc:
+        messages.error(request, f"Not deleted: {exc.message}")
+        return redirect("posts:detail", target.pk)
+    messages.success(request, "Draft deleted.")
+    return redirect("posts:log")
 
 
 @require_POST

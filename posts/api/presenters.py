@@ -5,16 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from letmepost.api.fields import format_datetime
+from platforms.base import Violation
 from posts.models import Post, PostTarget
 
 Status = PostTarget.Status
-BATCH_STATUSES = ("queued", "published", "partial_failed", "failed")
+BATCH_STATUSES = ("draft", "queued", "published", "partial_failed", "failed")
 SUCCESS = {Status.PUBLISHED}
 FAILURE = {Status.FAILED, Status.REJECTED, Status.CANCELED}
 
 
 def batch_status(targets: list[PostTarget]) -> str:
     statuses = {t.status for t in targets}
+    if statuses == {Status.DRAFT}:
+        return "draft"
     if statuses <= SUCCESS:
         return "published"
     if statuses <= FAILURE:
@@ -50,7 +53,10 @@ def target_result(target: PostTarget) -> dict[str, Any]:
     return result
 
 
-def batch_response(post: Post) -> dict[str, Any]:
+def batch_response(
+    post: Post, violations: dict[Any, list[Violation]] | None = None
+) -> dict[str, Any]:
+    """`violations` (by target id) are a draft's shape findings, shown as they were saved."""
     targets = list(post.targets.order_by("position"))
     body: dict[str, Any] = {
         "id": str(post.pk),
@@ -61,4 +67,8 @@ def batch_response(post: Post) -> dict[str, Any]:
     if post.scheduled_at:
         body["scheduledAt"] = format_datetime(post.scheduled_at)
     body["results"] = [target_result(t) for t in targets]
+    for result, target in zip(body["results"], targets, strict=True):
+        if target.status == Status.DRAFT:
+            found = (violations or {}).get(target.pk, [])
+            result["violations"] = [v.as_dict() for v in found]
     return body

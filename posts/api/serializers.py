@@ -13,6 +13,7 @@ from letmepost.api.fields import (
     UtcDateTimeField,
     UuidField,
 )
+from letmepost.api.schema import ViolationOut
 from platforms.registry import KNOWN_PLATFORMS
 from posts.models import PostTarget, PublishAttempt
 
@@ -74,12 +75,33 @@ class CreatePostIn(serializers.Serializer):
     first_comment = FirstCommentIn(required=False)
     publish_now = serializers.BooleanField(required=False)
     scheduled_at = UtcDateTimeField(required=False)
+    draft = serializers.BooleanField(
+        required=False,
+        help_text="Save without publishing or scheduling (status `draft`); excludes "
+        "publishNow and scheduledAt. Shape violations are returned, not refused.",
+    )
     profile_id = UuidField(required=False)
 
 
-@extend_schema_serializer(component_name="ReschedulePostRequest")
-class RescheduleIn(serializers.Serializer):
-    scheduled_at = UtcDateTimeField()
+@extend_schema_serializer(component_name="UpdatePostRequest")
+class UpdatePostIn(serializers.Serializer):
+    """Reschedule a queued post; edit a draft and/or promote it (scheduledAt or publishNow)."""
+
+    scheduled_at = UtcDateTimeField(required=False)
+    publish_now = serializers.BooleanField(
+        required=False, help_text="Drafts only: publish it now."
+    )
+    account_id = UuidField(required=False, help_text="Drafts only.")
+    text = serializers.CharField(
+        required=False,
+        min_length=1,
+        trim_whitespace=False,
+        max_length=100_000,
+        help_text="Drafts only.",
+    )
+    media = MediaIn(many=True, required=False, help_text="Drafts only.")
+    first_comment = FirstCommentIn(required=False, help_text="Drafts only.")
+    options = serializers.DictField(required=False, help_text="Drafts only.")
 
 
 class TargetErrorOut(serializers.Serializer):
@@ -103,13 +125,18 @@ class TargetResultOut(serializers.Serializer):
     warnings = serializers.ListField(child=serializers.DictField(), required=False)
     error = TargetErrorOut(required=False)
     next_attempt_at = UtcDateTimeField(required=False)
+    violations = ViolationOut(
+        many=True,
+        required=False,
+        help_text="Drafts: the shape preflight's findings, reported without refusing.",
+    )
 
 
 @extend_schema_serializer(component_name="CreatePostResponse")
 class CreatePostOut(serializers.Serializer):
     id = serializers.UUIDField()
     status = serializers.ChoiceField(
-        choices=["queued", "published", "partial_failed", "failed"]
+        choices=["draft", "queued", "published", "partial_failed", "failed"]
     )
     livemode = serializers.BooleanField()
     created_at = UtcDateTimeField()
@@ -180,6 +207,18 @@ class PostOut(ModelSerializer):
         if target.status == PostTarget.Status.QUEUED and target.attempt_count:
             return UtcDateTimeField().to_representation(target.due_at)
         return None
+
+
+@extend_schema_serializer(component_name="UpdatePostResponse")
+class UpdatedPostOut(PostOut):
+    violations = ViolationOut(
+        many=True,
+        required=False,
+        help_text="Drafts: the shape preflight's findings after the edit.",
+    )
+
+    class Meta(PostOut.Meta):
+        fields = [*PostOut.Meta.fields, "violations"]
 
 
 @extend_schema_serializer(component_name="PostAttempt")

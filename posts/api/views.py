@@ -1,4 +1,4 @@
-"""`/v1/posts`: create (publish now or schedule), validate, the log, reschedule and cancel."""
+"""`/v1/posts`: create (publish now, schedule or draft), validate, the log, update and cancel."""
 
 from __future__ import annotations
 
@@ -19,15 +19,17 @@ from letmepost.api.idempotency import bind
 from letmepost.api.views import ApiView
 from letmepost.errors import NotFound, ValidationFailed
 from letmepost.ids import parse_uuid
+from platforms.base import Violation
 from platforms.registry import KNOWN_PLATFORMS
-from posts import selectors, services
+from posts import drafts, selectors, services
 from posts.api.presenters import batch_response
 from posts.api.serializers import (
     CreatePostIn,
     CreatePostOut,
     PostDetailOut,
     PostOut,
-    RescheduleIn,
+    UpdatedPostOut,
+    UpdatePostIn,
 )
 from posts.dispatch import publish_now
 from posts.models import Post, PostTarget
@@ -79,7 +81,7 @@ class PostListApi(PostCaller):
         operation_id="createPost",
         tags=["posts"],
         request=CreatePostIn,
-        responses={200: CreatePostOut, 202: CreatePostOut},
+        responses={200: CreatePostOut, 201: CreatePostOut, 202: CreatePostOut},
         parameters=[
             OpenApiParameter(
                 "Prefer",
@@ -104,9 +106,9 @@ class PostListApi(PostCaller):
             post = Post.objects.get(
                 pk=record.resource_id, workspace=self.principal.workspace
             )
-            return Response(
-                batch_response(post), status=202 if post.scheduled_at else 200
-            )
+            body = batch_response(post)
+            status = 201 if body["status"] == "draft" else None
+            return Response(body, status=status or (202 if post.scheduled_at else 200))
         data = self.validated(CreatePostIn)
         run_async = "respond-async" in request.headers.get("Prefer", "")
         with transaction.atomic():
@@ -115,13 +117,15 @@ class PostListApi(PostCaller):
                 data=data,
                 sandbox_outcome=request.headers.get(SANDBOX_HEADER) or None,
                 run_async=run_async,
+                draft=bool(data.get("draft")),
             )
             if record is not None:
                 bind(record, str(created.post.pk))
         publish_now(created.claims)
-        return Response(
-            batch_response(created.post), status=200 if created.claims else 202
-        )
+        body = batch_response(created.post, created.violations())
+        if body["status"] == "draft":
+            return Response(body, status=201)
+        return Response(body, status=200 if created.claims else 202)
 
     @extend_schema(
         operation_id="listPosts",
@@ -199,6 +203,9 @@ class PostValidateApi(PostCaller):
 
 
 class PostDetailApi(PostCaller):
+    # Promoting a draft with publishNow calls the platform in-request (as create does).
+    idempotency_atomic = False
+
     def target(self, post_id: str) -> PostTarget:
         return selectors.get_target_for_workspace(
             self.principal.workspace, post_id, scope=self.principal.profile
@@ -213,15 +220,71 @@ class PostDetailApi(PostCaller):
     @extend_schema(
         operation_id="reschedulePost",
         tags=["posts"],
-        request=RescheduleIn,
-        responses={200: PostOut},
+        description=(
+            "Reschedule a queued post (`scheduledAt`). A draft also takes edits (`text`, "
+            "`media`, `firstComment`, `options`, `accountId`) and is promoted by `scheduledAt` "
+            "or `publishNow: true`, after the same full preflight as `POST /v1/posts`."
+        ),
+        request=UpdatePostIn,
+        responses={200: UpdatedPostOut},
     )
     def patch(self, request: Request, post_id: str) -> Response:
-        data = self.validated(RescheduleIn)
-        target = services.reschedule_target(
-            target=self.target(post_id), scheduled_at=data["scheduled_at"]
-        )
-        return Response(PostOut(target).data)
+        data = self.validated(UpdatePostIn)
+        if data.get("publish_now") and data.get("scheduled_at"):
+            raise ValidationFailed(
+                "Send either publishNow or scheduledAt, not both.",
+                rule="mode_conflict",
+                remediation="Drop publishNow to schedule, or scheduledAt to publish now.",
+            )
+        edits = {k: data[k] for k in drafts.EDITABLE if k in data}
+        promote = bool(data.get("publish_now")) or "scheduled_at" in data
+        if not edits and not promote:
+            raise ValidationFailed(
+                "scheduledAt: This field is required.",
+                rule="scheduledAt",
+                remediation="Check the request body matches the documented schema.",
+            )
+        target = self.target(post_id)
+        if target.status != PostTarget.Status.DRAFT:
+            if edits or data.get("publish_now") or "scheduled_at" not in data:
+                drafts.require_draft(target)
+            target = services.reschedule_target(
+                target=target, scheduled_at=data["scheduled_at"]
+            )
+            return Response(UpdatedPostOut(target).data)
+        return self._update_draft(request, target, data, edits, promote)
+
+    def _update_draft(
+        self,
+        request: Request,
+        target: PostTarget,
+        data: dict[str, Any],
+        edits: dict[str, Any],
+        promote: bool,
+    ) -> Response:
+        caller = self.caller()
+        violations: list[Violation] = []
+        with (
+            transaction.atomic()
+        ):  # an edit refused by the promotion's preflight is undone
+            if edits:
+                violations = drafts.edit_draft(
+                    caller=caller, target=target, changes=edits
+                )
+            if not promote:
+                body = UpdatedPostOut(target).data
+                body["violations"] = [v.as_dict() for v in violations]
+                return Response(body)
+            promoted = drafts.promote_draft(
+                caller=caller,
+                target=target,
+                scheduled_at=data.get("scheduled_at"),
+                publish_now=bool(data.get("publish_now")),
+                sandbox_outcome=request.headers.get(SANDBOX_HEADER) or None,
+            )
+        publish_now(promoted.claims)
+        promoted.target.refresh_from_db()
+        return Response(UpdatedPostOut(promoted.target).data)
 
     @extend_schema(
         operation_id="cancelPost",
@@ -237,7 +300,12 @@ class PostDetailApi(PostCaller):
         },
     )
     def delete(self, request: Request, post_id: str) -> Response:
-        target = services.cancel_target(target=self.target(post_id))
+        """Cancel a queued post; a draft is deleted outright (it was never announced)."""
+        target = self.target(post_id)
+        if target.status == PostTarget.Status.DRAFT:
+            drafts.delete_draft(target=target)
+            return Response({"id": str(target.pk), "status": "deleted"})
+        target = services.cancel_target(target=target)
         return Response({"id": str(target.pk), "status": target.status})
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -106,3 +107,72 @@ def test_another_workspaces_media_is_not_found_nor_listed(
     assert theirs.deleted_at is None
     response = owner_client.post(reverse("media:delete", args=["med_nope"]))
     assert response.status_code == 404
+
+
+def test_the_library_pages_past_the_first_hundreds_by_cursor(
+    owner: Persona, owner_client: Client
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from media.dashboard_views import LIBRARY_PAGE
+
+    start = timezone.now()
+    total = 2 * LIBRARY_PAGE + 5
+    Media.objects.bulk_create(
+        Media(
+            workspace=owner.workspace,
+            profile=owner.profile,
+            kind="image",
+            content_type="image/png",
+            size_bytes=10,
+            sha256="0" * 64,
+            storage_key=f"k/{n}.png",
+            created_at=start - timedelta(seconds=n),
+        )
+        for n in range(total)
+    )
+    newest_first = list(
+        Media.objects.order_by("-created_at", "-id").values_list("pk", flat=True)
+    )
+    seen: list[str] = []
+    url = reverse("media:library")
+    for _ in range(3):
+        html = owner_client.get(url).content.decode()
+        seen += re.findall(r'data-media="(med_[0-9A-Za-z]+)"', html)
+        found = re.search(r'href="([^"]+\?cursor=[^"]+)"', html)
+        if not found:
+            break
+        url = found.group(1)
+    assert seen == newest_first  # every item once, in order, over three pages
+    assert found is None  # the last page offers no more
+
+
+def test_htmx_load_more_returns_only_the_next_cards(
+    owner: Persona, owner_client: Client
+) -> None:
+    from media.selectors import encode_cursor
+
+    items = [upload(owner) for _ in range(2)]
+    newest = max(items, key=lambda m: (m.created_at, m.pk))
+    response = owner_client.get(
+        reverse("media:library"),
+        {"cursor": encode_cursor(newest)},
+        HTTP_HX_REQUEST="true",
+    )
+    html = response.content.decode()
+    assert "<html" not in html and html.count("data-media=") == 1
+
+
+def test_the_upload_form_offers_progress_and_an_uploaded_note(
+    owner: Persona, owner_client: Client
+) -> None:
+    media = upload(owner)
+    html = owner_client.get(
+        reverse("media:library"), {"uploaded": media.pk}
+    ).content.decode()
+    assert 'data-xhr-upload data-upload-url="/v1/media"' in html
+    assert '<progress id="library-progress"' in html
+    assert f"Uploaded <code>{media.pk}</code>" in html
+    assert "media-upload.js" in html

@@ -2,7 +2,9 @@
 
 sign up → verify through the emailed link → onboarding (key, sandbox) → compose: a too-long text
 shows its violation live, then the fix clears it → schedule 2 minutes ahead (the viewer's zone,
-UTC shown) → the calendar shows it → reschedule → cancel → publish now → published in the log.
+UTC shown) → the calendar shows it → reschedule → cancel → publish now → published in the log →
+compose with an uploaded image (progress bar, alt text) → save a draft → reopen it from the log →
+schedule it → the media library pages and uploads with a progress bar.
 
 Needs `/usr/bin/chromium` (Debian: `apt-get install -y chromium`) and the `playwright` package
 (dev extras); never `playwright install`. Screenshots of every page go to the test's tmp dir and
@@ -11,6 +13,7 @@ to var/screenshots/ (CI artifacts).
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 import uuid
@@ -212,6 +215,9 @@ def test_sign_up_to_published_post(
     for path in ("/app/accounts/", "/app/api-keys/", "/app/members/", "/app/profiles/"):
         page.goto(base + path)
         assert_labelled(page)
+
+    draft_with_media_then_schedule(page, base, shot)
+    media_library_upload(page, shot)
     page.goto(base + "/app/log/")
 
     # The same pages hold up on a phone.
@@ -219,3 +225,101 @@ def test_sign_up_to_published_post(
     page.get_by_role("button", name="Menu").click()
     expect(page.get_by_role("link", name="Compose")).to_be_visible()
     shot("log-phone")
+
+
+def png_bytes(colour: tuple[int, int, int]) -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 6), colour).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def draft_with_media_then_schedule(page: Any, base: str, shot: Shots) -> None:
+    """Upload an image in compose (progress, alt text), save a draft, reopen it, schedule it."""
+    from playwright.sync_api import expect
+
+    from posts.models import PostTarget
+
+    page.get_by_role("link", name="Compose").click()
+    page.get_by_label("Text", exact=True).fill("A draft with a picture")
+    page.get_by_label("Add an image or video").set_input_files(
+        files=[
+            {
+                "name": "dot.png",
+                "mimeType": "image/png",
+                "buffer": png_bytes((200, 0, 0)),
+            }
+        ]
+    )
+    expect(page.locator("[data-upload-label]")).to_have_text("Uploaded dot.png")
+    expect(page.locator("#compose-media-progress")).to_have_js_property("value", 100)
+    item = page.locator("[data-media-item]")
+    expect(item).to_have_count(1)
+    expect(item.locator("img")).to_have_attribute("src", re.compile(r"^blob:"))
+    item.get_by_label("Alt text").fill("A single red dot")
+    expect(page.locator('[data-preflight="ok"]')).to_contain_text("1 account")
+    assert_labelled(page)
+    shot("compose-media")
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.locator(".messages")).to_contain_text("Draft saved for 1 account.")
+    draft = PostTarget.objects.get(text="A draft with a picture")
+    assert draft.status == PostTarget.Status.DRAFT
+    assert [m["altText"] for m in draft.media] == ["A single red dot"]
+
+    # Reopen it from the log's draft filter.
+    page.get_by_role("link", name="Posts log", exact=True).click()
+    page.get_by_label("Status").select_option("draft")
+    row = page.locator("tr[data-target]").filter(has_text="A draft with a picture")
+    expect(row.locator(".status")).to_have_text("draft")
+    expect(page.locator("tr[data-target]")).to_have_count(1)
+    shot("log-drafts")
+    row.get_by_role("link", name="Open draft in compose").click()
+    expect(page.get_by_role("heading", name="Compose · draft")).to_be_visible()
+    expect(page.get_by_label("Text", exact=True)).to_have_value(
+        "A draft with a picture"
+    )
+    expect(page.locator("[data-media-item]").get_by_label("Alt text")).to_have_value(
+        "A single red dot"
+    )
+    assert_labelled(page)
+    shot("compose-draft-reopened")
+
+    # Schedule it for tomorrow, in the browser's zone.
+    when = (datetime.now(ZoneInfo(ZONE)) + timedelta(days=1)).replace(
+        second=0, microsecond=0
+    )
+    page.get_by_label("Schedule").check()
+    page.get_by_label("Date").fill(when.strftime("%Y-%m-%d"))
+    page.get_by_label("Time").fill(when.strftime("%H:%M"))
+    page.get_by_role("button", name="Schedule").click()
+    utc = when.astimezone(ZoneInfo("UTC"))
+    expect(page.locator(".messages")).to_contain_text(f"({utc:%Y-%m-%d %H:%M} UTC)")
+    scheduled = PostTarget.objects.get(text="A draft with a picture")
+    assert scheduled.status == PostTarget.Status.QUEUED
+    assert scheduled.scheduled_at == utc
+    assert [m["altText"] for m in scheduled.media] == ["A single red dot"]
+    assert not PostTarget.objects.filter(status=PostTarget.Status.DRAFT).exists()
+
+
+def media_library_upload(page: Any, shot: Shots) -> None:
+    """The library uploads through the API with a progress bar, then shows the new item."""
+    from playwright.sync_api import expect
+
+    page.get_by_role("link", name="Media").click()
+    before = page.locator("[data-media]").count()
+    page.get_by_label("File", exact=True).set_input_files(
+        files=[
+            {
+                "name": "blue.png",
+                "mimeType": "image/png",
+                "buffer": png_bytes((0, 0, 200)),
+            }
+        ]
+    )
+    page.get_by_role("button", name="Upload").click()
+    expect(page.locator("[role=status]")).to_contain_text("Uploaded med_")
+    expect(page.locator("[data-media]")).to_have_count(before + 1)
+    expect(page.locator(".media-card.just-uploaded")).to_have_count(1)
+    assert_labelled(page)
+    shot("media-library")

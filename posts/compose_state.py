@@ -1,0 +1,90 @@
+"""What the compose page shows: a reopened draft as form data, and previews of attached media."""
+
+from __future__ import annotations
+
+from datetime import tzinfo
+from typing import Any
+
+from accounts.models import Workspace
+from letmepost.ids import parse_uuid
+from posts.forms import NOW, SCHEDULE
+from posts.models import Post, PostTarget
+
+
+def open_draft(workspace: Workspace, post_id: str | None) -> Post | None:
+    """The workspace's batch `post_id` if it still holds draft targets."""
+    pk = parse_uuid(post_id or "")
+    if pk is None:
+        return None
+    return (
+        Post.objects.filter(
+            workspace=workspace, pk=pk, targets__status=PostTarget.Status.DRAFT
+        )
+        .distinct()
+        .first()
+    )
+
+
+def draft_initial(
+    post: Post, zone: tzinfo
+) -> tuple[dict[str, Any], list[dict[str, str]]]:
+    """Form initial data and media items that rebuild the compose page a draft was saved from.
+
+    The first target's text is the main text; any other target whose text differs becomes that
+    account's override. Media come from the first target (compose attaches them to all).
+    """
+    targets = list(
+        post.targets.filter(status=PostTarget.Status.DRAFT).order_by("position")
+    )
+    main = targets[0].text if targets else ""
+    initial: dict[str, Any] = {
+        "accounts": [str(t.account_id) for t in targets],
+        "text": main,
+        "mode": NOW,
+        "draft_id": str(post.pk),
+    }
+    for target in targets[1:]:
+        if target.text != main:
+            initial[f"text_{target.account_id}"] = target.text
+    if (
+        post.scheduled_at
+    ):  # a planned time saved with the draft (e.g. by a Postiz client)
+        local = post.scheduled_at.astimezone(zone)
+        initial.update(
+            mode=SCHEDULE,
+            scheduled_date=local.date(),
+            scheduled_time=local.time().replace(second=0, microsecond=0),
+        )
+    media = [
+        {"id": ref["mediaId"], "kind": ref["kind"], "alt": ref.get("altText", "")}
+        for ref in (targets[0].media if targets else [])
+        if ref.get("mediaId")
+    ]
+    return initial, media
+
+
+def media_previews(
+    workspace: Workspace, items: list[dict[str, str]]
+) -> list[dict[str, str]]:
+    """Each attached item with its public URL, for the thumbnail; unknown ids keep no URL."""
+    from media import selectors, services
+
+    ids = [item["id"] for item in items]
+    found = {m.pk: m for m in selectors.list_media(workspace).filter(pk__in=ids)}
+    return [
+        {**item, "url": services.public_url(found[item["id"]])}
+        if item["id"] in found
+        else {**item, "url": ""}
+        for item in items
+    ]
+
+
+def draft_summary(created_violations: int, accounts: int) -> str:
+    noun = "account" + ("" if accounts == 1 else "s")
+    if not created_violations:
+        return f"Draft saved for {accounts} {noun}. It passes preflight; schedule it when ready."
+    rules = "rule" + ("" if created_violations == 1 else "s")
+    return (
+        f"Draft saved for {accounts} {noun}. {created_violations} {rules} still to fix "
+        "before it can be sent: see Preflight below."
+    )
