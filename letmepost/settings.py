@@ -122,10 +122,13 @@ INSTALLED_APPS = [
     "platforms",
     "posts",
     "webhooks",
+    "postiz",  # Postiz-compatible API and importer (D20)
 ]
 
 MIDDLEWARE = [
     "letmepost.api.request_id.RequestIdMiddleware",
+    # Outside the envelope layer: on /public/v1 it reshapes envelopes into Postiz's bodies (D20).
+    "postiz.middleware.PostizErrorMiddleware",
     # Outermost after the id: every error under the API, even Django's own, becomes the envelope.
     "letmepost.api.errors.ApiBoundaryMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -271,6 +274,9 @@ if S3_BUCKET:
             "signature_version": "s3v4",
             "file_overwrite": False,
             "object_parameters": {"ContentDisposition": "inline"},
+            # Reads spool to a temp file past 8 MiB, not memory (the default, 0, never does):
+            # platforms.attachments streams multi-GB videos from here.
+            "max_memory_size": 8 * 1024 * 1024,
         },
     }
 # Where platforms fetch media from: the bucket (or its CDN) when set, else this server's /m/ route.
@@ -299,6 +305,8 @@ MAX_JSON_BYTES = env_int("LETMEPOST_MAX_JSON_BYTES", 10 * 1024 * 1024, minimum=1
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_JSON_BYTES
 RATE_LIMIT = env_int("LETMEPOST_RATE_LIMIT", 120, minimum=1)
 RATE_LIMIT_WINDOW = env_int("LETMEPOST_RATE_LIMIT_WINDOW", 60, minimum=1)
+# Postiz's own throttle on POST /public/v1/posts: creates per workspace per hour (D20).
+POSTIZ_API_LIMIT = env_int("LETMEPOST_POSTIZ_API_LIMIT", 90, minimum=1)
 IDEMPOTENCY_TTL_HOURS = 24
 IDEMPOTENCY_LOCK_SECONDS = env_int("LETMEPOST_IDEMPOTENCY_LOCK_SECONDS", 300, minimum=5)
 
@@ -359,29 +367,28 @@ TIME_ZONE = "UTC"
 USE_I18N = False
 USE_TZ = True
 
-# --- logging: one line per record, with the request id --------------------------------------
+# --- logging and observability (docs/self-host.md) ----------------------------------------
 LOG_LEVEL = env_choice(
     "LETMEPOST_LOG_LEVEL", "info", ("debug", "info", "warning", "error", "critical")
 ).upper()
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "letmepost.api.request_id.RequestIdLogFilter"}},
-    "formatters": {
-        "line": {
-            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
-        },
-    },
-    "handlers": {
-        "console": {
-            "class": "logging.StreamHandler",
-            "formatter": "line",
-            "filters": ["request_id"],
-        },
-    },
-    "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django.request": {"level": "ERROR"}},
-}
+# JSON lines (request id, workspace, target, platform, attempt) for log shippers in production;
+# readable lines for a person at a terminal in embedded mode.
+LOG_FORMAT = env_choice(
+    "LETMEPOST_LOG_FORMAT", "console" if EMBEDDED else "json", ("json", "console")
+)
+from letmepost.logging import logging_config  # noqa: E402
+
+LOGGING = logging_config(level=LOG_LEVEL, fmt=LOG_FORMAT)
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # workers and beat log through LOGGING too
+# Finished targets, their attempts and webhook deliveries older than this are purged (0: never).
+LOG_RETENTION_DAYS = env_int("LETMEPOST_LOG_RETENTION_DAYS", 90, minimum=0)
+# GET /metrics answers only with `Authorization: Bearer <this>`; unset, the route is a 404.
+METRICS_TOKEN = env_secret("LETMEPOST_METRICS_TOKEN")
+SENTRY_DSN = env_secret("SENTRY_DSN")
+if SENTRY_DSN:
+    from letmepost.sentry import init_sentry
+
+    init_sentry(dsn=SENTRY_DSN, environment=env_str("SENTRY_ENVIRONMENT", "production"))
 
 # --- periodic maintenance under Celery beat (embedded mode runs the same table in-process) ---
 from letmepost.maintenance import JOBS  # noqa: E402
@@ -446,6 +453,27 @@ MASTODON_APP_NAME = env_str("LETMEPOST_MASTODON_APP_NAME", "letmepost")
 MASTODON_MEDIA_TIMEOUT_SECONDS = env_int(
     "LETMEPOST_MASTODON_MEDIA_TIMEOUT_SECONDS", 300, minimum=1
 )
+# X: the launch cap gate (rule twitter.launch_cap.per_account; 0 turns it off) and how long a
+# publish waits for X to process uploaded media.
+TWITTER_LAUNCH_CAP_PER_ACCOUNT = env_int(
+    "TWITTER_LAUNCH_CAP_PER_ACCOUNT", 50, minimum=0
+)
+TWITTER_MEDIA_TIMEOUT_SECONDS = env_int(
+    "LETMEPOST_TWITTER_MEDIA_TIMEOUT_SECONDS", 300, minimum=1
+)
+# LinkedIn: also ask for the organization scopes and connect the Pages a member administers.
+LINKEDIN_ORGANIZATIONS = env_bool("LINKEDIN_ORGANIZATIONS", False)
+LINKEDIN_VIDEO_TIMEOUT_SECONDS = env_int(
+    "LETMEPOST_LINKEDIN_VIDEO_TIMEOUT_SECONDS", 600, minimum=1
+)
+# Pinterest: how long a publish waits for a video to process; TikTok: for the publish status to
+# become final (past it the outcome is reconciled on the next attempt). Both stay under the lease.
+PINTEREST_MEDIA_TIMEOUT_SECONDS = env_int(
+    "LETMEPOST_PINTEREST_MEDIA_TIMEOUT_SECONDS", 180, minimum=1
+)
+TIKTOK_PUBLISH_TIMEOUT_SECONDS = env_int(
+    "LETMEPOST_TIKTOK_PUBLISH_TIMEOUT_SECONDS", 120, minimum=1
+)
 # OAuth platforms (issue #6): `<SLUG>_CLIENT_ID` and `<SLUG>_CLIENT_SECRET[_FILE]` enable one; the
 # URL overrides point it at a fake or a loopback OAuth server in tests. TikTok calls its id a
 # client key and Meta its Facebook app an app: both spellings are read.
@@ -477,6 +505,7 @@ def _oauth_client(slug: str) -> dict[str, str]:
         "token_url": env_url(f"{prefix}_OAUTH_TOKEN_URL"),
         "revoke_url": env_url(f"{prefix}_OAUTH_REVOKE_URL"),
         "api_base": env_url(f"{prefix}_API_BASE"),
+        "upload_base": env_url(f"{prefix}_UPLOAD_BASE"),  # YouTube's upload host
     }
 
 

@@ -6,6 +6,7 @@ from accounts.api import views as accounts_api
 from letmepost import docs_views, views
 from letmepost.api.errors import route_not_found
 from letmepost.api.health import HealthApi, ReadyApi
+from letmepost.metrics import metrics_view
 from platforms.api.preflight_views import PreflightRulesApi
 
 v1 = [
@@ -54,7 +55,11 @@ urlpatterns = [
     path("app/", include(app)),
     path("health", HealthApi.as_view(), name="health"),
     path("health/ready", ReadyApi.as_view(), name="ready"),
+    path("metrics", metrics_view, name="metrics"),  # Prometheus, token-protected
     path("v1/", include(v1)),
+    # Postiz clients keep working against us (D20): both bases their clients build.
+    path("public/v1/", include("postiz.urls")),
+    path("api/public/v1/", include("postiz.urls", namespace="postiz-api")),
     path(
         "", include("media.urls")
     ),  # /m/<token>/<file>: public media for platforms that fetch by URL

@@ -18,6 +18,7 @@ from django.http import HttpRequest, HttpResponse
 
 from letmepost.api.errors import error_response, is_api_path
 from letmepost.errors import RateLimited
+from letmepost.metrics import count_rate_limited
 
 logger = logging.getLogger("letmepost.ratelimit")
 
@@ -84,6 +85,7 @@ class RateLimitMiddleware:
             )
             return self.get_response(request)
         if window.exceeded:
+            count_rate_limited()  # for /metrics, in the cache every replica shares
             response = error_response(RateLimited(retry_after=window.reset), request)
         else:
             response = self.get_response(request)

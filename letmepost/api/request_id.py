@@ -10,6 +10,8 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from ulid import ULID
 
+from letmepost.logging import log_context
+
 _VALID = re.compile(r"^[A-Za-z0-9_=-]{1,255}$")
 current_request_id: contextvars.ContextVar[str] = contextvars.ContextVar(
     "request_id", default="-"
@@ -34,7 +36,9 @@ class RequestIdMiddleware:
         request.request_id = given if _VALID.fullmatch(given) else new_request_id()  # type: ignore[attr-defined]
         token = current_request_id.set(request.request_id)  # type: ignore[attr-defined]
         try:
-            response = self.get_response(request)
+            # Log lines under this request carry its id and, once auth has run, its workspace.
+            with log_context(request_id=request.request_id, request=request):  # type: ignore[attr-defined]
+                response = self.get_response(request)
         finally:
             current_request_id.reset(token)
         response["X-Request-Id"] = request.request_id  # type: ignore[attr-defined]

@@ -51,6 +51,7 @@ class Command(BaseCommand):
                 port=port,
                 lifespan="on",  # the MCP endpoint runs its session manager in it
                 log_level=settings.LOG_LEVEL.lower(),
+                log_config=None,  # uvicorn's records go through LOGGING (JSON in production)
                 proxy_headers=False,
             )
         finally:
