@@ -161,6 +161,34 @@ func TestScheduleRescheduleCancel(t *testing.T) {
 	}
 }
 
+func TestRetryRejectedPost(t *testing.T) {
+	ctx := context.Background()
+	sandboxAccount(t)
+	failed := publish(t, "retry me", letmepost.WithSandboxOutcome("platform_rejected"))
+	failedID := failed.Results[0].PostID
+	before, err := live.client.Posts.Get(ctx, failedID)
+	if err != nil || (before.Status != "failed" && before.Status != "rejected") {
+		t.Fatalf("forced failure: %v %+v", err, before)
+	}
+	retried, err := live.client.Posts.Retry(ctx, failedID, letmepost.RetryPostParams{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if retried.Status != "published" || retried.ID == failed.ID || len(retried.Results) != 1 ||
+		retried.Results[0].Status != "published" || retried.Results[0].PostID == failedID {
+		t.Fatalf("retried %+v", retried)
+	}
+	post, err := live.client.Posts.Get(ctx, retried.Results[0].PostID)
+	if err != nil || post.Text != "retry me" {
+		t.Fatalf("new post: %v %+v", err, post)
+	}
+	_, err = live.client.Posts.Retry(ctx, retried.Results[0].PostID, letmepost.RetryPostParams{},
+		letmepost.WithIdempotencyKey("go-retry-published"))
+	if e := apiError(t, err); e.Status != 409 || e.Code != letmepost.CodeValidationFailed || e.Rule != "post.retry.status" {
+		t.Fatalf("retrying a published post: %+v", e)
+	}
+}
+
 func TestValidateReportsViolations(t *testing.T) {
 	ctx := context.Background()
 	sandboxAccount(t)

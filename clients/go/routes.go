@@ -17,6 +17,7 @@ var Routes = map[string]Route{
 	"getPost":        {"GET", "/v1/posts/{post_id}"},
 	"reschedulePost": {"PATCH", "/v1/posts/{post_id}"},
 	"cancelPost":     {"DELETE", "/v1/posts/{post_id}"},
+	"retryPost":      {"POST", "/v1/posts/{post_id}/retry"},
 	// media
 	"createMedia": {"POST", "/v1/media"},
 	"listMedia":   {"GET", "/v1/media"},

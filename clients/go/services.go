@@ -77,7 +77,7 @@ func setInt(q url.Values, name string, value int) {
 	}
 }
 
-// PostsService: create, validate, list, get, reschedule, cancel.
+// PostsService: create, validate, list, get, reschedule, cancel, retry.
 type PostsService struct{ c *Client }
 
 // Create publishes now (default) or schedules (ScheduledAt) one text to one or more targets.
@@ -147,6 +147,18 @@ func (s *PostsService) Reschedule(ctx context.Context, postID, scheduledAt strin
 func (s *PostsService) Cancel(ctx context.Context, postID string, opts ...RequestOption) (*CanceledPost, error) {
 	out := &CanceledPost{}
 	_, err := s.c.operation(ctx, "cancelPost", call{path: map[string]string{"post_id": postID}}, out, opts)
+	return out, err
+}
+
+// Retry publishes a failed or rejected post's content again, now, as a new post (the answer has
+// Create's shape). Every preflight rule runs again. The server refuses (409 validation_failed) a
+// post that is not failed/rejected (rule "post.retry.status"), and one whose last attempt may have
+// landed unless params.ConfirmUnknown (rule "post.retry.outcome_unknown"). Pass
+// WithIdempotencyKey to choose the key.
+func (s *PostsService) Retry(ctx context.Context, postID string, params RetryPostParams, opts ...RequestOption) (*CreatePostResponse, error) {
+	out := &CreatePostResponse{}
+	in := call{path: map[string]string{"post_id": postID}, json: params}
+	_, err := s.c.operation(ctx, "retryPost", in, out, opts)
 	return out, err
 }
 

@@ -164,6 +164,13 @@ type CanceledPost struct {
 	Status string `json:"status"`
 }
 
+// RetryPostParams is the body of Posts.Retry.
+type RetryPostParams struct {
+	// ConfirmUnknown retries even though the last attempt may have been published
+	// (rule publish.outcome_unknown): check the account on the platform first.
+	ConfirmUnknown bool `json:"confirmUnknown"`
+}
+
 // ListPostsParams filter Posts.List; list fields are sent comma-joined.
 type ListPostsParams struct {
 	ProfileID string

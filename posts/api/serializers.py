@@ -83,6 +83,16 @@ class CreatePostIn(serializers.Serializer):
     profile_id = UuidField(required=False)
 
 
+@extend_schema_serializer(component_name="RetryPostRequest")
+class RetryPostIn(serializers.Serializer):
+    confirm_unknown = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Retry even though the last attempt may have been published "
+        "(rule publish.outcome_unknown): check the platform first.",
+    )
+
+
 @extend_schema_serializer(component_name="UpdatePostRequest")
 class UpdatePostIn(serializers.Serializer):
     """Reschedule a queued post; edit a draft and/or promote it (scheduledAt or publishNow)."""

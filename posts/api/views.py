@@ -28,11 +28,13 @@ from posts.api.serializers import (
     CreatePostOut,
     PostDetailOut,
     PostOut,
+    RetryPostIn,
     UpdatedPostOut,
     UpdatePostIn,
 )
 from posts.dispatch import publish_now
 from posts.models import Post, PostTarget
+from posts.retry import retry_target
 
 SANDBOX_HEADER = "Letmepost-Sandbox-Outcome"
 
@@ -307,6 +309,40 @@ class PostDetailApi(PostCaller):
             return Response({"id": str(target.pk), "status": "deleted"})
         target = services.cancel_target(target=target)
         return Response({"id": str(target.pk), "status": target.status})
+
+
+class PostRetryApi(PostCaller):
+    # The retry publishes in-request, like create: never inside one long transaction.
+    idempotency_atomic = False
+
+    @extend_schema(
+        operation_id="retryPost",
+        tags=["posts"],
+        request=RetryPostIn,
+        responses={200: CreatePostOut},
+    )
+    def post(self, request: Request, post_id: str) -> Response:
+        """Publish a failed or rejected post's content again, now, as a new post."""
+        record = getattr(request._request, "idempotency", None)
+        if record is not None and record.resource_id:
+            post = Post.objects.get(
+                pk=record.resource_id, workspace=self.principal.workspace
+            )
+            return Response(batch_response(post))
+        data = self.validated(RetryPostIn)
+        target = selectors.get_target_for_workspace(
+            self.principal.workspace, post_id, scope=self.principal.profile
+        )
+        with transaction.atomic():
+            created = retry_target(
+                target=target,
+                user=self.principal.user,
+                confirm_unknown=data["confirm_unknown"],
+            )
+            if record is not None:
+                bind(record, str(created.post.pk))
+        publish_now(created.claims)
+        return Response(batch_response(created.post, created.violations()))
 
 
 def _values(params: Any, name: str, *, strict: bool = False) -> tuple[str, ...]:

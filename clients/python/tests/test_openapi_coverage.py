@@ -34,6 +34,7 @@ OPERATIONS = {
     "getPost": "posts.get",
     "reschedulePost": "posts.reschedule",
     "cancelPost": "posts.cancel",
+    "retryPost": "posts.retry",
     "validatePost": "posts.validate",
     "listPreflightRules": "preflight_rules.list",
     "listProfiles": "profiles.list",

@@ -207,8 +207,9 @@ def test_retry_republishes_a_rejected_post(lmp: Letmepost, server) -> None:
     assert again["status"] == "published"
     assert again["results"][0]["postId"] != post_id
     assert lmp.posts.get(again["results"][0]["postId"])["text"] == "will be rejected"
-    with pytest.raises(ValueError, match="failed or rejected"):
+    with pytest.raises(ValidationFailedError, match="failed or rejected") as refused:
         lmp.posts.retry(again["results"][0]["postId"])
+    assert (refused.value.status, refused.value.rule) == (409, "post.retry.status")
 
 
 def test_accounts_connect_and_disconnect(lmp: Letmepost) -> None:

@@ -11,5 +11,5 @@ export {
 export * from "./errors.js";
 export * from "./webhooks.js";
 export { NOT_COVERED, ROUTES, type Method, type OperationId } from "./routes.js";
-export type { CreatePostOptions, UploadOptions } from "./resources.js";
+export type { CreatePostOptions, RetryPostOptions, UploadOptions } from "./resources.js";
 export type * from "./types.js";

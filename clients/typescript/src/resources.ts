@@ -60,6 +60,14 @@ export interface CreatePostOptions extends RequestOptions {
   sandboxOutcome?: string;
 }
 
+export interface RetryPostOptions extends RequestOptions {
+  /**
+   * Retry even though the last attempt may have been published (rule publish.outcome_unknown).
+   * Check the account on the platform first: retrying could post it twice.
+   */
+  confirmUnknown?: boolean;
+}
+
 export class Posts {
   constructor(private readonly t: Transport) {}
 
@@ -111,6 +119,23 @@ export class Posts {
   /** Cancel a queued post. */
   cancel(postId: string, options?: RequestOptions): Promise<CanceledPost> {
     return data(this.t.operation("cancelPost", { path: { post_id: postId }, options }));
+  }
+
+  /**
+   * Publish a failed or rejected post's content again, now, as a new post (same shape as
+   * `create`). Every preflight rule runs again. The server refuses (409, ValidationError) a post
+   * that is not failed/rejected (rule "post.retry.status"), and one whose last attempt may have
+   * landed unless `confirmUnknown` (rule "post.retry.outcome_unknown").
+   */
+  retry(postId: string, options: RetryPostOptions = {}): Promise<CreatePostResponse> {
+    const { confirmUnknown = false, ...rest } = options;
+    return data(
+      this.t.operation("retryPost", {
+        path: { post_id: postId },
+        json: { confirmUnknown },
+        options: rest,
+      }),
+    );
   }
 }
 

@@ -14,6 +14,7 @@ export const ROUTES = {
   getPost: ["GET", "/v1/posts/{post_id}"],
   reschedulePost: ["PATCH", "/v1/posts/{post_id}"],
   cancelPost: ["DELETE", "/v1/posts/{post_id}"],
+  retryPost: ["POST", "/v1/posts/{post_id}/retry"],
   // media
   createMedia: ["POST", "/v1/media"],
   listMedia: ["GET", "/v1/media"],

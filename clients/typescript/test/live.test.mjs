@@ -126,6 +126,28 @@ describe("posts", () => {
     assert.equal((await lmp.posts.get(postId)).status, "canceled");
   });
 
+  test("retries a rejected post as a new one and refuses to retry a published one", async () => {
+    const failed = await lmp.posts.create(
+      { text: "retry me", targets: [{ accountId: account.id }] },
+      { sandboxOutcome: "platform_rejected" },
+    );
+    const failedId = failed.results[0].postId;
+    assert.ok(["failed", "rejected"].includes((await lmp.posts.get(failedId)).status));
+    const retried = await lmp.posts.retry(failedId);
+    assert.equal(retried.status, "published");
+    const [result] = retried.results;
+    assert.equal(result.status, "published");
+    assert.notEqual(result.postId, failedId);
+    assert.notEqual(retried.id, failed.id);
+    assert.equal((await lmp.posts.get(result.postId)).text, "retry me");
+    await assert.rejects(lmp.posts.retry(result.postId, { idempotencyKey: randomUUID() }), (err) => {
+      assert.ok(err instanceof ValidationError);
+      assert.equal(err.status, 409);
+      assert.equal(err.rule, "post.retry.status");
+      return true;
+    });
+  });
+
   test("validate reports violations without publishing", async () => {
     const report = await lmp.posts.validate({ text: "x".repeat(600), targets: [{ platform: "sandbox" }] });
     assert.equal(report.valid, false);

@@ -217,37 +217,25 @@ class Posts(_Resource):
         )
 
     def retry(
-        self, post_id: str, *, idempotency_key: str | None = None
+        self,
+        post_id: str,
+        *,
+        confirm_unknown: bool = False,
+        idempotency_key: str | None = None,
     ) -> CreatePostResult:
         """Publish a failed or rejected post's content again, now, as a new post.
 
-        There is no retry endpoint: this reads the post and creates a new one to the same
-        account (every preflight rule runs again). Refuses posts that are not failed/rejected.
+        Every preflight rule runs again. The server refuses (409) posts that are not
+        failed/rejected, and ones whose last attempt may have landed unless `confirm_unknown`.
         """
-        post = self.get(post_id)
-        if post.get("status") not in ("failed", "rejected"):
-            raise ValueError(
-                f"Only failed or rejected posts can be retried; {post_id} is {post.get('status')!r}."
-            )
-        one: dict[str, Any] = {"accountId": post["accountId"]}
-        if post.get("options"):
-            one["options"] = post["options"]
-        media = [
-            _bodies.compact(
-                kind=ref.get("kind", "image"),
-                mediaId=ref.get("mediaId"),
-                url=None if ref.get("mediaId") else ref.get("url"),
-                altText=ref.get("altText"),
-            )
-            for ref in post.get("mediaRefs") or []
-        ]
-        comment = post.get("firstComment")
-        return self.create(
-            targets=[one],
-            text=post.get("text") or None,
-            media=media or None,
-            first_comment=comment["text"] if comment else None,
-            idempotency_key=idempotency_key,
+        return cast(
+            CreatePostResult,
+            self._call(
+                "POST",
+                f"/v1/posts/{_seg(post_id)}/retry",
+                json={"confirmUnknown": confirm_unknown},
+                idempotency_key=idempotency_key,
+            ),
         )
 
 

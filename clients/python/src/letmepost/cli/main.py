@@ -608,13 +608,20 @@ def posts_reschedule(
 
 @posts_app.command("retry")
 @handles_errors
-def posts_retry(post_id: str, json_out: JsonOpt = False) -> None:
+def posts_retry(
+    post_id: str,
+    confirm_unknown: Annotated[
+        bool,
+        typer.Option(
+            "--confirm-unknown",
+            help="Retry even if the last attempt may have been published (check first).",
+        ),
+    ] = False,
+    json_out: JsonOpt = False,
+) -> None:
     """Publish a failed or rejected post's content again, now, as a new post."""
     with client(as_json=json_out) as lmp:
-        try:
-            result = lmp.posts.retry(post_id)
-        except ValueError as exc:
-            fail(str(exc), as_json=json_out)
+        result = lmp.posts.retry(post_id, confirm_unknown=confirm_unknown)
     status = str(result.get("status"))
     if json_out:
         emit_json(result)
