@@ -9,7 +9,7 @@ from __future__ import annotations
 import abc
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, BinaryIO, ClassVar
 
@@ -170,7 +170,18 @@ class PlatformAdapter(abc.ABC):
 
         return pinned_label(self.slug, type(self).version)
 
+    def account_limits(self) -> dict[str, Any]:
+        """Facts about this account the rules need (an instance's caps, a default board…)."""
+        return {}
+
+    def _with_account_limits(self, draft: Draft) -> Draft:
+        limits = self.account_limits()
+        if not limits:
+            return draft
+        return replace(draft, account_limits={**limits, **draft.account_limits})
+
     def preflight(self, draft: Draft) -> list[Violation]:
+        draft = self._with_account_limits(draft)
         return [v for rule in self.rules if (v := rule(draft)) is not None]
 
     def deep_preflight(
@@ -190,6 +201,7 @@ class PlatformAdapter(abc.ABC):
             return []
         from platforms.preflight.deep import run_deep
 
+        draft = self._with_account_limits(draft)
         return run_deep(self.deep_rules, draft, fetch=fetch, open_media=open_media)
 
     @abc.abstractmethod

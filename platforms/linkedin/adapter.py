@@ -33,7 +33,6 @@ from platforms.base import (
     PlatformAdapter,
     PublishResult,
     ReconcileUnsupported,
-    Violation,
 )
 from platforms.linkedin import preflight as rules
 from platforms.linkedin.client import PLATFORM, REVOKED_CODES, LinkedInClient
@@ -178,21 +177,12 @@ class LinkedInAdapter(OAuthConnect, PlatformAdapter):
         urn = self.account.metadata.get("authorUrn")
         return str(urn) if urn else f"urn:li:person:{self.account.external_id}"
 
-    def with_limits(self, draft: Draft) -> Draft:
+    def account_limits(self) -> dict[str, Any]:
         """The author the rules check, and whether this account may post as an organization."""
-        limits = {
+        return {
             "author_urn": self.author_urn(),
             "organization_posting": self.account.metadata.get("kind") == "organization",
         }
-        return replace(draft, account_limits={**limits, **draft.account_limits})
-
-    def preflight(self, draft: Draft) -> list[Violation]:
-        return super().preflight(self.with_limits(draft))
-
-    def deep_preflight(
-        self, draft: Draft, *args: Any, **kwargs: Any
-    ) -> list[Violation]:
-        return super().deep_preflight(self.with_limits(draft), *args, **kwargs)
 
     # --- publishing -------------------------------------------------------------------------
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
-from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -41,7 +40,6 @@ from platforms.base import (
     PlatformAdapter,
     PublishResult,
     ReconcileUnsupported,
-    Violation,
 )
 from platforms.http import private_urls_allowed
 from platforms.mastodon.client import PLATFORM, MastodonClient
@@ -114,18 +112,9 @@ class MastodonAdapter(OAuthConnect, PlatformAdapter):
         super().__init__(account)
         self.version = pinned_label(self.slug, type(self).version)  # type: ignore[misc]
 
-    def with_limits(self, draft: Draft) -> Draft:
-        """The draft with this instance's limits (stored at connect) for the preflight rules."""
-        limits = self.account.metadata.get("limits") or {}
-        return replace(draft, account_limits={**limits, **draft.account_limits})
-
-    def preflight(self, draft: Draft) -> list[Violation]:
-        return super().preflight(self.with_limits(draft))
-
-    def deep_preflight(
-        self, draft: Draft, *args: Any, **kwargs: Any
-    ) -> list[Violation]:
-        return super().deep_preflight(self.with_limits(draft), *args, **kwargs)
+    def account_limits(self) -> dict[str, Any]:
+        """This instance's limits, stored at connect (Mastodon's own names)."""
+        return self.account.metadata.get("limits") or {}
 
     # --- connecting -------------------------------------------------------------------------
 

@@ -40,7 +40,6 @@ from platforms.base import (
     PlatformAdapter,
     PublishResult,
     ReconcileUnsupported,
-    Violation,
 )
 from platforms.oauth import (
     OAuthConfig,
@@ -98,17 +97,8 @@ class PinterestAdapter(OAuthConnect, PlatformAdapter):
 
     # --- preflight --------------------------------------------------------------------------
 
-    def with_limits(self, draft: Draft) -> Draft:
-        limits = {"default_board_id": self.account.metadata.get("defaultBoardId")}
-        return replace(draft, account_limits={**limits, **draft.account_limits})
-
-    def preflight(self, draft: Draft) -> list[Violation]:
-        return super().preflight(self.with_limits(draft))
-
-    def deep_preflight(
-        self, draft: Draft, *args: Any, **kwargs: Any
-    ) -> list[Violation]:
-        return super().deep_preflight(self.with_limits(draft), *args, **kwargs)
+    def account_limits(self) -> dict[str, Any]:
+        return {"default_board_id": self.account.metadata.get("defaultBoardId")}
 
     # --- connecting -------------------------------------------------------------------------
 

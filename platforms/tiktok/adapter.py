@@ -43,7 +43,6 @@ from platforms.base import (
     Draft,
     PlatformAdapter,
     PublishResult,
-    Violation,
 )
 from platforms.models import PlatformAccount
 from platforms.oauth import (
@@ -152,21 +151,12 @@ class TikTokAdapter(OAuthConnect, PlatformAdapter):
 
     # --- preflight --------------------------------------------------------------------------
 
-    def with_limits(self, draft: Draft) -> Draft:
+    def account_limits(self) -> dict[str, Any]:
         meta = self.account.metadata
-        limits = {
+        return {
             "privacy_level_options": meta.get("privacyLevelOptions") or [],
             "audit_state": meta.get("auditState") or "audit",
         }
-        return replace(draft, account_limits={**limits, **draft.account_limits})
-
-    def preflight(self, draft: Draft) -> list[Violation]:
-        return super().preflight(self.with_limits(draft))
-
-    def deep_preflight(
-        self, draft: Draft, *args: Any, **kwargs: Any
-    ) -> list[Violation]:
-        return super().deep_preflight(self.with_limits(draft), *args, **kwargs)
 
     # --- connecting and tokens --------------------------------------------------------------
 
