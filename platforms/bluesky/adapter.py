@@ -8,7 +8,7 @@ a second post; `reconcile()` reads that key back with com.atproto.repo.getRecord
 Sessions: the app password is kept (encrypted) in `credentials` beside the session JWTs. An access
 JWT near expiry is refreshed under a row lock (refreshSession, else a fresh createSession with the
 app password); when both are refused the account is flagged `needs_reauth` and `token.revoked` is
-emitted. Lexicons: ../shared/platform-apis/bluesky/lexicons (app.bsky.feed.post, embed.*,
+emitted. Lexicons: tests/fixtures/platform-apis/bluesky/lexicons (app.bsky.feed.post, embed.*,
 richtext.facet, video.*).
 """
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from platforms.base import Draft, Violation
 
-# Stages, as in spec/preflight-rules.yaml.
+# Stages, as in tests/preflight/fixtures/preflight-rules.yaml.
 SHAPE = "shape"  # pure; atomic over the whole batch on create (HTTP 400)
 DEEP = "deep"  # per target, after media and URLs are probed
 WARNING = "warning"  # never blocks; reported next to the result

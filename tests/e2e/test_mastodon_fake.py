@@ -1,6 +1,6 @@
 """Mastodon end to end against `mastodon-mock` (a fake of the Mastodon API) over loopback HTTP.
 
-No real Mastodon server can be installed here (../shared/upstreams/README.md §2), so this proves
+No real Mastodon server can be installed here (none is packaged for Debian, PyPI or npm), so this proves
 our HTTP shapes against a stateful fake: app registration, the OAuth code flow with a real
 browser-style round trip, media upload, statuses with visibility, spoiler, language, replies and a
 first comment; every request we send and every answer we used is checked against the Mastodon

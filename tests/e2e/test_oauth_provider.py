@@ -1,10 +1,11 @@
 """The generic OAuth flow end to end against a real authorization server on loopback.
 
-django-oauth-toolkit (../shared/upstreams/README.md §3) plays X's authorization server: the
-authorization code grant with PKCE required, HTTP Basic client authentication, rotating refresh
-tokens and RFC 7009 revocation, plus an X-shaped `GET /2/users/me` its tokens protect. Our side is
-unchanged production code: the X adapter's provider description with its URLs pointed at the
-server by settings, the connect descriptor, the callback, the refresh job and disconnect.
+django-oauth-toolkit (a real OAuth 2.0 + OIDC server, in a tiny Django project) plays X's
+authorization server: the authorization code grant with PKCE required, HTTP Basic client
+authentication, rotating refresh tokens and RFC 7009 revocation, plus an X-shaped `GET /2/users/me`
+its tokens protect. Our side is unchanged production code: the X adapter's provider description
+with its URLs pointed at the server by settings, the connect descriptor, the callback, the refresh
+job and disconnect.
 """
 
 from __future__ import annotations

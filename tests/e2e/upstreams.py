@@ -1,24 +1,28 @@
 """Real upstream servers on loopback for the platform e2e tests (tests/e2e/test_bluesky_pds.py,
-test_mastodon_fake.py): the reference Bluesky PDS + PLC from ../shared/upstreams/bluesky-pds.sh,
+test_mastodon_fake.py): the reference Bluesky PDS + PLC run by `bluesky_pds.sh` beside this file,
 the `mastodon-mock` fake in a thread, and a proxy that can hold an answer to simulate a crash.
 
-The PDS install (npm, ~250 MB, 60-75 s cold) is cached in `LETMEPOST_BSKY_CACHE`, default
-`$XDG_CACHE_HOME/letmepost/bsky` (else `~/.cache/letmepost/bsky`), and reused by every run; each run
-starts its own PLC + PDS on free ports from a scratch directory that links to the cached
-node_modules, so runs never share data or PID files. A missing install is only performed when the
-e2e suite was asked for (`-m e2e`, or LETMEPOST_E2E=1); otherwise the test is skipped, as it is when
-node/npm are absent. LETMEPOST_E2E_REQUIRED=1 turns those skips into failures (CI).
+The PDS install (npm ci of `bluesky_pds/package-lock.json`, ~250 MB, about 3 min cold) is cached in
+`LETMEPOST_BSKY_CACHE`, default `$XDG_CACHE_HOME/letmepost/bsky` (else `~/.cache/letmepost/bsky`),
+and reused while its lock file matches ours; each test module starts its own PLC + PDS on free
+ports with a scratch data directory, so runs never share state. A missing or stale install is only
+(re)done when the e2e suite was asked for (`-m e2e`, or LETMEPOST_E2E=1); otherwise the test is
+skipped, as it is when node/npm are absent. LETMEPOST_E2E_REQUIRED=1 turns those skips into
+failures (CI).
 """
 
 from __future__ import annotations
 
+import fcntl
 import http.server
 import json
 import os
+import secrets
 import shutil
 import socket
 import subprocess
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -28,13 +32,10 @@ from typing import Any
 import pytest
 import requests
 
-REPO = Path(__file__).resolve().parents[2]
-SCRIPT = Path(
-    os.environ.get("LETMEPOST_BSKY_SCRIPT")
-    or REPO.parent / "shared" / "upstreams" / "bluesky-pds.sh"
-)
+SCRIPT = Path(__file__).resolve().with_name("bluesky_pds.sh")
+LOCK = SCRIPT.with_name("bluesky_pds") / "package-lock.json"
 INSTALL_TIMEOUT = 900
-START_TIMEOUT = 120
+START_TIMEOUT = 60
 
 
 def cache_dir() -> Path:
@@ -65,28 +66,36 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def _installed(cache: Path) -> bool:
+    """A finished install of exactly our pinned packages (the script stamps it last)."""
+    copy = cache / "package-lock.json"
+    return (cache / ".installed").is_file() and copy.read_bytes() == LOCK.read_bytes()
+
+
 def ensure_pds_installed(config: pytest.Config) -> Path:
-    """The cached install (node_modules), installing it once if the e2e suite was requested."""
+    """The cached install (node_modules), (re)installing it if the e2e suite was requested."""
     cache = cache_dir()
-    if not SCRIPT.exists():
-        unavailable(f"{SCRIPT} is missing (the shared upstream recipes)")
     if not (shutil.which("node") and shutil.which("npm")):
         unavailable("node and npm are needed to run the reference Bluesky PDS")
-    if (cache / "node_modules" / "@atproto" / "pds").is_dir():
+    if _installed(cache):
         return cache
     if not e2e_requested(config):
         pytest.skip(
-            f"the reference PDS is not installed in {cache}; `pytest -m e2e` installs it (about 70 s, once)"
+            f"the reference PDS is not installed in {cache}; `pytest -m e2e` installs it (about 3 min, once)"
         )
     cache.mkdir(parents=True, exist_ok=True)
-    result = subprocess.run(  # noqa: S603 - the project's own recipe
-        [str(SCRIPT), "install"],
-        env={**os.environ, "BSKY_DIR": str(cache)},
-        capture_output=True,
-        text=True,
-        timeout=INSTALL_TIMEOUT,
-        check=False,
-    )
+    # Parallel test processes share the cache: one installs while the others wait.
+    with (cache.parent / f"{cache.name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if _installed(cache):
+            return cache
+        result = subprocess.run(  # noqa: S603 - the project's own script
+            [str(SCRIPT), "install", str(cache)],
+            capture_output=True,
+            text=True,
+            timeout=INSTALL_TIMEOUT,
+            check=False,
+        )
     if result.returncode != 0:
         unavailable(
             f"installing the reference PDS failed:\n{(result.stdout + result.stderr)[-2000:]}"
@@ -97,19 +106,37 @@ def ensure_pds_installed(config: pytest.Config) -> Path:
 @dataclass
 class Pds:
     url: str
-    env: dict[str, str]
+
+    def procedure(self, nsid: str, body: dict[str, Any], token: str = "") -> Any:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        response = requests.post(
+            f"{self.url}/xrpc/{nsid}", json=body, headers=headers, timeout=10
+        )
+        response.raise_for_status()
+        return response.json()
 
     def account(self, name: str) -> dict[str, str]:
         """A fresh account with an app password: {pds, handle, did, password, app_password}."""
-        result = subprocess.run(  # noqa: S603
-            [str(SCRIPT), "account", name],
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=True,
+        domain = self.query("com.atproto.server.describeServer")[
+            "availableUserDomains"
+        ][0]
+        handle, password = f"{name}{domain}", secrets.token_hex(8)
+        created = self.procedure(
+            "com.atproto.server.createAccount",
+            {"handle": handle, "email": f"{name}@example.com", "password": password},
         )
-        return json.loads(result.stdout.strip().splitlines()[-1])
+        app = self.procedure(
+            "com.atproto.server.createAppPassword",
+            {"name": "e2e"},
+            token=created["accessJwt"],
+        )
+        return {
+            "pds": self.url,
+            "handle": handle,
+            "did": created["did"],
+            "password": password,
+            "app_password": app["password"],
+        }
 
     def query(self, nsid: str, **params: Any) -> Any:
         response = requests.get(f"{self.url}/xrpc/{nsid}", params=params, timeout=10)
@@ -135,36 +162,36 @@ class Pds:
 @contextmanager
 def running_pds(cache: Path, scratch: Path) -> Iterator[Pds]:
     """PLC + PDS from the cached install, on free loopback ports; always stopped by PID."""
-    run_dir = scratch / "bsky"
-    run_dir.mkdir(parents=True, exist_ok=True)
-    (run_dir / "node_modules").symlink_to(
-        cache / "node_modules", target_is_directory=True
-    )
     pds_port, plc_port = free_port(), free_port()
     env = {
         **os.environ,
-        "BSKY_DIR": str(run_dir),
         "PDS_PORT": str(pds_port),
         "PLC_PORT": str(plc_port),
     }
-    started = subprocess.run(  # noqa: S603
-        [str(SCRIPT), "start"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=START_TIMEOUT,
-        check=False,
-    )
-    try:
-        if started.returncode != 0:
-            unavailable(
-                f"the reference PDS did not start:\n{(started.stdout + started.stderr)[-2000:]}"
-            )
-        yield Pds(url=f"http://127.0.0.1:{pds_port}", env=env)
-    finally:
-        subprocess.run(  # noqa: S603
-            [str(SCRIPT), "stop"], env=env, capture_output=True, timeout=60, check=False
+    log_path = scratch / "pds.log"
+    with log_path.open("wb") as log:
+        server = subprocess.Popen(  # noqa: S603
+            [str(SCRIPT), "serve", str(cache), str(scratch / "data")],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
+    try:
+        deadline = time.monotonic() + START_TIMEOUT
+        while b'"ready":true' not in log_path.read_bytes():
+            if server.poll() is not None or time.monotonic() > deadline:
+                unavailable(
+                    f"the reference PDS did not start:\n{log_path.read_text()[-2000:]}"
+                )
+            time.sleep(0.1)
+        yield Pds(url=f"http://127.0.0.1:{pds_port}")
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
 
 
 class HoldingProxy:

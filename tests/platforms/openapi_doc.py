@@ -1,8 +1,8 @@
 """Check our outgoing requests (and our fakes' answers) against a platform's own OpenAPI file.
 
-The files live in `../shared/platform-apis/` (see its README for sources and known defects). A
-test builds an `OpenApiDoc` once, applies any documented patch, then asks for the errors of a
-request body or a response body; an empty list means the platform would accept it.
+The files are copies in `tests/fixtures/platform-apis/` (its README names their sources and
+known defects). A test builds an `OpenApiDoc` once, applies any documented patch, then asks for
+the errors of a request body or a response body; an empty list means the platform would accept it.
 OpenAPI 3.0 schemas are close enough to JSON Schema 2020-12 for bodies once `nullable` is
 turned into a type union, which `_nullable_to_union` does in memory.
 """
@@ -12,15 +12,13 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from functools import cached_property
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-PLATFORM_APIS = Path(settings.BASE_DIR).parent / "shared" / "platform-apis"
+from tests.fixtures import platform_api
 
 
 def _pointer(*parts: str) -> str:
@@ -46,13 +44,13 @@ class OpenApiDoc:
         *,
         patch: Callable[[dict[str, Any]], None] | None = None,
     ) -> None:
-        self.path = PLATFORM_APIS / relative_path
+        self.relative_path = relative_path
         self.urn = f"urn:platform-api:{relative_path}"
         self._patch = patch
 
     @cached_property
     def document(self) -> dict[str, Any]:
-        doc = json.loads(self.path.read_text())
+        doc = json.loads(platform_api(self.relative_path))
         if str(doc.get("openapi", "")).startswith("3.0"):
             _nullable_to_union(doc)
         if self._patch:
@@ -79,7 +77,9 @@ class OpenApiDoc:
         try:
             return self.document["paths"][path][method.lower()]
         except KeyError:
-            raise AssertionError(f"{self.path.name} has no {method} {path}") from None
+            raise AssertionError(
+                f"{self.relative_path} has no {method} {path}"
+            ) from None
 
     def request_errors(
         self,

@@ -1,7 +1,8 @@
-"""The catalog agrees with spec/preflight-rules.yaml, and is well formed."""
+"""The catalog agrees with the reference rules in fixtures/preflight-rules.yaml, and is well formed."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -20,10 +21,11 @@ from platforms.preflight.spec import (
     CheckedRule,
 )
 from platforms.registry import KNOWN_PLATFORMS
+from tests.fixtures import blob_id
 
-SPEC = yaml.safe_load(
-    (Path(__file__).parent / "fixtures" / "preflight-rules.yaml").read_text()
-)
+FIXTURES = Path(__file__).parent / "fixtures"
+REFERENCE = FIXTURES / "preflight-rules.yaml"
+SPEC = yaml.safe_load(REFERENCE.read_text())
 YAML_RULES: dict[str, dict[str, Any]] = {rule["id"]: rule for rule in SPEC["rules"]}
 SPECS = {spec.id: spec for spec in catalog.all_specs()}
 
@@ -42,16 +44,15 @@ ADDED = {
 RESTAGED = {"instagram.media.aspect_ratio": (DEEP, "preflight_failed", 400)}
 
 
-def test_the_fixture_is_the_shared_spec() -> None:
-    shared = (
-        Path(__file__).resolve().parents[3] / "shared" / "spec" / "preflight-rules.yaml"
+def test_the_fixture_is_the_recorded_reference() -> None:
+    recorded = re.search(
+        r"^([0-9a-f]{40})  preflight-rules\.yaml$",
+        (FIXTURES / "README.md").read_text(),
+        flags=re.MULTILINE,
     )
-    if shared.exists():
-        assert (
-            shared.read_text()
-            == (Path(__file__).parent / "fixtures" / "preflight-rules.yaml").read_text()
-        )
-    assert len(YAML_RULES) == 132
+    assert recorded, "fixtures/README.md records no blob id for preflight-rules.yaml"
+    assert blob_id(REFERENCE.read_bytes()) == recorded.group(1)
+    assert len(SPEC["rules"]) == len(YAML_RULES) == 132
 
 
 def test_every_yaml_rule_id_is_in_the_catalog() -> None:

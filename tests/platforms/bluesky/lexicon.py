@@ -1,4 +1,4 @@
-"""A small validator for the official AT Protocol lexicons in ../shared/platform-apis/bluesky.
+"""A small validator for the official AT Protocol lexicons in tests/fixtures/platform-apis/bluesky.
 
 Enough of the Lexicon language to check the records and procedure inputs we send against the
 very files the PDS validates with: objects, required keys, strings (UTF-8 byte maxLength,
@@ -9,20 +9,16 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import regex
-from django.conf import settings
 
-LEXICONS = (
-    Path(settings.BASE_DIR).parent / "shared" / "platform-apis" / "bluesky" / "lexicons"
-)
+from tests.fixtures import platform_api
 
 
 @cache
 def document(nsid: str) -> dict[str, Any]:
-    return json.loads((LEXICONS / f"{nsid.replace('.', '/')}.json").read_text())
+    return json.loads(platform_api(f"bluesky/lexicons/{nsid.replace('.', '/')}.json"))
 
 
 def resolve(ref: str, context: str) -> tuple[str, str, dict[str, Any]]:

@@ -1,7 +1,7 @@
-"""Check Mastodon requests and responses against the OpenAPI description in ../shared.
+"""Check Mastodon requests and responses against the community OpenAPI description.
 
-`../shared/platform-apis/mastodon/schema.json` (abraham/mastodon-openapi, Mastodon 4.7). Two
-known defects are patched in memory (platform-apis/README.md): createStatus's `oneOf` rejects a
+`tests/fixtures/platform-apis/mastodon/schema.json` (abraham/mastodon-openapi, Mastodon 4.7). Two
+known defects are patched in memory (that folder's README): createStatus's `oneOf` rejects a
 body with both `status` and `media_ids`, so it becomes `anyOf`; the `Idempotency-Key` header is
 typed `object`, so headers are not checked against the file (tests assert it themselves).
 """

@@ -1,13 +1,13 @@
 """Check our Graph requests (and our fakes' answers) against Meta's own node specs.
 
-The specs are `../shared/platform-apis/meta-graph/api_specs/specs/*.json`, the files Meta
-generates its Business SDKs from (platform-apis README, "Meta Graph node specs"). Each node lists
-its APIs (`method`, `endpoint` = edge name, or `name` `#get` for the node itself, `params` with
-`name`/`type`/`required`) and its fields; enum types are in `enum_types.json`. No validator reads
-this format, so this one does what the README describes: find the API by method and edge, and
-report unknown parameters, missing required ones, scalar values of the wrong type and values
-outside an enum. Graph parameters travel as strings (query or form), so types are checked on
-their string form, as Graph parses them.
+The specs are `tests/fixtures/platform-apis/meta-graph/api_specs/specs/*.json`, the files Meta
+generates its Business SDKs from; only the nodes our tests reach are copied (see that folder's
+README). Each node lists its APIs (`method`, `endpoint` = edge name, or `name` `#get` for the
+node itself, `params` with `name`/`type`/`required`) and its fields; enum types are in
+`enum_types.json`. No validator reads this format, so this one finds the API by method and
+edge, and reports unknown parameters, missing required ones, scalar values of the wrong type
+and values outside an enum. Graph parameters travel as strings (query or form), so types are
+checked on their string form, as Graph parses them.
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ from functools import cache
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from tests.platforms.openapi_doc import PLATFORM_APIS
+from tests.fixtures import platform_api
 
-SPECS = PLATFORM_APIS / "meta-graph" / "api_specs" / "specs"
+SPECS = "meta-graph/api_specs/specs"
 # Accepted by every Graph call.
 UNIVERSAL = frozenset({"access_token", "appsecret_proof"})
 # Accepted by every GET of an edge (field selection and cursor/time pagination).
@@ -50,12 +50,12 @@ SCALARS: dict[str, Callable[[str], bool]] = {
 @cache
 def node(name: str) -> dict[str, Any]:
     name = NODE_ALIASES.get(name, name)
-    return json.loads((SPECS / f"{name}.json").read_text())
+    return json.loads(platform_api(f"{SPECS}/{name}.json"))
 
 
 @cache
 def enums() -> dict[str, frozenset[str]]:
-    rows = json.loads((SPECS / "enum_types.json").read_text())
+    rows = json.loads(platform_api(f"{SPECS}/enum_types.json"))
     return {row["name"]: frozenset(str(v) for v in row["values"]) for row in rows}
 
 

@@ -1,9 +1,10 @@
 """Threads fixtures: payloads shaped as Meta documents them, a connected profile, Graph faked.
 
-Threads has no machine-readable description (platform-apis README), so the parameters below are
-written from Meta's reference (developers.facebook.com/docs/threads/reference/publishing and
-/reference/user, /reference/media): every call to graph.threads.net a test makes is checked
-against them when the test ends, so a request Threads would refuse fails the test.
+Threads has no machine-readable description (tests/fixtures/platform-apis/README.md), so the
+parameters below are written from Meta's reference
+(developers.facebook.com/docs/threads/reference/publishing and /reference/user, /reference/media):
+every call to graph.threads.net a test makes is checked against them when the test ends, so a
+request Threads would refuse fails the test.
 """
 
 from __future__ import annotations

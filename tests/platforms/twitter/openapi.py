@@ -1,6 +1,6 @@
 """Check every request we send to X, and every canned answer, against X's own OpenAPI file.
 
-`../shared/platform-apis/x/openapi.json` (X API v2.167). One gap is patched in memory: the
+`tests/fixtures/platform-apis/x/openapi.json` (X API v2.167). One gap is patched in memory: the
 file's `Problem` union lists only X's own problem types, but X answers 401, 403 duplicate
 content, 429 and 503 with plain RFC 7807 `about:blank` problems and an unenrolled app with a
 `client-forbidden` problem (both in X's prose docs); those two shapes are added to the union.

@@ -22,7 +22,7 @@ from platforms.base import ConnectedAccount
 from platforms.models import PlatformAccount
 from platforms.services import store_connected
 from tests.conftest import Persona
-from tests.platforms.openapi_doc import PLATFORM_APIS
+from tests.fixtures import platform_api
 
 API = "https://youtube.googleapis.com"
 CLIENT = {
@@ -49,7 +49,7 @@ def _rewrite(node: Any) -> Any:
 
 @cache
 def _discovery() -> dict[str, Any]:
-    doc = json.loads((PLATFORM_APIS / "youtube" / "youtube__v3.json").read_text())
+    doc = json.loads(platform_api("youtube/youtube__v3.json"))
     return {"schemas": _rewrite(doc["schemas"])}
 
 
