@@ -30,8 +30,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
+# In parallel: one pytest-xdist worker per CPU, idle workers steal queued tests from busy ones
+# (`make test PYTEST_WORKERS=0` runs serially). The real-upstream suites (`-m e2e`) are their own
+# CI stage.
+PYTEST_WORKERS ?= auto
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist worksteal -m "not e2e" $(PYTEST_ARGS)
 
 # The TypeScript and Go SDKs, each tested against a live server it starts (clients/testserver.py).
 # Go is stdlib-only and no module proxy is reachable: never let it try one.

@@ -8,11 +8,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.services import bootstrap
 from letmepost.errors import LetmepostError
+from letmepost.management.migrate_lock import migrate_under_lock
 
 
 class Command(BaseCommand):
@@ -39,7 +39,7 @@ class Command(BaseCommand):
         test_key: bool,
         **options: Any,
     ) -> None:
-        call_command("migrate", interactive=False, verbosity=0)
+        migrate_under_lock()
         try:
             result = bootstrap(
                 email=email,

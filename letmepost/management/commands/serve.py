@@ -7,9 +7,9 @@ from typing import Any
 
 import uvicorn
 from django.conf import settings
-from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from letmepost.management.migrate_lock import migrate_under_lock
 from letmepost.runner import EmbeddedRunner
 
 
@@ -34,7 +34,7 @@ class Command(BaseCommand):
     ) -> None:
         for folder in (settings.MEDIA_ROOT, settings.STATIC_ROOT):
             folder.mkdir(parents=True, exist_ok=True)
-        call_command("migrate", interactive=False, verbosity=0)
+        migrate_under_lock()
         runner = None if no_runner else EmbeddedRunner()
         if runner:
             runner.start()
