@@ -6,12 +6,14 @@ every replica counts in the same Redis; embedded mode counts in process memory.
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import redis
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
@@ -49,17 +51,37 @@ def bucket_for(request: HttpRequest) -> str:
     return principal.credential_id if principal else f"ip:{client_address(request)}"
 
 
+@functools.cache
+def _redis(location: str) -> redis.Redis:
+    return redis.Redis.from_url(location)
+
+
+def _count(key: str, timeout: int) -> int:
+    """Add one to the counter at `key` (created with `timeout`) and return it.
+
+    On Redis, SET NX and INCR go in one pipelined round trip: Django's cache API would take
+    three (add; incr = EXISTS + INCR), each building a new client object.
+    """
+    config = settings.CACHES["default"]
+    if config["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+        pipe = _redis(config["LOCATION"]).pipeline(transaction=False)
+        full_key = cache.make_and_validate_key(key)
+        pipe.set(full_key, 0, ex=timeout, nx=True)
+        pipe.incr(full_key)
+        return int(pipe.execute()[1])
+    cache.add(key, 0, timeout=timeout)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=timeout)
+        return 1
+
+
 def hit(bucket: str, *, limit: int, window: int, now: float | None = None) -> Window:
     """Count one request in `bucket`'s current window and report what is left."""
     now = time.time() if now is None else now
     started = int(now // window) * window
-    key = f"ratelimit:{bucket}:{started}"
-    cache.add(key, 0, timeout=window + 1)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=window + 1)
-        count = 1
+    count = _count(f"ratelimit:{bucket}:{started}", window + 1)
     return Window(
         limit=limit,
         remaining=limit - count,

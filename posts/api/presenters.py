@@ -54,10 +54,17 @@ def target_result(target: PostTarget) -> dict[str, Any]:
 
 
 def batch_response(
-    post: Post, violations: dict[Any, list[Violation]] | None = None
+    post: Post,
+    violations: dict[Any, list[Violation]] | None = None,
+    targets: list[PostTarget] | None = None,
 ) -> dict[str, Any]:
-    """`violations` (by target id) are a draft's shape findings, shown as they were saved."""
-    targets = list(post.targets.order_by("position"))
+    """`violations` (by target id) are a draft's shape findings, shown as they were saved.
+
+    `targets`: the post's rows as they are now, in position order, when the caller holds them
+    (just stored, nothing published since); otherwise they are read.
+    """
+    if targets is None:
+        targets = list(post.targets.order_by("position"))
     body: dict[str, Any] = {
         "id": str(post.pk),
         "status": batch_status(targets),
