@@ -260,9 +260,9 @@ def api_keys_page(request: DashboardRequest) -> HttpResponse:
         request,
         "accounts/api_keys.html",
         {
-            "keys": selectors.list_api_keys(request.workspace).select_related(
-                "profile", "created_by"
-            ),
+            "keys": selectors.list_api_keys(
+                request.workspace, livemode=request.principal.livemode
+            ).select_related("profile", "created_by"),
             "form": form,
             "minted": minted,
             "can_administer": request.principal.can_administer,
@@ -275,7 +275,9 @@ def api_keys_page(request: DashboardRequest) -> HttpResponse:
 @dashboard_view
 def api_key_revoke(request: DashboardRequest, key_id: str) -> HttpResponse:
     require_admin(request.principal, "revoke API keys")
-    api_key = selectors.get_api_key_for_workspace(request.workspace, key_id)
+    api_key = selectors.get_api_key_for_workspace(
+        request.workspace, key_id, livemode=request.principal.livemode
+    )
     try:
         services.revoke_api_key(api_key=api_key)
     except LetmepostError as exc:

@@ -1,4 +1,7 @@
-"""Encryption at rest for platform credentials: MultiFernet over LETMEPOST_ENCRYPTION_KEYS.
+"""Encryption at rest for secrets: MultiFernet over LETMEPOST_ENCRYPTION_KEYS.
+
+Platform credentials, Mastodon app secrets, webhook signing secrets and stored idempotent
+responses (which carry API keys and `whsec_` secrets) all use this one key ring.
 
 The first key encrypts; every key decrypts, so keys rotate by prepending a new one and running
 `manage.py rotate_encryption_keys`. A wrong key raises instead of returning ciphertext.
@@ -32,6 +35,11 @@ def decrypt(token: str) -> str:
     return fernet().decrypt(token.encode()).decode()
 
 
+def rotate(token: str) -> str:
+    """Re-encrypt a token under the first key (it may have been made with any of them)."""
+    return fernet().rotate(token.encode()).decode()
+
+
 class EncryptedJSONField(models.TextField):
     """A JSON object stored as one Fernet token. Never filter on it: every write has a fresh IV."""
 
@@ -45,3 +53,19 @@ class EncryptedJSONField(models.TextField):
 
     def get_prep_value(self, value: Any) -> str | None:
         return None if value is None else encrypt(json.dumps(value))
+
+
+class EncryptedBinaryField(models.BinaryField):
+    """Bytes stored as one Fernet token; reads decrypt, so callers only ever see plaintext.
+
+    Encrypting in the field rather than at call sites means no writer can forget to, including
+    `QuerySet.update()`, which also prepares values through `get_prep_value`.
+    """
+
+    def from_db_value(
+        self, value: bytes | memoryview | None, expression: Any, connection: Any
+    ) -> bytes | None:
+        return None if value is None else fernet().decrypt(bytes(value))
+
+    def get_prep_value(self, value: Any) -> bytes | None:
+        return None if value is None else fernet().encrypt(bytes(value))

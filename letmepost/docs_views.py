@@ -12,7 +12,7 @@ from djangorestframework_camel_case.util import camelize
 
 from letmepost.api.errors import rule_slug
 from letmepost.errors import CATALOG
-from letmepost.rules import RULES
+from letmepost.rules import RULES, UNKNOWN_FIELD
 from platforms.preflight import catalog
 from platforms.preflight.spec import PLATFORM_NAMES, RuleSpec
 
@@ -61,6 +61,8 @@ def rule_page(request: HttpRequest, slug: str) -> HttpResponse:
     if (spec := catalog.get_spec_by_slug(slug)) is not None:
         return render(request, "docs/preflight_rule.html", preflight_context(spec))
     rule = next((r for r in RULES.values() if rule_slug(r.id) == slug), None)
+    if rule is None and slug.endswith("-unknown"):
+        rule = RULES[UNKNOWN_FIELD]  # `<path>.unknown`: one page for every field path
     if rule is None:
         raise Http404(slug)
     return render(

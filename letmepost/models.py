@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from letmepost.crypto import EncryptedBinaryField
+
 
 class IdempotencyRecord(models.Model):
     """One `Idempotency-Key` use: reserved before the handler runs, then holding its response.
@@ -31,7 +33,8 @@ class IdempotencyRecord(models.Model):
     locked_until = models.DateTimeField(null=True)
     status_code = models.PositiveSmallIntegerField(null=True)
     content_type = models.CharField(max_length=100, blank=True)
-    response_body = models.BinaryField(null=True)
+    # Encrypted: a replayed 201 carries the `lmp_live_…` key or `whsec_…` secret it created.
+    response_body = EncryptedBinaryField(null=True)
     resource_id = models.CharField(
         max_length=64, blank=True
     )  # what the first request created

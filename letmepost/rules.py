@@ -17,6 +17,9 @@ class RuleDoc:
     remediation: str
 
 
+# The page of every `<path>.unknown` rule (a body field the operation does not know).
+UNKNOWN_FIELD = "field.unknown"
+
 RULES: dict[str, RuleDoc] = {
     r.id: r
     for r in (
@@ -64,6 +67,38 @@ RULES: dict[str, RuleDoc] = {
             "validation_failed",
             "The body's content type is not accepted here.",
             "Send Content-Type: application/json.",
+        ),
+        RuleDoc(
+            "body.invalid_character",
+            "validation_failed",
+            "A string or member name in the JSON body contains U+0000 (NUL) or an unpaired "
+            "UTF-16 surrogate (\\ud800-\\udfff), which no text field can store. The message "
+            "and `platformResponse[0].path` name the member.",
+            "Remove the character; a surrogate must be half of a pair (an emoji is fine).",
+        ),
+        RuleDoc(
+            "query.invalid_character",
+            "validation_failed",
+            "A query parameter's name or value contains U+0000 (`%00`), which no text field can "
+            "be compared with. The message and `platformResponse[0].path` name the parameter.",
+            "Remove the character from the query string.",
+        ),
+        RuleDoc(
+            "body.depth_max",
+            "validation_failed",
+            "The JSON body nests objects and arrays more than 32 levels deep.",
+            "Flatten the body; real requests need fewer than 6 levels.",
+        ),
+        RuleDoc(
+            # Raised as `<path>.unknown` (`sheduledAt.unknown`, `targets.0.sandboxOutcome.unknown`);
+            # every such ruleUrl is served this page.
+            UNKNOWN_FIELD,
+            "validation_failed",
+            "The body has a field this operation does not know, often a misspelt name. "
+            "Nothing was done: letmepost refuses unknown fields instead of ignoring them. "
+            "`platformResponse` lists every unknown field; per-platform `options` are free-form "
+            "and not checked by this rule.",
+            'Rename the field as the remediation suggests ("did you mean …?") or remove it.',
         ),
         RuleDoc(
             "http.method",
@@ -122,8 +157,9 @@ RULES: dict[str, RuleDoc] = {
         RuleDoc(
             "api_key.livemode",
             "unauthorized",
-            "A test key tried to create a live key.",
-            "Create live keys from the dashboard or with a live key.",
+            "A test key tried to create a live key, or to connect, change or disconnect an "
+            "account on a real platform: test keys never reach a real platform.",
+            "Use a live key or the dashboard; test with the sandbox platform.",
         ),
         RuleDoc(
             "membership.role",

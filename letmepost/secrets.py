@@ -1,10 +1,11 @@
-"""Secrets for embedded mode, and validation of the token-encryption keys."""
+"""Secrets and file modes for embedded mode, and validation of the token-encryption keys."""
 
 from __future__ import annotations
 
 import json
 import os
 import secrets
+import warnings
 from pathlib import Path
 
 from cryptography.fernet import Fernet
@@ -38,6 +39,39 @@ def embedded_secrets(data_dir: Path) -> dict:
     finally:
         tmp.unlink()
     return values
+
+
+def secure_data_dir(data_dir: Path, database: str) -> None:
+    """Make DATA_DIR 0700 and the SQLite database files 0600, also when an older install left
+    them readable: the database holds password hashes and encrypted tokens.
+
+    SQLite creates its -wal and -shm files with the database file's mode, so creating the empty
+    database file 0600 before Django opens it keeps all three private whatever the umask.
+    """
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    _restrict(data_dir, 0o700)
+    if database in ("", ":memory:") or database.startswith("file:"):
+        return
+    if not Path(database).parent.is_dir():
+        return  # SQLite itself will say the database cannot be opened
+    os.close(os.open(database, os.O_RDONLY | os.O_CREAT, 0o600))  # no-op if it exists
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        if (path := Path(database + suffix)).exists():
+            _restrict(path, 0o600)
+
+
+def _restrict(path: Path, mode: int) -> None:
+    if path.stat().st_mode & 0o777 == mode:
+        return
+    try:
+        path.chmod(mode)
+    except PermissionError:
+        # Owned by another user (a mounted volume): say so, but still start.
+        warnings.warn(
+            f"{path} is mode {path.stat().st_mode & 0o777:o} and cannot be changed to "
+            f"{mode:o}; make it private to the user running letmepost.",
+            stacklevel=2,
+        )
 
 
 def validate_fernet_keys(keys: list[str]) -> list[str]:

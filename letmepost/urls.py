@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerView
+from django.views.generic import RedirectView
+from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
 
 from accounts.api import views as accounts_api
 from letmepost import docs_views, views
@@ -37,6 +38,8 @@ v1 = [
 # The dashboard: htmx pages over the same services as the API. Under /app/ because /posts is the
 # API's un-prefixed alias and /accounts/ belongs to sign-in (allauth).
 app = [
+    # The dashboard's home is `/`; `/app/` itself, a natural guess, leads there.
+    path("", RedirectView.as_view(pattern_name="home")),
     path("onboarding/key", views.onboarding_key, name="onboarding-key"),
     path("onboarding/connect", views.onboarding_connect, name="onboarding-connect"),
     path(
@@ -68,7 +71,10 @@ urlpatterns = [
     re_path(r"^v1(?:/.*)?$", route_not_found),
     path("docs/", docs_views.docs_index, name="docs-index"),
     path(
-        "docs/api", SpectacularSwaggerView.as_view(url_name="openapi"), name="docs-api"
+        # The split view serves Swagger UI's init script as a file: no inline script (CSP).
+        "docs/api",
+        SpectacularSwaggerSplitView.as_view(url_name="openapi"),
+        name="docs-api",
     ),
     path("docs/errors/<str:code>", docs_views.error_page, name="docs-error"),
     path("docs/preflight/", docs_views.preflight_index, name="docs-preflight"),

@@ -24,6 +24,7 @@ from platforms.services import connect_with_credentials
 from posts.curl import curl_command
 from posts.dispatch import publish_now
 from posts.models import PostTarget
+from posts.selectors import targets_in_mode
 from posts.services import Caller, create_post
 
 DISMISSED = "onboarding_dismissed"
@@ -76,9 +77,10 @@ def _onboarding(request: DashboardRequest, state: Onboarding) -> HttpResponse:
 
 def _overview(request: DashboardRequest) -> dict[str, Any]:
     workspace = request.workspace
+    targets = targets_in_mode(workspace, livemode=request.principal.livemode)
     since = timezone.now() - timedelta(days=7)
     counts = dict(
-        PostTarget.objects.filter(workspace=workspace, created_at__gte=since)
+        targets.filter(created_at__gte=since)
         .values_list("status")
         .annotate(n=Count("id"))
     )
@@ -90,16 +92,13 @@ def _overview(request: DashboardRequest) -> dict[str, Any]:
             + counts.get(PostTarget.Status.REJECTED, 0),
             "queued": counts.get(PostTarget.Status.QUEUED, 0),
         },
-        "upcoming": PostTarget.objects.select_related("account")
+        "upcoming": targets.select_related("account")
         .filter(
-            workspace=workspace,
             status=PostTarget.Status.QUEUED,
             scheduled_at__gte=timezone.now(),
         )
         .order_by("scheduled_at")[:5],
-        "recent": PostTarget.objects.select_related("account")
-        .filter(workspace=workspace)
-        .order_by("-created_at", "-id")[:5],
+        "recent": targets.select_related("account").order_by("-created_at", "-id")[:5],
     }
 
 
@@ -166,7 +165,10 @@ def onboarding_test_post(request: DashboardRequest) -> HttpResponse:
             ),
         )
     caller = Caller(
-        workspace=request.workspace, scope=None, livemode=True, user=request.user
+        workspace=request.workspace,
+        scope=None,
+        livemode=request.principal.livemode,
+        user=request.user,
     )
     data = {
         "targets": [{"account_id": str(state.account.pk)}],

@@ -37,7 +37,10 @@ def library(request: DashboardRequest) -> HttpResponse:
         profile = form.profile() or get_default_profile(workspace=request.workspace)
         try:
             media = services.ingest_upload(
-                request.workspace, profile, form.cleaned_data["file"]
+                request.workspace,
+                profile,
+                form.cleaned_data["file"],
+                livemode=request.principal.livemode,
             )
         except LetmepostError as exc:
             add_service_error(form, exc, "file")
@@ -45,7 +48,9 @@ def library(request: DashboardRequest) -> HttpResponse:
             messages.success(request, f"Uploaded {media.pk} ({media.content_type}).")
             return redirect("media:library")
     cursor = request.GET.get("cursor")
-    rows = selectors.list_media(request.workspace).select_related("profile")
+    rows = selectors.list_media(
+        request.workspace, livemode=request.principal.livemode
+    ).select_related("profile")
     page = list(selectors.after_cursor(rows, cursor)[: LIBRARY_PAGE + 1])
     more = len(page) > LIBRARY_PAGE
     page = page[:LIBRARY_PAGE]
@@ -73,7 +78,9 @@ def library(request: DashboardRequest) -> HttpResponse:
 @require_POST
 @dashboard_view
 def delete(request: DashboardRequest, media_id: str) -> HttpResponse:
-    media = selectors.get_media_for_workspace(request.workspace, media_id)
+    media = selectors.get_media_for_workspace(
+        request.workspace, media_id, livemode=request.principal.livemode
+    )
     services.delete_media(media)
     messages.success(request, f"Deleted {media.pk}; its public URL no longer works.")
     return redirect("media:library")

@@ -56,6 +56,9 @@ class Media(models.Model):
         max_length=64, unique=True, default=new_public_token, editable=False
     )
     source_url = models.TextField(blank=True)  # set for URL ingestion
+    livemode = models.BooleanField(
+        default=True
+    )  # the mode of the key that made it (D23)
     created_at = models.DateTimeField(default=timezone.now)
     deleted_at = models.DateTimeField(null=True, blank=True)
 

@@ -1,4 +1,8 @@
-"""Reads for media. Workspace first; missing, deleted, elsewhere and malformed all look the same."""
+"""Reads for media. Workspace first; missing, deleted, elsewhere and malformed all look the same.
+
+Media belong to the mode of the key that uploaded them (D23): the other mode's are as absent as
+another workspace's, so a test key can neither use nor delete what live posts rely on.
+"""
 
 from __future__ import annotations
 
@@ -26,20 +30,32 @@ def unknown_media() -> NotFound:
 
 
 def get_media_for_workspace(
-    workspace: Workspace, media_id: str, *, profile: Profile | None = None
+    workspace: Workspace,
+    media_id: str,
+    *,
+    livemode: bool,
+    profile: Profile | None = None,
 ) -> Media:
-    """The live media row, or NotFound (`media.unknown`). With `profile`, only that profile's."""
+    """The media row not deleted, or NotFound (`media.unknown`). With `profile`, only that
+    profile's."""
     if not isinstance(media_id, str) or not _ID_RE.fullmatch(media_id):
         raise unknown_media()
-    media = list_media(workspace, profile).filter(pk=media_id).first()
+    media = (
+        list_media(workspace, profile, livemode=livemode).filter(pk=media_id).first()
+    )
     if media is None:
         raise unknown_media()
     return media
 
 
-def list_media(workspace: Workspace, profile: Profile | None = None) -> QuerySet[Media]:
-    """Live media, newest first (the order the keyset cursor relies on)."""
-    qs = Media.objects.filter(workspace=workspace, deleted_at__isnull=True)
+def list_media(
+    workspace: Workspace, profile: Profile | None = None, *, livemode: bool
+) -> QuerySet[Media]:
+    """Media not deleted, in the caller's mode, newest first (the order the keyset cursor
+    relies on)."""
+    qs = Media.objects.filter(
+        workspace=workspace, livemode=livemode, deleted_at__isnull=True
+    )
     if profile is not None:
         qs = qs.filter(profile=profile)
     return qs.order_by("-created_at", "-id")

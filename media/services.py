@@ -26,28 +26,38 @@ from media.spool import Spool, max_media_bytes, spool_file, too_large
 PUBLIC_PREFIX = "/m/"  # served by media.views.public_media (media/urls.py)
 
 
-def ingest_upload(workspace: Workspace, profile: Profile, file: File) -> Media:
-    """Store uploaded bytes as a new Media in `profile`.
+def ingest_upload(
+    workspace: Workspace, profile: Profile, file: File, *, livemode: bool
+) -> Media:
+    """Store uploaded bytes as a new Media in `profile`, in the uploader's mode.
 
     Raises ValidationFailed: `media.size_max` (413), `media.type_unsupported`; InternalError when
     storage fails.
     """
     with spool_file(file, limit=max_media_bytes()) as spool:
-        return _store(workspace, profile, spool)
+        return _store(workspace, profile, spool, livemode=livemode)
 
 
-def ingest_url(workspace: Workspace, profile: Profile, url: str) -> Media:
-    """Fetch `url` (SSRF-guarded, capped, streamed) and store it as a new Media in `profile`.
+def ingest_url(
+    workspace: Workspace, profile: Profile, url: str, *, livemode: bool
+) -> Media:
+    """Fetch `url` (SSRF-guarded, capped, streamed) and store it as a new Media in `profile`,
+    in the caller's mode.
 
     Raises ValidationFailed: `url.scheme`, `url.private_address`, `media.url_fetch_failed`,
     `media.size_max` (413), `media.type_unsupported`.
     """
     with remote.download(url, limit=max_media_bytes()) as spool:
-        return _store(workspace, profile, spool, source_url=url)
+        return _store(workspace, profile, spool, livemode=livemode, source_url=url)
 
 
 def _store(
-    workspace: Workspace, profile: Profile, spool: Spool, *, source_url: str = ""
+    workspace: Workspace,
+    profile: Profile,
+    spool: Spool,
+    *,
+    livemode: bool,
+    source_url: str = "",
 ) -> Media:
     if profile.workspace_id != workspace.pk:
         raise ValueError("the profile belongs to another workspace")
@@ -70,6 +80,7 @@ def _store(
         height=sniffed.height,
         duration_seconds=sniffed.duration_seconds,
         source_url=source_url,
+        livemode=livemode,
     )
     key = f"{workspace.pk}/{media.pk}.{sniffed.extension}"
     media.storage_key = storage.save(key, spool.path, sniffed.content_type)

@@ -1,11 +1,16 @@
-"""Reads of connected accounts, scoped to a workspace (and a key's profile)."""
+"""Reads of connected accounts, scoped to a workspace (and a key's profile).
+
+Accounts have no mode: test and live posts go through the same accounts (D13), and a test
+post never leaves the sandbox. What a test key may not do is reach a real platform through
+an account, or change one that live posts depend on (D23): `require_live_for` guards that.
+"""
 
 from __future__ import annotations
 
 from django.db.models import QuerySet
 
 from accounts.models import Profile, Workspace
-from letmepost.errors import NotFound
+from letmepost.errors import NotFound, Unauthorized
 from letmepost.ids import parse_uuid
 from platforms.models import PlatformAccount
 
@@ -34,3 +39,39 @@ def get_account_for_workspace(
             rule="api_key.profile_scope",
         )
     return account
+
+
+SANDBOX = "sandbox"  # the one platform that is never real
+
+
+def require_live_for(platform: str, *, livemode: bool) -> None:
+    """Refuse a test caller anything on a real platform's accounts: connect, change, disconnect.
+
+    Connecting calls the platform (token exchange, session, app registration), and a real
+    account is shared with live posts; the sandbox platform is open to both modes.
+    """
+    if not livemode and platform != SANDBOX:
+        raise Unauthorized(
+            f"A test key cannot connect, change or disconnect a {platform} account.",
+            rule="api_key.livemode",
+            platform=platform,
+            remediation="Use a live key (or the dashboard); test with the sandbox platform.",
+        )
+
+
+def require_test_may_disconnect(account: PlatformAccount, *, livemode: bool) -> None:
+    """A test key may disconnect a sandbox account, unless live posts wait on it (disconnecting
+    cancels them): a test key never changes a live object (D23)."""
+    from posts.models import PostTarget  # posts depends on platforms, not the reverse
+
+    require_live_for(account.platform, livemode=livemode)
+    waiting = PostTarget.objects.filter(
+        account=account, livemode=True, status=PostTarget.Status.QUEUED
+    )
+    if not livemode and waiting.exists():
+        raise Unauthorized(
+            "Live posts are queued on this account; a test key cannot cancel them.",
+            rule="api_key.livemode",
+            platform=account.platform,
+            remediation="Disconnect it with a live key or from the dashboard.",
+        )

@@ -35,27 +35,36 @@ def media_object(media: Media) -> dict[str, Any]:
     }
 
 
-def own_media(workspace: Workspace, path: str) -> Media | None:
-    """The media an upload answer's `path` names, when it is one of ours in this workspace."""
+def own_media(workspace: Workspace, path: str, *, livemode: bool) -> Media | None:
+    """The media an upload answer's `path` names, when it is one of ours in this workspace
+    and the caller's mode."""
     if settings.MEDIA_PUBLIC_BASE_URL and path.startswith(
         settings.MEDIA_PUBLIC_BASE_URL
     ):
         if match := _STORED_NAME.search(unquote(urlsplit(path).path)):
-            return selectors.list_media(workspace).filter(pk=match["media_id"]).first()
+            return (
+                selectors.list_media(workspace, livemode=livemode)
+                .filter(pk=match["media_id"])
+                .first()
+            )
         return None
     match = _PUBLIC_PATH.search(urlsplit(path).path)
     if match is None:
         return None
     media = selectors.get_public_media(match["token"], match["media_id"])
-    return media if media is not None and media.workspace_id == workspace.pk else None
+    if media is None or media.workspace_id != workspace.pk:
+        return None
+    return media if media.livemode == livemode else None
 
 
-def media_input(workspace: Workspace, image: Image) -> dict[str, Any]:
+def media_input(
+    workspace: Workspace, image: Image, *, livemode: bool
+) -> dict[str, Any]:
     """A native MediaInput: our own uploads by id, anything else by URL for us to fetch."""
     ref: dict[str, Any] = {"kind": image.kind}
     if image.alt:
         ref["alt_text"] = image.alt
-    media = own_media(workspace, image.path)
+    media = own_media(workspace, image.path, livemode=livemode)
     if media is not None:
         ref["kind"] = media.kind
         ref["media_id"] = media.pk

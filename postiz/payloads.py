@@ -56,11 +56,12 @@ def parse_date(raw: Any) -> datetime | None:
     """ISO 8601 as Postiz reads it: a time without an offset is UTC."""
     if not isinstance(raw, str) or not raw.strip():
         return None
+    # OverflowError: 9999-12-31T23:59-12:00 is past datetime.max once it is in UTC.
     try:
         value = datetime.fromisoformat(raw.strip())
-    except ValueError:
+        return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+    except (ValueError, OverflowError):
         return None
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def parse_create(body: Any) -> CreateRequest:

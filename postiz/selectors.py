@@ -12,6 +12,8 @@ from platforms.models import PlatformAccount
 from platforms.selectors import live_accounts
 from postiz.mapping import HIDDEN
 from posts.models import PostTarget
+from posts.selectors import targets_in_mode
+from posts.services import Caller
 
 
 def integrations(
@@ -22,17 +24,19 @@ def integrations(
 
 
 def posts_between(
-    workspace: Workspace,
-    scope: Profile | None,
+    caller: Caller,
     start: datetime,
     end: datetime,
     customer: str | None = None,
 ) -> QuerySet[PostTarget]:
-    """Targets whose publish date (scheduled, else published, else created) is in [start, end];
-    canceled ones and ones deleted through Postiz are left out, as Postiz leaves out deleted rows."""
+    """The caller's targets whose publish date (scheduled, else published, else created) is in
+    [start, end], in the caller's mode; canceled ones and ones deleted through Postiz are left
+    out, as Postiz leaves out deleted rows."""
+    scope = caller.scope
     qs = (
-        PostTarget.objects.select_related("account", "postiz")
-        .filter(workspace=workspace, account__deleted_at__isnull=True)
+        targets_in_mode(caller.workspace, livemode=caller.livemode)
+        .select_related("account", "postiz")
+        .filter(account__deleted_at__isnull=True)
         .exclude(status__in=HIDDEN)
         .exclude(Q(postiz__isnull=False) & Q(postiz__deleted_at__isnull=False))
         .annotate(when=Coalesce("scheduled_at", "published_at", "created_at"))

@@ -14,7 +14,6 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Profile, Workspace
 from letmepost.errors import (
     LetmepostError,
     NotFound,
@@ -86,7 +85,10 @@ def _target_data(
     target: dict[str, Any] = {
         "account_id": str(account.pk),
         "text": to_text(main.content),
-        "media": [media_input(caller.workspace, image) for image in main.images],
+        "media": [
+            media_input(caller.workspace, image, livemode=caller.livemode)
+            for image in main.images
+        ],
         "options": mapping.options_for(account.platform, entry.settings),
     }
     if follow_ups and (comment := to_text(follow_ups[0].content)):
@@ -94,15 +96,17 @@ def _target_data(
     return target
 
 
-def group_members(
-    workspace: Workspace, scope: Profile | None, group: str
-) -> list[PostizPost]:
-    """The live rows of a Postiz group, within a profile-scoped key's profile."""
+def group_members(caller: posts.Caller, group: str) -> list[PostizPost]:
+    """The rows of a Postiz group not yet deleted, in the caller's mode (D23) and within a
+    profile-scoped key's profile."""
     rows = PostizPost.objects.select_related("target").filter(
-        workspace=workspace, group=group, deleted_at__isnull=True
+        workspace=caller.workspace,
+        group=group,
+        deleted_at__isnull=True,
+        target__livemode=caller.livemode,
     )
-    if scope is not None:
-        rows = rows.filter(target__profile=scope)
+    if caller.scope is not None:
+        rows = rows.filter(target__profile=caller.scope)
     return list(rows)
 
 
@@ -141,7 +145,7 @@ def create(
         for entry in request.entries:
             if entry.group:
                 # Postiz edits a post by resending its group: the rows it had are replaced.
-                delete_group(caller.workspace, caller.scope, entry.group)
+                delete_group(caller, entry.group)
         try:
             created = posts.create_post(
                 caller=caller, data=data, run_async=True, draft=draft
@@ -234,8 +238,8 @@ def delete_target(target: PostTarget) -> None:
         )
 
 
-def delete_group(workspace: Workspace, scope: Profile | None, group: str) -> int:
-    members = group_members(workspace, scope, group)
+def delete_group(caller: posts.Caller, group: str) -> int:
+    members = group_members(caller, group)
     with transaction.atomic():
         for meta in members:
             delete_target(meta.target)

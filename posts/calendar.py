@@ -10,17 +10,23 @@ from django.db.models import QuerySet
 
 from accounts.models import Workspace
 from posts.models import PostTarget
+from posts.selectors import targets_in_mode
 
 MONTH, WEEK = "month", "week"
+# Anchors are clamped to this range: a grid pads a month by up to a week on each side and shifts
+# midnights by up to 14 hours, which near year 1 or 9999 leaves what `date` can represent.
+FIRST_DAY, LAST_DAY = date(2, 1, 1), date(9998, 12, 31)
 
 
 def list_scheduled(
-    workspace: Workspace, start: datetime, end: datetime
+    workspace: Workspace, start: datetime, end: datetime, *, livemode: bool
 ) -> QuerySet[PostTarget]:
-    """Targets with a schedule in [start, end), earliest first, whatever their status."""
+    """Targets of the viewer's mode with a schedule in [start, end), earliest first, whatever
+    their status."""
     return (
-        PostTarget.objects.select_related("account")
-        .filter(workspace=workspace, scheduled_at__gte=start, scheduled_at__lt=end)
+        targets_in_mode(workspace, livemode=livemode)
+        .select_related("account")
+        .filter(scheduled_at__gte=start, scheduled_at__lt=end)
         .order_by("scheduled_at", "id")
     )
 
@@ -49,8 +55,15 @@ def _midnight(day: date, zone: tzinfo) -> datetime:
 
 
 def build_calendar(
-    workspace: Workspace, *, view: str, anchor: date, zone: tzinfo, today: date
+    workspace: Workspace,
+    *,
+    livemode: bool,
+    view: str,
+    anchor: date,
+    zone: tzinfo,
+    today: date,
 ) -> Calendar:
+    anchor = min(max(anchor, FIRST_DAY), LAST_DAY)
     if view == WEEK:
         first = anchor - timedelta(days=anchor.weekday())
         last = first + timedelta(days=6)
@@ -69,7 +82,10 @@ def build_calendar(
         title = f"{month_start:%B %Y}"
     by_day: dict[date, list[PostTarget]] = defaultdict(list)
     targets = list_scheduled(
-        workspace, _midnight(first, zone), _midnight(last + timedelta(days=1), zone)
+        workspace,
+        _midnight(first, zone),
+        _midnight(last + timedelta(days=1), zone),
+        livemode=livemode,
     )
     for target in targets:
         by_day[target.scheduled_at.astimezone(zone).date()].append(target)

@@ -11,14 +11,19 @@ from posts.forms import NOW, SCHEDULE
 from posts.models import Post, PostTarget
 
 
-def open_draft(workspace: Workspace, post_id: str | None) -> Post | None:
-    """The workspace's batch `post_id` if it still holds draft targets."""
+def open_draft(
+    workspace: Workspace, post_id: str | None, *, livemode: bool
+) -> Post | None:
+    """The workspace's batch `post_id`, in the caller's mode, if it still holds draft targets."""
     pk = parse_uuid(post_id or "")
     if pk is None:
         return None
     return (
         Post.objects.filter(
-            workspace=workspace, pk=pk, targets__status=PostTarget.Status.DRAFT
+            workspace=workspace,
+            livemode=livemode,
+            pk=pk,
+            targets__status=PostTarget.Status.DRAFT,
         )
         .distinct()
         .first()
@@ -64,13 +69,16 @@ def draft_initial(
 
 
 def media_previews(
-    workspace: Workspace, items: list[dict[str, str]]
+    workspace: Workspace, items: list[dict[str, str]], *, livemode: bool
 ) -> list[dict[str, str]]:
     """Each attached item with its public URL, for the thumbnail; unknown ids keep no URL."""
     from media import selectors, services
 
     ids = [item["id"] for item in items]
-    found = {m.pk: m for m in selectors.list_media(workspace).filter(pk__in=ids)}
+    found = {
+        m.pk: m
+        for m in selectors.list_media(workspace, livemode=livemode).filter(pk__in=ids)
+    }
     return [
         {**item, "url": services.public_url(found[item["id"]])}
         if item["id"] in found

@@ -9,6 +9,7 @@ that expires; whoever reclaims the row asks the platform what happened before se
 from __future__ import annotations
 
 import logging
+import math
 import random
 import secrets
 from dataclasses import dataclass, replace
@@ -47,6 +48,7 @@ logger = logging.getLogger("letmepost.dispatch")
 
 Status = PostTarget.Status
 Outcome = PublishAttempt.Outcome
+MAX_BIGINT = 2**63 - 1  # PublishAttempt.requested_retry_after keeps at most this
 REJECTING_CODES = frozenset(
     {
         "preflight_failed",
@@ -107,8 +109,20 @@ def claim_due(*, limit: int | None = None, now: datetime | None = None) -> list[
     return [Claim(pk, token) for pk in won]
 
 
+def capped_wait(asked: float | None) -> int | None:
+    """The platform's requested wait in whole seconds, capped: the one cap on upstream waits.
+
+    Clients pass on whatever a header or option said (a 12-digit Retry-After, a reset in year
+    9999, 1e30); past `PUBLISH_RETRY_AFTER_MAX_SECONDS` it is a broken or hostile value, and an
+    uncapped one would overflow the due time and leave the target stuck in `publishing`.
+    """
+    if asked is None or (isinstance(asked, float) and math.isnan(asked)):
+        return None
+    return int(min(max(asked, 0), settings.PUBLISH_RETRY_AFTER_MAX_SECONDS))
+
+
 def backoff(attempt: int, retry_after: int | None = None) -> timedelta:
-    """Exponential backoff with jitter; never sooner than the platform's Retry-After."""
+    """Exponential backoff with jitter; never sooner than the (capped) Retry-After."""
     ceiling = min(
         settings.PUBLISH_RETRY_MAX_SECONDS,
         settings.PUBLISH_RETRY_BASE_SECONDS * 2 ** (attempt - 1),
@@ -268,7 +282,11 @@ def _close_abandoned(attempt: PublishAttempt) -> None:
 
 
 def _finish_attempt(
-    target: PostTarget, number: int, outcome: str, exc: LetmepostError | None = None
+    target: PostTarget,
+    number: int,
+    outcome: str,
+    exc: LetmepostError | None = None,
+    **waits: int | None,
 ) -> None:
     PublishAttempt.objects.filter(target=target, number=number).update(
         outcome=outcome,
@@ -276,7 +294,18 @@ def _finish_attempt(
         error_code=exc.code if exc else "",
         error_message=exc.message if exc else "",
         platform_response=exc.fields.get("platform_response") if exc else None,
+        **waits,
     )
+
+
+def _waits(exc: LetmepostError) -> dict[str, int | None]:
+    """The attempt's record of the wait the platform asked for, and the wait used."""
+    asked = getattr(exc, "retry_after", None)
+    if (used := capped_wait(asked)) is None:
+        return {}
+    assert asked is not None
+    requested = int(min(max(asked, 0), MAX_BIGINT))
+    return {"retry_after": used, "requested_retry_after": requested}
 
 
 def _held(target: PostTarget, claim: Claim) -> Any:
@@ -327,15 +356,16 @@ def _record_failure(
     )
     retry = exc.retryable and not final and number < settings.PUBLISH_MAX_ATTEMPTS
     outcome = Outcome.RETRY if retry else _final_outcome(exc)
+    waits = _waits(exc)
     if retry:
-        due = timezone.now() + backoff(number, getattr(exc, "retry_after", None))
+        due = timezone.now() + backoff(number, waits.get("retry_after"))
         change = {"status": Status.QUEUED, "due_at": due}
     else:
         change = {
             "status": Status.REJECTED if exc.code in REJECTING_CODES else Status.FAILED
         }
     with transaction.atomic():
-        _finish_attempt(target, number, outcome, exc)
+        _finish_attempt(target, number, outcome, exc, **waits)
         updated = _held(target, claim).update(
             **change,
             lease_owner="",

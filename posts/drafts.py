@@ -78,6 +78,7 @@ def edit_draft(
     *, caller: Caller, target: PostTarget, changes: dict[str, Any]
 ) -> list[Violation]:
     """Apply edits to one draft target; returns its shape violations, which never refuse."""
+    caller.require_mode(target)
     require_draft(target)
     merged = {
         **target_input(target),
@@ -117,6 +118,7 @@ def promote_draft(
     sandbox_outcome: str | None = None,
 ) -> Promoted:
     """Schedule a draft or publish it now, after the full preflight `create_post` runs."""
+    caller.require_mode(target)
     require_draft(target)
     if publish_now == (scheduled_at is not None):
         raise ValidationFailed(
@@ -182,6 +184,7 @@ def replace_draft(
 
     One transaction: if the new batch is refused (preflight), the draft is left as it was.
     """
+    caller.require_mode(post)
     with transaction.atomic():
         drafts = PostTarget.objects.select_for_update().filter(
             post=post, status=Status.DRAFT

@@ -11,6 +11,7 @@ from letmepost.dashboard import Form, parse_zone, to_utc
 from platforms.models import PlatformAccount
 from platforms.registry import KNOWN_PLATFORMS
 from posts.api.serializers import CreatePostIn
+from posts.calendar import FIRST_DAY, LAST_DAY
 from posts.models import PostTarget
 
 NOW, SCHEDULE = "now", "schedule"
@@ -231,6 +232,12 @@ class LogFilterForm(Form):
             self.cleaned_data.get("date_from"),
             self.cleaned_data.get("date_to"),
         )
-        after = to_utc(start, time.min, zone) if start else None
-        before = to_utc(end + timedelta(days=1), time.min, zone) if end else None
+        # Days outside the calendar's range bound nothing, and near year 1 or 9999 their
+        # midnights in some zones are past what datetime can hold: no bound at all.
+        after = to_utc(start, time.min, zone) if start and start >= FIRST_DAY else None
+        before = (
+            to_utc(end + timedelta(days=1), time.min, zone)
+            if end and end <= LAST_DAY
+            else None
+        )
         return after, before

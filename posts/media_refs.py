@@ -29,8 +29,14 @@ ITEM_FIELDS = {
 
 
 def resolve(
-    workspace: Workspace, profile: Profile, media_in: dict[str, Any], path: str
+    workspace: Workspace,
+    profile: Profile,
+    media_in: dict[str, Any],
+    path: str,
+    *,
+    livemode: bool,
 ) -> dict[str, Any]:
+    """A stored media reference for one media input, in the caller's mode (D23)."""
     ref: dict[str, Any] = {"kind": media_in["kind"]}
     if media_in.get("alt_text") is not None:
         ref["altText"] = media_in["alt_text"]
@@ -47,11 +53,11 @@ def resolve(
                 f"{path}.bytesBase64 is not valid base64.", rule=f"{path}.bytesBase64"
             ) from None
         media = services.ingest_upload(
-            workspace, profile, SimpleUploadedFile("inline", raw)
+            workspace, profile, SimpleUploadedFile("inline", raw), livemode=livemode
         )
     else:
         media = selectors.get_media_for_workspace(
-            workspace, media_in["media_id"], profile=profile
+            workspace, media_in["media_id"], livemode=livemode, profile=profile
         )
     ref.update(
         {

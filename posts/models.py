@@ -153,6 +153,10 @@ class PublishAttempt(models.Model):
     error_code = models.CharField(max_length=40, blank=True)
     error_message = models.TextField(blank=True)
     platform_response = models.JSONField(null=True, blank=True)
+    # A rate-limited attempt: the seconds the platform asked to wait (at most 2**63 - 1 is kept)
+    # and the seconds waited, capped at PUBLISH_RETRY_AFTER_MAX_SECONDS (posts.dispatch).
+    requested_retry_after = models.PositiveBigIntegerField(null=True, blank=True)
+    retry_after = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["number"]

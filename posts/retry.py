@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from accounts.models import User
 from letmepost.errors import ValidationFailed
 from posts.models import PostTarget
 from posts.services import Caller, Created, create_post
@@ -26,14 +25,15 @@ def may_have_published(target: PostTarget) -> bool:
 
 
 def retry_target(
-    *, target: PostTarget, user: User | None, confirm_unknown: bool = False
+    *, caller: Caller, target: PostTarget, confirm_unknown: bool = False
 ) -> Created:
-    """Create a new post that publishes the failed target's content now.
+    """Create a new post, in the caller's mode, that publishes the failed target's content now.
 
     The returned claims must be published by the caller (posts.dispatch.publish_now), as for
     any immediate post. Sandbox directives (forced outcomes) are not copied: a retry asks for
     a real attempt. A target whose outcome is unknown is retried only with `confirm_unknown`.
     """
+    caller.require_mode(target)
     if target.status not in RETRYABLE:
         raise ValidationFailed(
             f'Only failed or rejected posts can be retried; this one is "{target.status}".',
@@ -48,9 +48,6 @@ def retry_target(
             rule="post.retry.outcome_unknown",
             remediation="Check the account on the platform, then confirm the retry.",
         )
-    caller = Caller(
-        workspace=target.workspace, scope=None, livemode=target.livemode, user=user
-    )
     return create_post(caller=caller, data=retry_request(target))
 
 

@@ -1,4 +1,8 @@
-"""Reads of the post log, scoped to a workspace and a key's profile."""
+"""Reads of the post log, scoped to a workspace, a mode and a key's profile.
+
+Test and live are two worlds (D23): every read here takes the caller's `livemode`, so a post of
+the other mode is as absent as another workspace's, and no write can start from one.
+"""
 
 from __future__ import annotations
 
@@ -13,13 +17,23 @@ from letmepost.ids import parse_uuid
 from posts.models import PostTarget
 
 
+def targets_in_mode(workspace: Workspace, *, livemode: bool) -> QuerySet[PostTarget]:
+    """The workspace's targets of one mode: where every caller's read of posts starts."""
+    return PostTarget.objects.filter(workspace=workspace, livemode=livemode)
+
+
 def get_target_for_workspace(
-    workspace: Workspace, target_id: str, *, scope: Profile | None = None
+    workspace: Workspace,
+    target_id: str,
+    *,
+    livemode: bool,
+    scope: Profile | None = None,
 ) -> PostTarget:
     pk = parse_uuid(target_id)
     target = (
-        PostTarget.objects.select_related("account", "post")
-        .filter(workspace=workspace, pk=pk)
+        targets_in_mode(workspace, livemode=livemode)
+        .select_related("account", "post")
+        .filter(pk=pk)
         .first()
         if pk
         else None
@@ -44,9 +58,14 @@ class LogFilter:
     livemode: bool | None = None
 
 
-def list_targets(workspace: Workspace, filters: LogFilter) -> QuerySet[PostTarget]:
-    """Newest first; `after` is inclusive and `before` exclusive, as in the reference."""
-    qs = PostTarget.objects.select_related("account").filter(workspace=workspace)
+def list_targets(
+    workspace: Workspace, filters: LogFilter, *, livemode: bool
+) -> QuerySet[PostTarget]:
+    """Newest first; `after` is inclusive and `before` exclusive, as in the reference.
+
+    `livemode` is the caller's mode; `filters.livemode` (the query parameter) only narrows it.
+    """
+    qs = targets_in_mode(workspace, livemode=livemode).select_related("account")
     if filters.profile:
         qs = qs.filter(profile=filters.profile)
     if filters.statuses:

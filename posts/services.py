@@ -27,7 +27,7 @@ from posts import media_refs
 from posts.dispatch import Claim, lease_until, new_lease_token
 from posts.models import Post, PostTarget
 from posts.preflight import deep_violations
-from webhooks.events import emit_post_event
+from webhooks.events import emit_post_event, emit_post_events
 
 MAX_TARGETS = 25
 MIN_LEAD = timedelta(seconds=1)
@@ -38,6 +38,7 @@ SANDBOX_OPTIONS = {
     "sandbox_delay_ms": "delayMs",
     "sandbox_retry_after": "retryAfter",
 }
+NUMERIC_DIRECTIVES = ("failAttempts", "delayMs", "retryAfter")
 
 
 @dataclass(frozen=True)
@@ -46,9 +47,18 @@ class Caller:
 
     workspace: Workspace
     scope: Profile | None  # a profile-scoped key's profile
-    livemode: bool
+    livemode: bool  # the caller's mode decides, never the object's (D23)
     api_key: ApiKey | None = None
     user: User | None = None
+
+    def require_mode(self, obj: Post | PostTarget) -> None:
+        """Refuse to act on an object of the other mode: to the caller it does not exist.
+
+        Selectors already hide such objects; services that publish or rebuild an existing
+        post check again, because that is where a test key could reach a real platform.
+        """
+        if obj.livemode != self.livemode:
+            raise NotFound("Post not found.", resource="post")
 
 
 @dataclass
@@ -164,6 +174,7 @@ def check_post(
                         account.profile,
                         m,
                         f"targets.{index}.media.{j}",
+                        livemode=caller.livemode,
                     )
                     for j, m in enumerate(media_in)
                 ],
@@ -256,6 +267,17 @@ def _sandbox_directives(
     }
     if header_outcome and "outcome" not in directives:
         directives["outcome"] = header_outcome
+    for name in NUMERIC_DIRECTIVES:
+        value = directives.get(name)
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, int | float) or value < 0
+        ):
+            option = f"sandbox{name[0].upper()}{name[1:]}"
+            raise ValidationFailed(
+                f"targets.{index}.options.{option}: must be a number of at least 0.",
+                rule=f"targets.{index}.options.{option}",
+                remediation=f'Send a number, e.g. "{option}": 30.',
+            )
     if directives.get("outcome") and directives["outcome"] not in FORCEABLE_OUTCOMES:
         raise ValidationFailed(
             f"Unknown sandbox outcome {directives['outcome']!r}.",
@@ -293,11 +315,13 @@ class Created:
     post: Post
     claims: list[Claim]  # immediate targets leased to the caller, to publish in-request
     checked: list[CheckedTarget] = field(default_factory=list)
+    targets: list[PostTarget] = field(default_factory=list)  # as stored, by position
 
     def violations(self) -> dict[Any, list[Violation]]:
         """Each stored target's shape violations (what a draft was saved with), by target id."""
-        rows = self.post.targets.order_by("position").values_list("pk", flat=True)
-        return {pk: c.violations for pk, c in zip(rows, self.checked, strict=True)}
+        return {
+            t.pk: c.violations for t, c in zip(self.targets, self.checked, strict=True)
+        }
 
 
 def create_post(
@@ -330,7 +354,8 @@ def create_post(
         )
     immediate = scheduled_at is None and not run_async
     token = new_lease_token()
-    with transaction.atomic():
+    # No savepoint inside a caller's transaction: a failure here fails the whole of it anyway.
+    with transaction.atomic(savepoint=False):
         post = Post.objects.create(
             workspace=caller.workspace,
             api_key=caller.api_key,
@@ -364,14 +389,18 @@ def create_post(
                 for t in checked
             ]
         )
+        events: list[tuple[str, PostTarget, dict[str, Any]]] = []
         for target, check in zip(targets, checked, strict=True):
-            emit_post_event("post.validated", target=target, rules=check.rule_report())
+            events.append(("post.validated", target, {"rules": check.rule_report()}))
             if not immediate:
-                emit_post_event("post.queued", target=target)
+                events.append(("post.queued", target, {}))
+        # After the inserts: see webhooks.events.listening_endpoints for why that order matters.
+        emit_post_events(events)
     return Created(
         post=post,
         claims=[Claim(t.pk, token) for t in targets] if immediate else [],
         checked=checked,
+        targets=targets,
     )
 
 
@@ -379,7 +408,8 @@ def _store_drafts(
     caller: Caller, checked: list[CheckedTarget], planned_at: datetime | None
 ) -> Created:
     now = timezone.now()
-    with transaction.atomic():
+    # No savepoint inside a caller's transaction: a failure here fails the whole of it anyway.
+    with transaction.atomic(savepoint=False):
         post = Post.objects.create(
             workspace=caller.workspace,
             api_key=caller.api_key,
@@ -387,7 +417,7 @@ def _store_drafts(
             livemode=caller.livemode,
             scheduled_at=planned_at,
         )
-        PostTarget.objects.bulk_create(
+        targets = PostTarget.objects.bulk_create(
             [
                 PostTarget(
                     post=post,
@@ -409,7 +439,7 @@ def _store_drafts(
                 for t in checked
             ]
         )
-    return Created(post=post, claims=[], checked=checked)
+    return Created(post=post, claims=[], checked=checked, targets=targets)
 
 
 def _require_queued(target: PostTarget) -> None:

@@ -89,9 +89,19 @@ def batch_summary(post: Post, zone: tzinfo) -> Summary:
 
 
 def _caller(request: DashboardRequest) -> services.Caller:
-    """A signed-in person acts for the whole workspace, in live mode (as a session does on the API)."""
+    """A signed-in person acts for the whole workspace, in the session's mode (live)."""
     return services.Caller(
-        workspace=request.workspace, scope=None, livemode=True, user=request.user
+        workspace=request.workspace,
+        scope=None,
+        livemode=request.principal.livemode,
+        user=request.user,
+    )
+
+
+def _target(request: DashboardRequest, post_id: str) -> PostTarget:
+    """A post of the session's workspace and mode; any other is a 404 (D23)."""
+    return selectors.get_target_for_workspace(
+        request.workspace, post_id, livemode=request.principal.livemode
     )
 
 
@@ -198,7 +208,9 @@ def _compose_context(
         "preflight": preflight,
         "zone": zone_label(viewer_zone(request)),
         "media_items": compose_state.media_previews(
-            request.workspace, form.media_items() if media is None else media
+            request.workspace,
+            form.media_items() if media is None else media,
+            livemode=request.principal.livemode,
         ),
         "draft_id": form["draft_id"].value() or "",
         "blank_media": {"id": "", "kind": "image", "alt": "", "url": ""},
@@ -219,7 +231,9 @@ def compose(request: DashboardRequest) -> HttpResponse:
     preflight = None
     if form.is_valid():
         reopened = compose_state.open_draft(
-            request.workspace, form.cleaned_data["draft_id"]
+            request.workspace,
+            form.cleaned_data["draft_id"],
+            livemode=request.principal.livemode,
         )
         try:
             if form.cleaned_data["draft_id"] and reopened is None:
@@ -281,7 +295,9 @@ def _compose_page(
     """A blank compose page, or a saved draft reopened in it (`?draft=<batch id>`)."""
     zone = viewer_zone(request)
     draft_id = request.GET.get("draft")
-    post = compose_state.open_draft(request.workspace, draft_id)
+    post = compose_state.open_draft(
+        request.workspace, draft_id, livemode=request.principal.livemode
+    )
     if draft_id and post is None:
         messages.error(request, "That draft was already sent or deleted.")
         return redirect("posts:compose")
@@ -377,7 +393,9 @@ def log(request: DashboardRequest) -> HttpResponse:
             before=before,
             q=data["q"].strip() or None,
         )
-    targets = selectors.list_targets(request.workspace, filters)
+    targets = selectors.list_targets(
+        request.workspace, filters, livemode=request.principal.livemode
+    )
     if batch := request.GET.get("batch"):
         targets = targets.filter(post_id=batch) if parse_uuid(batch) else targets.none()
     page = list(
@@ -406,7 +424,7 @@ def log(request: DashboardRequest) -> HttpResponse:
 @require_GET
 @dashboard_view
 def detail(request: DashboardRequest, post_id: str) -> HttpResponse:
-    target = selectors.get_target_for_workspace(request.workspace, post_id)
+    target = _target(request, post_id)
     attempts = list(target.attempts.all())
     siblings = list(
         PostTarget.objects.filter(post_id=target.post_id)
@@ -448,12 +466,12 @@ def _when_initial(target: PostTarget, request: DashboardRequest) -> dict[str, An
 @require_POST
 @dashboard_view
 def retry(request: DashboardRequest, post_id: str) -> HttpResponse:
-    target = selectors.get_target_for_workspace(request.workspace, post_id)
+    target = _target(request, post_id)
     try:
         with transaction.atomic():
             created = retry_target(
+                caller=_caller(request),
                 target=target,
-                user=request.user,
                 confirm_unknown=request.POST.get("confirm_unknown") == "on",
             )
     except LetmepostError as exc:
@@ -473,7 +491,7 @@ def retry(request: DashboardRequest, post_id: str) -> HttpResponse:
 @require_POST
 @dashboard_view
 def cancel(request: DashboardRequest, post_id: str) -> HttpResponse:
-    target = selectors.get_target_for_workspace(request.workspace, post_id)
+    target = _target(request, post_id)
     try:
         services.cancel_target(target=target)
     except LetmepostError as exc:
@@ -486,7 +504,7 @@ def cancel(request: DashboardRequest, post_id: str) -> HttpResponse:
 @require_POST
 @dashboard_view
 def delete_draft(request: DashboardRequest, post_id: str) -> HttpResponse:
-    target = selectors.get_target_for_workspace(request.workspace, post_id)
+    target = _target(request, post_id)
     try:
         drafts.delete_draft(target=target)
     except LetmepostError as exc:
@@ -499,7 +517,7 @@ def delete_draft(request: DashboardRequest, post_id: str) -> HttpResponse:
 @require_POST
 @dashboard_view
 def reschedule(request: DashboardRequest, post_id: str) -> HttpResponse:
-    target = selectors.get_target_for_workspace(request.workspace, post_id)
+    target = _target(request, post_id)
     form = RescheduleForm(request.POST, zone=viewer_zone(request))
     if not form.is_valid():
         messages.error(
@@ -536,7 +554,12 @@ def calendar_page(request: DashboardRequest) -> HttpResponse:
         anchor = today
     view = request.GET.get("view", calendar.MONTH)
     cal = calendar.build_calendar(
-        request.workspace, view=view, anchor=anchor, zone=zone, today=today
+        request.workspace,
+        livemode=request.principal.livemode,
+        view=view,
+        anchor=anchor,
+        zone=zone,
+        today=today,
     )
     return render(
         request,

@@ -31,6 +31,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from letmepost.api.fields import format_datetime
+from platforms.upstream import delta_seconds
 from webhooks.http import UnsafeUrl, receiver_session
 from webhooks.models import (
     WebhookAttempt,
@@ -161,9 +162,8 @@ def _retry_after(value: str | None) -> int | None:
     """Seconds from a Retry-After header: delta-seconds or an HTTP date."""
     if not value:
         return None
-    value = value.strip()
-    if value.isdigit():
-        return int(value)
+    if (seconds := delta_seconds(value)) is not None:
+        return seconds
     try:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):

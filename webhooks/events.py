@@ -3,7 +3,8 @@
 Call `emit()` (or one of the `emit_*_event` helpers) inside the transaction that makes the state
 change: it only inserts rows (the event and one pending delivery per subscribed endpoint), so a
 rollback takes the event with it and a commit can never lose one. No HTTP happens here; the
-dispatcher delivers later.
+dispatcher delivers later. `emit_post_events()` is the batch form for the create path: it stores
+only the events some endpoint listens for.
 """
 
 from __future__ import annotations
@@ -13,16 +14,16 @@ import uuid
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
+from accounts.models import Workspace
 from letmepost.api.fields import format_datetime
 from letmepost.api.request_id import current_request_id
 from webhooks.catalog import EMITTED_TYPES, EVENT_TYPES
 from webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 if TYPE_CHECKING:
-    from accounts.models import Workspace
     from platforms.models import PlatformAccount
     from posts.models import PostTarget
 
@@ -62,6 +63,67 @@ def _default_ordering_key(type: str, data: Any) -> str:
     return ""
 
 
+def _request_id(request_id: str | None) -> str:
+    if request_id is None:
+        current = current_request_id.get()
+        return "" if current == "-" else current
+    return request_id
+
+
+def _event(
+    *,
+    workspace_id: Any,
+    type: str,
+    data: dict[str, Any],
+    livemode: bool,
+    request_id: str,
+    ordering_key: str | None,
+    now: datetime,
+) -> WebhookEvent:
+    """An unsaved event row, its body rendered once for every attempt and replay."""
+    event_id = uuid.uuid4()
+    return WebhookEvent(
+        id=event_id,
+        workspace_id=workspace_id,
+        type=type,
+        body=render_body(
+            event_id=event_id,
+            type=type,
+            created_at=now,
+            workspace_id=workspace_id,
+            data=data,
+            livemode=livemode,
+        ),
+        livemode=livemode,
+        request_id=request_id,
+        ordering_key=_default_ordering_key(type, data)
+        if ordering_key is None
+        else ordering_key,
+        created_at=now,
+    )
+
+
+def _deliveries(
+    event: WebhookEvent, endpoints: list[WebhookEndpoint], now: datetime
+) -> list[WebhookDelivery]:
+    return [
+        WebhookDelivery(
+            endpoint=endpoint,
+            event=event,
+            ordering_key=event.ordering_key,
+            event_seq=event.seq,
+            next_attempt_at=now,
+        )
+        for endpoint in endpoints
+        if _hears(endpoint, event.type, event.livemode)
+    ]
+
+
+def _hears(endpoint: WebhookEndpoint, type: str, livemode: bool) -> bool:
+    # Test and live are two worlds (D23): an endpoint hears only its own mode's events.
+    return endpoint.wants(type) and endpoint.livemode == livemode
+
+
 def emit(
     *,
     workspace: Workspace | Any,
@@ -73,56 +135,123 @@ def emit(
 ) -> WebhookEvent:
     """Store one event and a pending delivery for each active endpoint that subscribed to it.
 
-    Precondition: called inside the transaction of the state change (a savepoint is opened so
-    the event and its deliveries are all-or-nothing either way). `workspace` is a Workspace or its
-    id. `request_id` defaults to the id of the HTTP request being served, if any. Costs one SELECT
-    and two INSERTs; never does network I/O.
+    Precondition: called inside the transaction of the state change, after its writes, so the
+    event and its deliveries commit or roll back with it (outside one, they get a transaction of
+    their own) and no endpoint is created unseen in between (`listening_endpoints`).
+    `workspace` is a Workspace or its id. `request_id` defaults to the id of the HTTP request
+    being served, if any. Costs one SELECT (and a lock on PostgreSQL) and two INSERTs; never does
+    network I/O.
     """
     if type not in EMITTED_TYPES:
         raise ValueError(f"{type!r} is not an emitted webhook event type")
     workspace_id = getattr(workspace, "pk", workspace)
-    if request_id is None:
-        current = current_request_id.get()
-        request_id = "" if current == "-" else current
     now = timezone.now()
-    event_id = uuid.uuid4()
-    with transaction.atomic():
-        event = WebhookEvent.objects.create(
-            id=event_id,
-            workspace_id=workspace_id,
-            type=type,
-            body=render_body(
-                event_id=event_id,
-                type=type,
-                created_at=now,
-                workspace_id=workspace_id,
-                data=data,
-                livemode=livemode,
-            ),
-            livemode=livemode,
-            request_id=request_id or "",
-            ordering_key=_default_ordering_key(type, data)
-            if ordering_key is None
-            else ordering_key,
-            created_at=now,
-        )
-        endpoints = WebhookEndpoint.objects.filter(
-            workspace_id=workspace_id, active=True
-        ).only("id", "events")
+    event = _event(
+        workspace_id=workspace_id,
+        type=type,
+        data=data,
+        livemode=livemode,
+        request_id=_request_id(request_id),
+        ordering_key=ordering_key,
+        now=now,
+    )
+    # No savepoint: a failure here fails the caller's transaction too, which is all-or-nothing.
+    with transaction.atomic(savepoint=False):
+        event.save(force_insert=True)
         WebhookDelivery.objects.bulk_create(
-            [
-                WebhookDelivery(
-                    endpoint=endpoint,
-                    event=event,
-                    ordering_key=event.ordering_key,
-                    event_seq=event.seq,
-                    next_attempt_at=now,
-                )
-                for endpoint in endpoints
-                if endpoint.wants(type)
-            ]
+            _deliveries(event, listening_endpoints(workspace_id), now)
         )
     return event
+
+
+def listening_endpoints(workspace_id: Any) -> list[WebhookEndpoint]:
+    """The workspace's active endpoints, as a transaction that is about to emit must see them.
+
+    Precondition: inside the emitting transaction. On PostgreSQL the workspace row is first locked
+    FOR KEY SHARE until commit; endpoint writers lock it FOR UPDATE (`lock_endpoints`), so an
+    endpoint is either committed before this read sees the table, or created after this
+    transaction commits: none slips in between the check and the commit. Emitters never wait for
+    each other, nor for ordinary updates of the workspace. SQLite runs one writer at a time
+    (BEGIN IMMEDIATE), which gives the same guarantee without a lock.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                # Django's select_for_update() has no KEY SHARE mode.
+                f"SELECT 1 FROM {Workspace._meta.db_table} WHERE id = %s FOR KEY SHARE",  # noqa: S608 - our table name
+                [workspace_id],
+            )
+    return list(
+        WebhookEndpoint.objects.filter(workspace_id=workspace_id, active=True).only(
+            "id", "events", "livemode"
+        )
+    )
+
+
+def lock_endpoints(workspace_id: Any) -> None:
+    """Make an endpoint write wait for in-flight emitters of the workspace (PostgreSQL).
+
+    Precondition: inside the transaction that creates, changes or deletes the endpoint.
+    """
+    if connection.vendor == "postgresql":
+        list(
+            Workspace.objects.select_for_update()
+            .filter(pk=workspace_id)
+            .values_list("pk", flat=True)
+        )
+
+
+def emit_post_events(
+    events: list[tuple[str, PostTarget, dict[str, Any]]],
+    *,
+    request_id: str | None = None,
+) -> list[WebhookEvent]:
+    """Store `post.*` events of one workspace's targets, only those some endpoint listens for.
+
+    Each item is `(type, target, extra for the builder)`; the data is built from the target as
+    it is in memory (e.g. just bulk-created), with no re-read. An event no active endpoint
+    subscribed to is not stored: nobody could receive or replay it (replays need an event id,
+    which only a delivery reveals). Precondition: inside the transaction that wrote the targets,
+    after those writes (see `listening_endpoints`). Costs one SELECT when nobody listens, plus
+    one INSERT of the events and one of their deliveries when someone does.
+    """
+    if not events:
+        return []
+    workspace_id = events[0][1].workspace_id
+    for type, target, _ in events:
+        if type not in POST_BUILDERS or target.workspace_id != workspace_id:
+            raise ValueError(
+                f"{type!r} for target {target.pk} is not a post event here"
+            )
+    endpoints = listening_endpoints(workspace_id)
+    wanted = [
+        (type, target, extra)
+        for type, target, extra in events
+        if any(_hears(endpoint, type, target.livemode) for endpoint in endpoints)
+    ]
+    if not wanted:
+        return []
+    now = timezone.now()
+    request_id = _request_id(request_id)
+    rows = []
+    for type, target, extra in wanted:
+        rows.append(
+            _event(
+                workspace_id=workspace_id,
+                type=type,
+                data=POST_BUILDERS[type](target, **extra),
+                livemode=target.livemode,
+                request_id=request_id,
+                ordering_key=None,
+                now=now,
+            )
+        )
+    with transaction.atomic(savepoint=False):
+        WebhookEvent.objects.bulk_create(rows)  # sets each row's seq, in this order
+        WebhookDelivery.objects.bulk_create(
+            [d for event in rows for d in _deliveries(event, endpoints, now)]
+        )
+    return rows
 
 
 # --- data builders ------------------------------------------------------------------------

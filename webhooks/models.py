@@ -29,6 +29,9 @@ class WebhookEndpoint(models.Model):
     events = models.JSONField(default=list, blank=True)  # empty: every type
     description = models.CharField(max_length=500, blank=True)
     active = models.BooleanField(default=True)
+    livemode = models.BooleanField(
+        default=True
+    )  # the mode of the key that made it (D23)
     secret_ciphertext = models.TextField()  # Fernet token of the `whsec_…` string
 
     last_delivery_at = models.DateTimeField(null=True, blank=True)  # last attempt

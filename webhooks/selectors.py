@@ -1,4 +1,8 @@
-"""Reads of webhook endpoints, events and the delivery log, scoped to a workspace."""
+"""Reads of webhook endpoints, events and the delivery log, scoped to a workspace and a mode.
+
+An endpoint belongs to the mode of the key that made it, and an event to the mode of the post
+behind it (D23): a caller never reaches the other mode's endpoints or events.
+"""
 
 from __future__ import annotations
 
@@ -10,19 +14,21 @@ from letmepost.ids import parse_uuid
 from webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 
-def list_endpoints(workspace: Workspace) -> QuerySet[WebhookEndpoint]:
-    return WebhookEndpoint.objects.filter(workspace=workspace).order_by(
-        "created_at", "id"
-    )
+def list_endpoints(
+    workspace: Workspace, *, livemode: bool
+) -> QuerySet[WebhookEndpoint]:
+    return WebhookEndpoint.objects.filter(
+        workspace=workspace, livemode=livemode
+    ).order_by("created_at", "id")
 
 
 def get_endpoint_for_workspace(
-    workspace: Workspace, endpoint_id: str
+    workspace: Workspace, endpoint_id: str, *, livemode: bool
 ) -> WebhookEndpoint:
-    """The endpoint, or not_found whether it is missing or belongs to another workspace."""
+    """The endpoint, or not_found whether it is missing, of the other mode or elsewhere."""
     pk = parse_uuid(endpoint_id)
     endpoint = (
-        WebhookEndpoint.objects.filter(workspace=workspace, pk=pk).first()
+        list_endpoints(workspace, livemode=livemode).filter(pk=pk).first()
         if pk
         else None
     )
@@ -31,10 +37,16 @@ def get_endpoint_for_workspace(
     return endpoint
 
 
-def get_event_for_workspace(workspace: Workspace, event_id: str) -> WebhookEvent:
+def get_event_for_workspace(
+    workspace: Workspace, event_id: str, *, livemode: bool
+) -> WebhookEvent:
     pk = parse_uuid(event_id)
     event = (
-        WebhookEvent.objects.filter(workspace=workspace, id=pk).first() if pk else None
+        WebhookEvent.objects.filter(
+            workspace=workspace, livemode=livemode, id=pk
+        ).first()
+        if pk
+        else None
     )
     if event is None:
         raise NotFound(

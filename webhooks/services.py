@@ -15,7 +15,7 @@ from django.utils import timezone
 from accounts.models import Workspace
 from letmepost.errors import ValidationFailed
 from webhooks.delivery import DeliveryClaim, SendResult, attempt_claimed
-from webhooks.events import render_body
+from webhooks.events import lock_endpoints, render_body
 from webhooks.http import check_receiver_url
 from webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 from webhooks.samples import sample_data
@@ -34,9 +34,12 @@ def create_endpoint(
     events: list[str],
     description: str = "",
     active: bool = True,
+    livemode: bool = True,
 ) -> tuple[WebhookEndpoint, str]:
-    """Store a new endpoint; returns it with its signing secret, which is never shown again."""
+    """Store a new endpoint in the caller's mode; returns it with its signing secret, which is
+    never shown again."""
     check_receiver_url(url)
+    lock_endpoints(workspace.pk)
     secret = new_secret()
     endpoint = WebhookEndpoint(
         workspace=workspace,
@@ -44,6 +47,7 @@ def create_endpoint(
         events=_unique(events),
         description=description,
         active=active,
+        livemode=livemode,
     )
     endpoint.secret = secret
     endpoint.save()
@@ -60,6 +64,7 @@ def update_endpoint(
     active: bool | None = None,
 ) -> WebhookEndpoint:
     """Change what was given. Re-activating an auto-disabled endpoint clears its notice."""
+    lock_endpoints(endpoint.workspace_id)
     if url is not None and url != endpoint.url:
         check_receiver_url(url)
         endpoint.url = url
@@ -78,8 +83,10 @@ def update_endpoint(
     return endpoint
 
 
+@transaction.atomic
 def delete_endpoint(*, endpoint: WebhookEndpoint) -> None:
     """Delete the endpoint with its delivery log; pending deliveries go with it."""
+    lock_endpoints(endpoint.workspace_id)
     endpoint.delete()
 
 

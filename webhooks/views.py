@@ -45,6 +45,7 @@ def endpoints_page(request: DashboardRequest) -> HttpResponse:
                     events=form.validated["events"],
                     description=form.validated["description"],
                     active=True,
+                    livemode=request.principal.livemode,
                 )
             except LetmepostError as exc:
                 add_service_error(form, exc, "url")
@@ -54,7 +55,9 @@ def endpoints_page(request: DashboardRequest) -> HttpResponse:
         request,
         "webhooks/endpoints.html",
         {
-            "endpoints": selectors.list_endpoints(request.workspace),
+            "endpoints": selectors.list_endpoints(
+                request.workspace, livemode=request.principal.livemode
+            ),
             "form": form,
             "created": created[0] if created else None,
             "secret": created[1] if created else None,
@@ -104,7 +107,9 @@ def _endpoint_context(
 @require_GET
 @dashboard_view
 def endpoint_page(request: DashboardRequest, endpoint_id: str) -> HttpResponse:
-    endpoint = selectors.get_endpoint_for_workspace(request.workspace, endpoint_id)
+    endpoint = selectors.get_endpoint_for_workspace(
+        request.workspace, endpoint_id, livemode=request.principal.livemode
+    )
     return render(
         request, "webhooks/endpoint.html", _endpoint_context(request, endpoint)
     )
@@ -113,7 +118,9 @@ def endpoint_page(request: DashboardRequest, endpoint_id: str) -> HttpResponse:
 @require_POST
 @dashboard_view
 def endpoint_active(request: DashboardRequest, endpoint_id: str) -> HttpResponse:
-    endpoint = selectors.get_endpoint_for_workspace(request.workspace, endpoint_id)
+    endpoint = selectors.get_endpoint_for_workspace(
+        request.workspace, endpoint_id, livemode=request.principal.livemode
+    )
     require_admin(request.principal, "change webhook endpoints")
     active = request.POST.get("active") == "true"
     services.update_endpoint(endpoint=endpoint, active=active)
@@ -131,7 +138,9 @@ def endpoint_active(request: DashboardRequest, endpoint_id: str) -> HttpResponse
 @require_POST
 @dashboard_view
 def endpoint_rotate(request: DashboardRequest, endpoint_id: str) -> HttpResponse:
-    endpoint = selectors.get_endpoint_for_workspace(request.workspace, endpoint_id)
+    endpoint = selectors.get_endpoint_for_workspace(
+        request.workspace, endpoint_id, livemode=request.principal.livemode
+    )
     require_admin(request.principal, "rotate webhook secrets")
     secret = services.rotate_secret(endpoint=endpoint)
     return render(
@@ -144,7 +153,9 @@ def endpoint_rotate(request: DashboardRequest, endpoint_id: str) -> HttpResponse
 @require_POST
 @dashboard_view
 def endpoint_delete(request: DashboardRequest, endpoint_id: str) -> HttpResponse:
-    endpoint = selectors.get_endpoint_for_workspace(request.workspace, endpoint_id)
+    endpoint = selectors.get_endpoint_for_workspace(
+        request.workspace, endpoint_id, livemode=request.principal.livemode
+    )
     require_admin(request.principal, "delete webhook endpoints")
     url = endpoint.url
     services.delete_endpoint(endpoint=endpoint)
@@ -156,7 +167,9 @@ def endpoint_delete(request: DashboardRequest, endpoint_id: str) -> HttpResponse
 @dashboard_view
 def endpoint_test(request: DashboardRequest, endpoint_id: str) -> HttpResponse:
     """Send one signed event now and show the receiver's answer (the API allows members too)."""
-    endpoint = selectors.get_endpoint_for_workspace(request.workspace, endpoint_id)
+    endpoint = selectors.get_endpoint_for_workspace(
+        request.workspace, endpoint_id, livemode=request.principal.livemode
+    )
     form = TestSendForm(request.POST)
     test = None
     if form.is_valid():
@@ -179,8 +192,12 @@ def endpoint_test(request: DashboardRequest, endpoint_id: str) -> HttpResponse:
 def event_replay(
     request: DashboardRequest, endpoint_id: str, event_id: str
 ) -> HttpResponse:
-    endpoint = selectors.get_endpoint_for_workspace(request.workspace, endpoint_id)
-    event = selectors.get_event_for_workspace(request.workspace, event_id)
+    endpoint = selectors.get_endpoint_for_workspace(
+        request.workspace, endpoint_id, livemode=request.principal.livemode
+    )
+    event = selectors.get_event_for_workspace(
+        request.workspace, event_id, livemode=request.principal.livemode
+    )
     try:
         services.replay_event(endpoint=endpoint, event=event)
     except LetmepostError as exc:

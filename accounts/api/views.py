@@ -21,7 +21,7 @@ from accounts.api.serializers import (
 from accounts.models import Profile
 from letmepost.api.auth import Principal, require_admin
 from letmepost.api.views import ApiView
-from letmepost.errors import NotFound
+from letmepost.errors import NotFound, Unauthorized
 
 
 def _list_of(
@@ -36,6 +36,19 @@ def _visible_profile(principal: Principal, profile_id: str) -> Profile:
     if principal.profile and principal.profile.pk != profile.pk:
         raise NotFound(
             "No such profile.", resource="profile", rule="api_key.profile_scope"
+        )
+    return profile
+
+
+def _changeable_profile(principal: Principal, profile_id: str) -> Profile:
+    """A test key changes only profiles nothing live depends on (D23)."""
+    profile = _visible_profile(principal, profile_id)
+    if not principal.livemode and selectors.holds_live_objects(profile):
+        raise Unauthorized(
+            "Live accounts, keys, media or posts depend on this profile; a test key "
+            "cannot change it.",
+            rule="api_key.livemode",
+            remediation="Use a live key or the dashboard.",
         )
     return profile
 
@@ -84,7 +97,7 @@ class ProfileDetailApi(ApiView):
         responses={200: ProfileOut},
     )
     def patch(self, request: Request, profile_id: str) -> Response:
-        profile = _visible_profile(self.principal, profile_id)
+        profile = _changeable_profile(self.principal, profile_id)
         require_admin(self.principal, "change profiles")
         data = self.validated(ProfilePatchIn)
         profile = services.update_profile(
@@ -96,7 +109,7 @@ class ProfileDetailApi(ApiView):
         operation_id="deleteProfile", tags=["profiles"], responses={200: DeletedOut}
     )
     def delete(self, request: Request, profile_id: str) -> Response:
-        profile = _visible_profile(self.principal, profile_id)
+        profile = _changeable_profile(self.principal, profile_id)
         self.require_unscoped("delete profiles")
         require_admin(self.principal, "delete profiles")
         deleted_id = profile.pk
@@ -111,7 +124,9 @@ class ApiKeyListApi(ApiView):
         responses={200: _list_of(ApiKeyOut, "ApiKeyList")},
     )
     def get(self, request: Request) -> Response:
-        keys = selectors.list_api_keys(self.principal.workspace)
+        keys = selectors.list_api_keys(
+            self.principal.workspace, livemode=self.principal.livemode
+        )
         if self.principal.profile:
             keys = keys.filter(profile=self.principal.profile)
         return Response({"data": ApiKeyOut(keys, many=True).data})
@@ -155,7 +170,9 @@ class ApiKeyDetailApi(ApiView):
     def delete(self, request: Request, key_id: str) -> Response:
         principal = self.principal
         require_admin(principal, "revoke API keys")
-        api_key = selectors.get_api_key_for_workspace(principal.workspace, key_id)
+        api_key = selectors.get_api_key_for_workspace(
+            principal.workspace, key_id, livemode=principal.livemode
+        )
         if principal.profile and api_key.profile_id != principal.profile.pk:
             raise NotFound(
                 "No such API key.", resource="API key", rule="api_key.profile_scope"

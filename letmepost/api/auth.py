@@ -45,6 +45,10 @@ class Principal:
 
     @property
     def livemode(self) -> bool:
+        """The mode every read and write of this request runs in (D23): the key's prefix.
+
+        A dashboard session is live: people act on live data; test data is a test key's.
+        """
         return self.api_key.livemode if self.api_key else True
 
     @property

@@ -10,6 +10,7 @@ import json
 import logging
 from collections.abc import Callable, Iterator
 from typing import Any
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
@@ -17,6 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions as drf
 
+from letmepost.api.parsers import check_query
 from letmepost.api.request_id import request_id_for
 from letmepost.errors import (
     CATALOG,
@@ -65,7 +67,8 @@ def doc_url(code: str) -> str:
 
 
 def rule_url(rule: str) -> str:
-    return f"{settings.DOCS_BASE_URL}/preflight/{rule_slug(rule)}"
+    # Quoted: a `<path>.unknown` rule carries the client's field name, which may be any text.
+    return f"{settings.DOCS_BASE_URL}/preflight/{quote(rule_slug(rule), safe='')}"
 
 
 def envelope(exc: LetmepostError, request_id: str) -> dict[str, Any]:
@@ -236,6 +239,10 @@ class ApiBoundaryMiddleware:
             request
         ):
             return error_response(body_too_large(), request)
+        try:
+            check_query(request.GET)
+        except ValidationFailed as exc:
+            return error_response(exc, request)
         response = self.get_response(request)
         if (
             response.status_code >= 400

@@ -4,7 +4,8 @@ The key is reserved in its own committed transaction before the handler runs, so
 duplicate finds it and gets `409 idempotency_key.in_flight`. The handler and the stored 2xx/3xx
 response then commit in one transaction: either both exist or neither does, so a crash can never
 leave a created resource without its replay. 4xx answers are stored after the handler's writes are
-rolled back; 5xx and 429 are never stored, so a retry runs again.
+rolled back; 5xx and 429 are never stored, so a retry runs again. Every stored body is encrypted
+by its model field (it may carry a new API key or webhook secret), whatever the route.
 """
 
 from __future__ import annotations

@@ -106,3 +106,36 @@ def only_public_paths(
 ) -> list[tuple[Any, ...]]:
     """Document /v1 and /health once; the un-prefixed /posts alias stays out of the schema."""
     return [e for e in endpoints if e[0].startswith(("/v1/", "/health"))]
+
+
+def closed_request_bodies(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """JSON request objects say `additionalProperties: false`: the server refuses unknown fields.
+
+    Free-form members (`options`, a webhook test's `data`) declare their own additionalProperties
+    and stay open; multipart uploads and response components are untouched.
+    """
+    components = result.get("components", {}).get("schemas", {})
+    seen: set[str] = set()
+
+    def close(schema: Any) -> None:
+        if isinstance(schema, list):
+            for item in schema:
+                close(item)
+        elif isinstance(schema, dict) and (ref := schema.get("$ref")):
+            name = ref.rsplit("/", 1)[-1]
+            if name not in seen and name in components:
+                seen.add(name)
+                close(components[name])
+        elif isinstance(schema, dict):
+            if "properties" in schema:
+                schema.setdefault("additionalProperties", False)
+            close(list(schema.get("properties", {}).values()))
+            for key in ("items", "allOf", "oneOf", "anyOf"):
+                close(schema.get(key))
+
+    for item in result.get("paths", {}).values():
+        for operation in item.values():
+            if isinstance(operation, dict):
+                content = operation.get("requestBody", {}).get("content", {})
+                close(content.get("application/json", {}).get("schema"))
+    return result

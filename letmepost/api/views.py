@@ -9,6 +9,7 @@ from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from letmepost.api.auth import Principal
+from letmepost.api.unknown_fields import reject_unknown_fields
 from letmepost.errors import Unauthorized
 
 
@@ -25,12 +26,16 @@ class ApiView(APIView):
     def validated(
         self, serializer_class: type[serializers.Serializer], data: Any = None
     ) -> dict[str, Any]:
-        """Validate the body (or `data`); errors become `validation_failed` with the field's path."""
+        """Validate the body (or `data`); errors become `validation_failed` with the field's path.
+
+        Unknown fields are refused first, anywhere in the body: a misspelt name is the likely
+        cause of any "required" error that would follow."""
         request: Request = self.request
         payload = request.data if data is None else data
         if not isinstance(payload, dict):
             raise serializers.ValidationError({"body": ["Expected a JSON object."]})
         serializer = serializer_class(data=payload)
+        reject_unknown_fields(payload, serializer.fields)
         serializer.is_valid(raise_exception=True)
         return dict(serializer.validated_data)
 

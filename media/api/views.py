@@ -9,7 +9,6 @@ from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
-from djangorestframework_camel_case.parser import CamelCaseJSONParser
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.request import Request
@@ -20,6 +19,7 @@ from accounts.selectors import get_profile_for_workspace
 from accounts.services import get_default_profile
 from letmepost.api.auth import Principal
 from letmepost.api.idempotency import bind
+from letmepost.api.parsers import CamelCaseJSONParser
 from letmepost.api.views import ApiView
 from letmepost.errors import NotFound, ValidationFailed
 from letmepost.ids import parse_uuid
@@ -148,7 +148,9 @@ class MediaListApi(ApiView):
         params = request.query_params
         limit = _limit(params.get("limit"))
         profile = _scoped_profile(self.principal, params.get("profileId"))
-        qs = selectors.list_media(self.principal.workspace, profile)
+        qs = selectors.list_media(
+            self.principal.workspace, profile, livemode=self.principal.livemode
+        )
         page = list(selectors.after_cursor(qs, params.get("cursor"))[: limit + 1])
         more = len(page) > limit
         page = page[:limit]
@@ -197,11 +199,16 @@ class MediaListApi(ApiView):
         ) or get_default_profile(workspace=principal.workspace)
         if body_kind == "multipart/form-data":
             media = services.ingest_upload(
-                principal.workspace, profile, _uploaded_file(raw)
+                principal.workspace,
+                profile,
+                _uploaded_file(raw),
+                livemode=principal.livemode,
             )
         else:
             data = self.validated(MediaUrlIn)
-            media = services.ingest_url(principal.workspace, profile, data["url"])
+            media = services.ingest_url(
+                principal.workspace, profile, data["url"], livemode=principal.livemode
+            )
         if record is not None:
             bind(record, media.pk)
         return Response(MediaOut(media).data, status=201)
@@ -210,7 +217,10 @@ class MediaListApi(ApiView):
 class MediaDetailApi(ApiView):
     def media(self, media_id: str) -> Media:
         return selectors.get_media_for_workspace(
-            self.principal.workspace, media_id, profile=self.principal.profile
+            self.principal.workspace,
+            media_id,
+            livemode=self.principal.livemode,
+            profile=self.principal.profile,
         )
 
     @extend_schema(operation_id="getMedia", tags=["media"], responses={200: MediaOut})

@@ -6,6 +6,8 @@ import logging
 from typing import Any
 
 from django.http import HttpResponseRedirect
+from djangorestframework_camel_case.settings import api_settings as camel_settings
+from djangorestframework_camel_case.util import underscoreize
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
@@ -17,6 +19,7 @@ from rest_framework.views import APIView
 from accounts.models import Profile
 from accounts.selectors import get_profile_for_workspace
 from accounts.services import get_default_profile
+from letmepost.api.unknown_fields import reject_unknown_fields
 from letmepost.api.views import ApiView
 from letmepost.errors import (
     LetmepostError,
@@ -87,6 +90,7 @@ class AccountDetailApi(ApiView):
     )
     def delete(self, request: Request, account_id: str) -> Response:
         account = self.account(account_id)
+        selectors.require_test_may_disconnect(account, livemode=self.principal.livemode)
         services.disconnect_account(account=account)
         return Response({"id": str(account.pk), "deleted": True})
 
@@ -143,6 +147,7 @@ class ConnectApi(ApiView):
     )
     def post(self, request: Request, platform: str) -> Response:
         slug = _platform(platform)
+        selectors.require_live_for(slug, livemode=self.principal.livemode)
         data = self.validated(ConnectIn)
         adapter = adapter_class(slug)
         if adapter.connect_kind == "oauth":
@@ -198,6 +203,7 @@ class ConnectCompleteApi(ApiView):
     )
     def post(self, request: Request, platform: str) -> Response:
         slug = _platform(platform)
+        selectors.require_live_for(slug, livemode=self.principal.livemode)
         payload = request.data if isinstance(request.data, dict) else {}
         if adapter_class(slug).connect_kind == "oauth":
             data = self.validated(OAuthCompleteIn)
@@ -209,6 +215,11 @@ class ConnectCompleteApi(ApiView):
             )
             account, created = done.account, done.created
         else:
+            credentials = underscoreize(
+                {f.name: None for f in adapter_class(slug).credential_fields},
+                **camel_settings.JSON_UNDERSCOREIZE,
+            )
+            reject_unknown_fields(payload, {"profile_id": None, **credentials})
             profile = _target_profile(self, payload.get("profile_id"))
             account, created = services.connect_with_credentials(
                 workspace=self.principal.workspace,

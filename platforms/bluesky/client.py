@@ -35,7 +35,7 @@ from letmepost.errors import (
     PublishOutcomeUnknown,
 )
 from platforms import http as platform_http
-from platforms.upstream import body_of, network_failure, never_sent
+from platforms.upstream import body_of, delta_seconds, network_failure, never_sent
 
 PLATFORM = "bluesky"
 POST_COLLECTION = "app.bsky.feed.post"
@@ -112,12 +112,10 @@ def jwt_expiry(token: str) -> datetime | None:
 
 def retry_after(response: requests.Response) -> int:
     """Seconds until the rate-limit window resets (`ratelimit-reset` is a unix time)."""
-    reset = response.headers.get("ratelimit-reset")
-    if reset and reset.strip().isdigit():
-        return max(1, int(reset) - int(time.time()))
-    after = response.headers.get("Retry-After")
-    if after and after.strip().isdigit():
-        return max(1, int(after))
+    if (reset := delta_seconds(response.headers.get("ratelimit-reset"))) is not None:
+        return max(1, reset - int(time.time()))
+    if (after := delta_seconds(response.headers.get("Retry-After"))) is not None:
+        return max(1, after)
     return DEFAULT_RETRY_AFTER
 
 

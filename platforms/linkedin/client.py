@@ -37,7 +37,7 @@ from platforms import http as platform_http
 from platforms.attachments import Section
 from platforms.linkedin.preflight import AUTHOR_URN_FORMAT
 from platforms.oauth import api_base
-from platforms.upstream import body_of, network_failure, never_sent
+from platforms.upstream import body_of, delta_seconds, network_failure, never_sent
 
 PLATFORM = "linkedin"
 API_BASE = "https://api.linkedin.com"
@@ -124,10 +124,8 @@ class LinkedInClient:
                 "(organizations also need the app's Community Management API access).",
             )
         if status == 429:
-            after = response.headers.get("Retry-After", "")
-            wait = (
-                max(1, int(after)) if after.strip().isdigit() else DEFAULT_RETRY_AFTER
-            )
+            after = delta_seconds(response.headers.get("Retry-After"))
+            wait = max(1, after) if after is not None else DEFAULT_RETRY_AFTER
             return PlatformRateLimited(message, retry_after=wait, **fields)
         if status >= 500:
             if write:

@@ -1,6 +1,6 @@
 """The Mastodon client API calls the adapter makes, over our one HTTP session.
 
-Shapes follow the Mastodon OpenAPI description (../shared/platform-apis/mastodon/schema.json,
+Shapes follow the Mastodon OpenAPI description (tests/fixtures/platform-apis/mastodon/schema.json,
 Mastodon 4.7): JSON bodies for apps and statuses, multipart for media. Failures map to the error
 catalog:
 
@@ -19,8 +19,6 @@ from datetime import datetime
 from typing import Any
 
 import requests
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
 from letmepost.errors import (
     LetmepostError,
@@ -31,7 +29,13 @@ from letmepost.errors import (
     PublishOutcomeUnknown,
 )
 from platforms import http as platform_http
-from platforms.upstream import body_of, network_failure, never_sent
+from platforms.upstream import (
+    body_of,
+    delta_seconds,
+    network_failure,
+    never_sent,
+    seconds_until,
+)
 
 PLATFORM = "mastodon"
 DEFAULT_RETRY_AFTER = 60
@@ -39,13 +43,11 @@ DEFAULT_RETRY_AFTER = 60
 
 def retry_after(response: requests.Response, now: datetime | None = None) -> int:
     """Seconds until the window resets: `X-RateLimit-Reset` is an ISO 8601 time."""
-    reset = parse_datetime(response.headers.get("X-RateLimit-Reset", "") or "")
+    reset = seconds_until(response.headers.get("X-RateLimit-Reset"), now)
     if reset is not None:
-        if reset.tzinfo is None:
-            reset = timezone.make_aware(reset, timezone.UTC)
-        return max(1, int((reset - (now or timezone.now())).total_seconds()))
-    after = response.headers.get("Retry-After", "")
-    return max(1, int(after)) if after.strip().isdigit() else DEFAULT_RETRY_AFTER
+        return max(1, reset)
+    after = delta_seconds(response.headers.get("Retry-After"))
+    return max(1, after) if after is not None else DEFAULT_RETRY_AFTER
 
 
 class MastodonClient:

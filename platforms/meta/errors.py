@@ -23,6 +23,7 @@ from letmepost.errors import (
     PlatformUnavailable,
     PublishOutcomeUnknown,
 )
+from platforms.upstream import delta_seconds
 
 AUTH_CODES = frozenset({102, 190})  # invalid, expired or revoked token
 AUTH_SUBCODES = frozenset(
@@ -58,7 +59,7 @@ def graph_error_of(body: Any) -> dict[str, Any]:
 def _int(value: Any) -> int | None:
     try:
         return int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: 1e400 reads as inf
         return None
 
 
@@ -70,15 +71,13 @@ def retry_after(response: requests.Response, subcode: int | None = None) -> int:
         if not raw:
             continue
         try:
-            usage = json.loads(raw)
-        except ValueError:
+            minutes = max(minutes, _regain_minutes(json.loads(raw)))
+        except (ValueError, RecursionError):  # a header of 60,000 "[" is not usage
             continue
-        minutes = max(minutes, _regain_minutes(usage))
     if minutes:
         return minutes * 60
-    after = response.headers.get("Retry-After", "")
-    if after.strip().isdigit():
-        return max(1, int(after))
+    if (after := delta_seconds(response.headers.get("Retry-After"))) is not None:
+        return max(1, after)
     return (
         PUBLISHING_LIMIT_RETRY_AFTER
         if subcode in RATE_SUBCODES

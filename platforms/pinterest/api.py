@@ -66,11 +66,15 @@ _DefaultBoard = inline_serializer(
 
 class _AccountView(ApiView):
     def account(self, account_id: str) -> PlatformAccount:
-        """The caller's account (another workspace's id is not_found), which must be Pinterest."""
+        """The caller's account (another workspace's id is not_found), which must be Pinterest.
+
+        Every board helper calls Pinterest, so none is open to a test key (D23).
+        """
         account = selectors.get_account_for_workspace(
             self.principal.workspace, account_id, scope=self.principal.profile
         )
         boards.require_pinterest(account)
+        selectors.require_live_for(account.platform, livemode=self.principal.livemode)
         return account
 
 

@@ -1,7 +1,7 @@
 """The Pinterest API v5 calls letmepost makes, over our one HTTP session.
 
-Shapes follow Pinterest's OpenAPI description (../shared/platform-apis/pinterest/openapi.json).
-Errors are `{"code": int, "message": str}`; they map to the catalog:
+Shapes follow Pinterest's OpenAPI description (a copy is in
+tests/fixtures/platform-apis/pinterest/openapi.json). Errors are `{"code": int, "message": str}`; they map to the catalog:
 
 | upstream | raised |
 |---|---|
@@ -33,7 +33,7 @@ from letmepost.errors import (
 from platforms import http as platform_http
 from platforms.attachments import AttachmentStream, Section
 from platforms.oauth import api_base
-from platforms.upstream import body_of, network_failure, never_sent
+from platforms.upstream import body_of, delta_seconds, network_failure, never_sent
 
 PLATFORM = "pinterest"
 DEFAULT_BASE = "https://api.pinterest.com/v5"
@@ -44,9 +44,8 @@ BOARD_DUPLICATE_CODE = 58
 
 def retry_after(response: requests.Response) -> int:
     for header in ("Retry-After", "X-RateLimit-Reset"):
-        value = response.headers.get(header, "").strip()
-        if value.isdigit():
-            return max(1, int(value))
+        if (value := delta_seconds(response.headers.get(header))) is not None:
+            return max(1, value)
     return DEFAULT_RETRY_AFTER
 
 

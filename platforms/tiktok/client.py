@@ -31,7 +31,7 @@ from letmepost.errors import (
 from platforms import http as platform_http
 from platforms.attachments import Section
 from platforms.oauth import api_base
-from platforms.upstream import body_of, network_failure, never_sent
+from platforms.upstream import body_of, delta_seconds, network_failure, never_sent
 
 PLATFORM = "tiktok"
 DEFAULT_BASE = "https://open.tiktokapis.com"
@@ -100,10 +100,10 @@ class TikTokClient:
                 remediation="Reconnect the TikTok account.",
             )
         if code == "rate_limit_exceeded" or status == 429:
-            after = response.headers.get("Retry-After", "").strip()
+            after = delta_seconds(response.headers.get("Retry-After"))
             return PlatformRateLimited(
                 message,
-                retry_after=int(after) if after.isdigit() else DEFAULT_RETRY_AFTER,
+                retry_after=after if after is not None else DEFAULT_RETRY_AFTER,
                 **fields,
                 rule="tiktok.rate_limited",
             )

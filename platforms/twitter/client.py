@@ -1,6 +1,6 @@
 """The X API v2 calls the adapter makes, over our one HTTP session.
 
-Paths and bodies follow X's own OpenAPI file (../shared/platform-apis/x/openapi.json, v2.167):
+Paths and bodies follow X's own OpenAPI file (tests/fixtures/platform-apis/x/openapi.json, v2.167):
 `GET /2/users/me`, the chunked media upload (`POST /2/media/upload/initialize`,
 `/2/media/upload/{id}/append`, `/2/media/upload/{id}/finalize`, `GET /2/media/upload` for
 STATUS), `POST /2/media/metadata` (alt text), `POST /2/tweets` and `GET /2/users/{id}/tweets`.
@@ -39,7 +39,7 @@ from letmepost.errors import (
 from platforms import http as platform_http
 from platforms.oauth import api_base
 from platforms.twitter.preflight import APPEND_TIMEOUT_MS, TEXT_MAX
-from platforms.upstream import body_of, network_failure, never_sent
+from platforms.upstream import body_of, delta_seconds, network_failure, never_sent
 
 PLATFORM = "twitter"
 API_BASE = "https://api.x.com"
@@ -63,10 +63,10 @@ def retry_after(response: requests.Response, now: float | None = None) -> int:
     if headers.get("x-user-limit-24hour-remaining", "").strip() == "0":
         reset = headers.get("x-user-limit-24hour-reset", "") or reset
     now = time.time() if now is None else now
-    if reset.strip().isdigit():
-        return max(1, int(reset) - int(now))
-    after = headers.get("Retry-After", "")
-    return max(1, int(after)) if after.strip().isdigit() else DEFAULT_RETRY_AFTER
+    if (at := delta_seconds(reset)) is not None:
+        return max(1, at - int(now))
+    after = delta_seconds(headers.get("Retry-After"))
+    return max(1, after) if after is not None else DEFAULT_RETRY_AFTER
 
 
 def problem_text(body: Any) -> str:

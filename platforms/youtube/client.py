@@ -1,7 +1,8 @@
 """The YouTube Data API v3 calls letmepost makes, and Google's resumable upload protocol.
 
-Shapes follow the discovery document (../shared/platform-apis/youtube/youtube__v3.json). Errors
-are `{"error": {"code", "message", "errors": [{"reason", ...}]}}`; by reason:
+Shapes follow the discovery document (a copy is in
+tests/fixtures/platform-apis/youtube/youtube__v3.json). Errors are
+`{"error": {"code", "message", "errors": [{"reason", ...}]}}`; by reason:
 
 | upstream | raised |
 |---|---|

@@ -248,7 +248,17 @@ class AttemptOut(ModelSerializer):
             "error_code",
             "error_message",
             "platform_response",
+            "requested_retry_after",
+            "retry_after",
         ]
+        extra_kwargs = {
+            "requested_retry_after": {
+                "help_text": "Seconds the platform asked to wait before the next attempt."
+            },
+            "retry_after": {
+                "help_text": "Seconds waited: the platform's ask, capped at one day."
+            },
+        }
 
     def to_representation(self, instance: PublishAttempt) -> dict[str, Any]:
         return _nulls_for_blanks(

@@ -124,7 +124,9 @@ class PostListApi(PostCaller):
             if record is not None:
                 bind(record, str(created.post.pk))
         publish_now(created.claims)
-        body = batch_response(created.post, created.violations())
+        # Published targets changed since they were stored: read those again.
+        stored = None if created.claims else created.targets
+        body = batch_response(created.post, created.violations(), stored)
         if body["status"] == "draft":
             return Response(body, status=201)
         return Response(body, status=200 if created.claims else 202)
@@ -166,7 +168,11 @@ class PostListApi(PostCaller):
         filters, limit = parse_log_query(self, request.query_params)
         page = list(
             pagination.after_cursor(
-                selectors.list_targets(self.principal.workspace, filters),
+                selectors.list_targets(
+                    self.principal.workspace,
+                    filters,
+                    livemode=self.principal.livemode,
+                ),
                 request.query_params.get("cursor"),
             )[: limit + 1]
         )
@@ -210,7 +216,10 @@ class PostDetailApi(PostCaller):
 
     def target(self, post_id: str) -> PostTarget:
         return selectors.get_target_for_workspace(
-            self.principal.workspace, post_id, scope=self.principal.profile
+            self.principal.workspace,
+            post_id,
+            livemode=self.principal.livemode,
+            scope=self.principal.profile,
         )
 
     @extend_schema(
@@ -331,12 +340,15 @@ class PostRetryApi(PostCaller):
             return Response(batch_response(post))
         data = self.validated(RetryPostIn)
         target = selectors.get_target_for_workspace(
-            self.principal.workspace, post_id, scope=self.principal.profile
+            self.principal.workspace,
+            post_id,
+            livemode=self.principal.livemode,
+            scope=self.principal.profile,
         )
         with transaction.atomic():
             created = retry_target(
+                caller=self.caller(),
                 target=target,
-                user=self.principal.user,
                 confirm_unknown=data["confirm_unknown"],
             )
             if record is not None:

@@ -183,3 +183,21 @@ def test_a_member_session_cannot_create_api_keys(owner: Persona, member: User) -
     listed = browser.get("/v1/profiles")
     assert listed.status_code == 200
     assert [p["id"] for p in listed.json()["data"]] == [str(owner.profile.pk)]
+
+
+def test_without_smtp_the_sent_page_says_the_link_is_in_the_serve_terminal(
+    client: Client, settings, capsys
+) -> None:
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    sign_up(client)
+    sent = reverse("account_email_verification_sent")
+    page = client.get(sent).content.decode()
+    assert "printed in the terminal running <code>make run</code>" in page
+    assert "spam" not in page
+    # ...and that is where it is: the console backend wrote the confirmation link to stdout.
+    assert CONFIRM_LINK.search(capsys.readouterr().out)
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"  # SMTP set
+    page = client.get(sent).content.decode()
+    assert "check your spam folder" in page
+    assert "make run" not in page

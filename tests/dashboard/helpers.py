@@ -12,6 +12,13 @@ from posts.services import Caller, create_post
 from tests.conftest import Persona
 
 
+def session_caller(persona: Persona) -> Caller:
+    """The persona signed in to the dashboard: the whole workspace, live mode."""
+    return Caller(
+        workspace=persona.workspace, scope=None, livemode=True, user=persona.user
+    )
+
+
 def make_post(
     persona: Persona,
     account: PlatformAccount,
@@ -21,9 +28,7 @@ def make_post(
     scheduled_at: datetime | None = None,
     **options: Any,
 ) -> PostTarget:
-    caller = Caller(
-        workspace=persona.workspace, scope=None, livemode=True, user=persona.user
-    )
+    caller = session_caller(persona)
     target: dict[str, Any] = {"account_id": str(account.pk)}
     if options:
         target["options"] = options

@@ -31,7 +31,9 @@ def upload(persona: Persona) -> Media:
     buffer = io.BytesIO()
     Image.new("RGB", (4, 3), (20, 120, 40)).save(buffer, format="PNG")
     file = SimpleUploadedFile("g.png", buffer.getvalue(), content_type="image/png")
-    return media_services.ingest_upload(persona.workspace, persona.profile, file)
+    return media_services.ingest_upload(
+        persona.workspace, persona.profile, file, livemode=True
+    )
 
 
 def save_draft(client: Client, **data: object):

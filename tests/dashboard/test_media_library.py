@@ -31,7 +31,9 @@ def png(size: tuple[int, int] = (3, 2)) -> SimpleUploadedFile:
 
 
 def upload(persona: Persona) -> Media:
-    return services.ingest_upload(persona.workspace, persona.profile, png())
+    return services.ingest_upload(
+        persona.workspace, persona.profile, png(), livemode=True
+    )
 
 
 def test_page_renders_for_an_owner_and_is_in_the_nav(owner_client: Client) -> None:

@@ -67,3 +67,9 @@ def test_every_link_on_home_answers(owner_client: Client, sandbox) -> None:
     assert len(links) >= 10
     for link in links:
         assert owner_client.get(link).status_code < 400, link
+
+
+def test_app_root_leads_to_the_dashboard_home(client: Client, db: None) -> None:
+    response = client.get("/app/")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("home") == "/"

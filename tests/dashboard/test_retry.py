@@ -16,7 +16,7 @@ from posts.dispatch import publish_now
 from posts.models import PostTarget
 from posts.retry import retry_target
 from tests.conftest import Persona
-from tests.dashboard.helpers import make_post
+from tests.dashboard.helpers import make_post, session_caller
 
 
 def test_retry_publishes_a_new_target_and_keeps_the_failed_one(
@@ -24,7 +24,7 @@ def test_retry_publishes_a_new_target_and_keeps_the_failed_one(
 ) -> None:
     failed = make_post(owner, sandbox, "try again", outcome="not_found")
     assert failed.status == PostTarget.Status.FAILED
-    created = retry_target(target=failed, user=owner.user)
+    created = retry_target(caller=session_caller(owner), target=failed)
     publish_now(created.claims)
     new = PostTarget.objects.get(post=created.post)
     assert new.pk != failed.pk
@@ -38,13 +38,13 @@ def test_retry_publishes_a_new_target_and_keeps_the_failed_one(
 def test_only_failed_or_rejected_targets_retry(owner: Persona, sandbox) -> None:
     published = make_post(owner, sandbox, "fine")
     with pytest.raises(ValidationFailed) as exc:
-        retry_target(target=published, user=owner.user)
+        retry_target(caller=session_caller(owner), target=published)
     assert exc.value.rule == "post.retry.status"
     queued = make_post(
         owner, sandbox, "later", scheduled_at=timezone.now() + timedelta(hours=1)
     )
     with pytest.raises(ValidationFailed):
-        retry_target(target=queued, user=owner.user)
+        retry_target(caller=session_caller(owner), target=queued)
 
 
 def test_an_unknown_outcome_needs_confirmation(owner: Persona, sandbox) -> None:
@@ -54,9 +54,11 @@ def test_an_unknown_outcome_needs_confirmation(owner: Persona, sandbox) -> None:
     )
     target.refresh_from_db()
     with pytest.raises(ValidationFailed) as exc:
-        retry_target(target=target, user=owner.user)
+        retry_target(caller=session_caller(owner), target=target)
     assert exc.value.rule == "post.retry.outcome_unknown"
-    assert retry_target(target=target, user=owner.user, confirm_unknown=True).claims
+    assert retry_target(
+        caller=session_caller(owner), target=target, confirm_unknown=True
+    ).claims
 
 
 def test_retry_runs_preflight_against_the_account_as_it_is_now(
@@ -65,7 +67,7 @@ def test_retry_runs_preflight_against_the_account_as_it_is_now(
     target = make_post(owner, sandbox, "orphan", outcome="platform_rejected")
     disconnect_account(account=sandbox)
     with pytest.raises(Exception, match="Platform account not found"):
-        retry_target(target=target, user=owner.user)
+        retry_target(caller=session_caller(owner), target=target)
 
 
 def test_retry_button_publishes_and_opens_the_new_post(

@@ -62,6 +62,19 @@ def browser_page(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
         context.set_default_timeout(15_000)
         page = context.new_page()
         page.on("dialog", lambda dialog: dialog.accept())  # data-confirm prompts
+        # Chromium logs each Content-Security-Policy refusal on the console; the event adds
+        # what it blocked. Both must stay silent on every page the test visits.
+        page.add_init_script(REPORT_CSP_VIOLATIONS)
+        page.csp_violations = []
+        page.on(
+            "console",
+            lambda message: (
+                page.csp_violations.append(f"{page.url}: {message.text}")
+                if "Content Security Policy" in message.text
+                or message.text.startswith("csp-violation")
+                else None
+            ),
+        )
         try:
             yield page
         finally:
@@ -84,6 +97,10 @@ class Shots:
         self.page.screenshot(path=str(path), full_page=True)
         shutil.copy(path, ARTIFACTS / path.name)
         return path
+
+
+REPORT_CSP_VIOLATIONS = """document.addEventListener("securitypolicyviolation", (e) =>
+  console.error(`csp-violation ${e.effectiveDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`));"""
 
 
 UNLABELLED = """() => [...document.querySelectorAll("input, select, textarea")]
@@ -225,6 +242,29 @@ def test_sign_up_to_published_post(
     page.get_by_role("button", name="Menu").click()
     expect(page.get_by_role("link", name="Compose")).to_be_visible()
     shot("log-phone")
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    docs_pages(page, base, shot)
+    assert page.csp_violations == []
+
+
+def docs_pages(page: Any, base: str, shot: Shots) -> None:
+    """The API reference (Swagger UI) and the rule search run under the policy too."""
+    from playwright.sync_api import expect
+
+    response = page.goto(f"{base}/docs/api")
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("letmepost API")
+    operation = page.locator("#operations-posts-createPost")
+    expect(operation).to_be_visible()
+    operation.locator(".opblock-summary").click()
+    expect(operation.locator(".opblock-body")).to_be_visible()
+    shot("docs-api")
+    page.goto(f"{base}/docs/preflight/")
+    page.get_by_label("Search").fill("alt text")
+    expect(page.locator("#rule-count")).to_contain_text(" rules")
+    expect(page.locator("tr.rule:not([hidden])").first).to_be_visible()
+    shot("docs-preflight-search")
 
 
 def png_bytes(colour: tuple[int, int, int]) -> bytes:

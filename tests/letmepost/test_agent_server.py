@@ -131,6 +131,48 @@ def test_a_refused_call_returns_the_error_envelope_for_the_agent(
     assert error["requestId"]
 
 
+def test_an_agent_with_a_test_key_cannot_touch_a_live_post(
+    server: dict[str, str],
+) -> None:
+    """The MCP tools call /v1 with the agent's own key, so its mode decides (D23)."""
+    url, live = server["url"], server["key"]
+    status, minted = http(
+        "POST", f"{url}/v1/api-keys", {"name": "agent", "prefix": "lmp_test_"}, live
+    )
+    assert status == 201, minted
+    status, created = http(
+        "POST",
+        f"{url}/v1/posts",
+        {
+            "targets": [{"accountId": server["accountId"]}],
+            "text": "live and queued",
+            "scheduledAt": "2099-01-01T00:00:00Z",
+        },
+        live,
+    )
+    assert status == 202, created
+    post_id = created["results"][0]["postId"]
+
+    async def steps(session: ClientSession) -> Any:
+        return [
+            await session.call_tool("cancel_post", {"post_id": post_id}),
+            await session.call_tool(
+                "reschedule_post",
+                {"post_id": post_id, "scheduled_at": "2099-06-01T00:00:00Z"},
+            ),
+        ]
+
+    for result in call(server, steps, key=minted["key"]):
+        assert result.is_error
+        assert payload(result)["error"]["code"] == "not_found"
+    status, post = http("GET", f"{url}/v1/posts/{post_id}", key=live)
+    assert (status, post["status"], post["scheduledAt"]) == (
+        200,
+        "queued",
+        "2099-01-01T00:00:00.000Z",
+    )
+
+
 def test_the_endpoint_refuses_a_missing_or_wrong_key(server: dict[str, str]) -> None:
     status, body = http("POST", f"{server['url']}/mcp", {"jsonrpc": "2.0"})
     assert status == 401

@@ -269,3 +269,43 @@ def test_bootstrap_prints_one_json_line_reuses_the_user_and_mints_working_keys(
         assert status == 401
         assert body["error"]["code"] == "unauthenticated"
         assert server.stop() == 0, server.output()
+
+
+def test_processes_started_together_on_a_fresh_data_dir_migrate_it_once(
+    tmp_path: Path,
+) -> None:
+    # `make run` and the README's bootstrap in a second terminal both migrate an empty data dir
+    # first. Two bootstraps started at once are the sharpest case: without the lock they plan the
+    # same migrations and one fails ("table ... already exists", "database is locked").
+    env = boot_env(tmp_path)
+    bootstraps = [
+        subprocess.Popen(  # noqa: S603 - our own interpreter and manage.py
+            [
+                sys.executable,
+                "manage.py",
+                "bootstrap",
+                "--email",
+                f"b{n}@example.com",
+                "--password",
+                PASSWORD,
+            ],
+            cwd=REPO,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for n in range(2)
+    ]
+    try:
+        outputs = [p.communicate(timeout=2 * COMMAND_TIMEOUT) for p in bootstraps]
+    finally:
+        for process in bootstraps:
+            process.kill()
+    for process, (_, stderr) in zip(bootstraps, outputs, strict=True):
+        assert process.returncode == 0, stderr
+    with serving(env) as server:
+        for stdout, _ in outputs:
+            key = json.loads(stdout)["apiKey"]
+            assert http_get(f"{server.url}/v1/profiles", key)[0] == 200

@@ -114,16 +114,6 @@ def test_validation_errors_name_the_first_field_in_camel_case_and_list_all(
     }
 
 
-def test_unknown_fields_are_ignored(owner: Persona) -> None:
-    response = owner.client.post(
-        "/v1/profiles",
-        data={"name": "Brand", "colour": "teal"},
-        content_type="application/json",
-    )
-    assert response.status_code == 201
-    assert "colour" not in response.json()
-
-
 @pytest.mark.parametrize(
     "bad_id", ["not-a-uuid", "12345", "0197a2c1-4444-7555-8666-77778888999Z"]
 )

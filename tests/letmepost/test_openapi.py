@@ -105,12 +105,27 @@ STATEFUL_ACCEPTANCE = (
     "updateWebhookEndpoint",
     "createMedia",  # accepted only when the uploaded bytes are a real image or video
 )
+# connectAccount calls the Mastodon server named by instanceUrl: one that cannot be reached is
+# 503 platform_unavailable, the documented answer, not a crash. (Request schemas are closed, so
+# generated bodies now name a server more often than before.)
+UPSTREAM_ANSWERS = {"connectAccount": ["2xx", "3xx", "4xx", "503"]}
 CONFIG = SchemathesisConfig.from_dict(
     {
         "operations": [
             {
                 "include-operation-id": op,
-                "checks": {"positive_data_acceptance": {"enabled": False}},
+                "checks": {
+                    "positive_data_acceptance": {"enabled": False},
+                    **(
+                        {
+                            "not_a_server_error": {
+                                "expected-statuses": UPSTREAM_ANSWERS[op]
+                            }
+                        }
+                        if op in UPSTREAM_ANSWERS
+                        else {}
+                    ),
+                },
             }
             for op in STATEFUL_ACCEPTANCE
         ]

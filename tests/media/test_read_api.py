@@ -24,6 +24,7 @@ def stored(persona: Persona, profile: Profile | None = None) -> Media:
         persona.workspace,
         profile or persona.profile,
         SimpleUploadedFile("a.png", png_bytes()),
+        livemode=True,
     )
 
 

@@ -23,7 +23,10 @@ def ingest(
     persona: Persona, content: bytes, name: str = "a.png", profile=None
 ) -> Media:
     return services.ingest_upload(
-        persona.workspace, profile or persona.profile, SimpleUploadedFile(name, content)
+        persona.workspace,
+        profile or persona.profile,
+        SimpleUploadedFile(name, content),
+        livemode=True,
     )
 
 
@@ -62,7 +65,10 @@ def test_a_profile_of_another_workspace_is_a_programming_error(
 ) -> None:
     with pytest.raises(ValueError):
         services.ingest_upload(
-            owner.workspace, outsider.profile, SimpleUploadedFile("a", png_bytes())
+            owner.workspace,
+            outsider.profile,
+            SimpleUploadedFile("a", png_bytes()),
+            livemode=True,
         )
 
 
@@ -71,10 +77,13 @@ def test_get_media_for_workspace_hides_everything_not_yours(
 ) -> None:
     brand = create_profile(workspace=owner.workspace, name="Brand")
     media = ingest(owner, png_bytes())
-    assert selectors.get_media_for_workspace(owner.workspace, media.pk) == media
+    assert (
+        selectors.get_media_for_workspace(owner.workspace, media.pk, livemode=True)
+        == media
+    )
     assert (
         selectors.get_media_for_workspace(
-            owner.workspace, media.pk, profile=owner.profile
+            owner.workspace, media.pk, livemode=True, profile=owner.profile
         )
         == media
     )
@@ -89,7 +98,9 @@ def test_get_media_for_workspace_hides_everything_not_yours(
     ]
     for workspace, media_id, profile in cases:
         with pytest.raises(NotFound) as exc:
-            selectors.get_media_for_workspace(workspace, media_id, profile=profile)
+            selectors.get_media_for_workspace(
+                workspace, media_id, livemode=True, profile=profile
+            )
         assert (
             exc.value.rule == "media.unknown" and exc.value.message == "No such media."
         )
@@ -110,7 +121,7 @@ def test_delete_is_idempotent_and_open_refuses_deleted_media(
 
 def test_list_media_is_newest_first(owner: Persona) -> None:
     older, newer = ingest(owner, png_bytes()), ingest(owner, png_bytes())
-    assert list(selectors.list_media(owner.workspace)) == [newer, older]
+    assert list(selectors.list_media(owner.workspace, livemode=True)) == [newer, older]
 
 
 # --- public URLs ----------------------------------------------------------------------------

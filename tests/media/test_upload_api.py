@@ -298,7 +298,9 @@ def test_json_without_url_is_a_validation_error(owner: Persona) -> None:
     response = post_json(
         owner.client, "/v1/media", {"link": "https://example.com/a.png"}
     )
-    assert response.status_code == 400 and error_of(response)["rule"] == "url"
+    assert response.status_code == 400 and error_of(response)["rule"] == "link.unknown"
+    missing = post_json(owner.client, "/v1/media", {})
+    assert missing.status_code == 400 and error_of(missing)["rule"] == "url"
     ip_literal = post_json(owner.client, "/v1/media", {"url": "http://127.0.0.1/a.png"})
     assert error_of(ip_literal)["rule"] == "url"
 

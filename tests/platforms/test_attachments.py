@@ -35,7 +35,10 @@ def video_bytes(size: int, seed: int = 7) -> bytes:
 def stored_video(persona: Persona, data: bytes) -> Media:
     """`data` stored through the real upload service, as POST /v1/media would."""
     return services.ingest_upload(
-        persona.workspace, persona.profile, SimpleUploadedFile("clip.mp4", data)
+        persona.workspace,
+        persona.profile,
+        SimpleUploadedFile("clip.mp4", data),
+        livemode=True,
     )
 
 

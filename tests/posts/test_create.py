@@ -224,9 +224,11 @@ def test_test_keys_publish_to_the_sandbox_with_livemode_false(
     ).json()
     assert body["livemode"] is False and body["status"] == "published"
     assert PostTarget.objects.get().livemode is False
-    listed = owner.client.get("/v1/posts?livemode=false").json()["data"]
+    listed = test_client.get("/v1/posts?livemode=false").json()["data"]
     assert [p["id"] for p in listed] == [body["results"][0]["postId"]]
-    assert owner.client.get("/v1/posts?livemode=true").json()["data"] == []
+    assert test_client.get("/v1/posts?livemode=true").json()["data"] == []
+    # Test and live are two worlds (D23): a live key does not see test posts.
+    assert owner.client.get("/v1/posts?livemode=false").json()["data"] == []
 
 
 def test_a_replayed_key_returns_the_same_batch_and_publishes_once(
@@ -426,7 +428,7 @@ def test_profile_scoped_keys_stay_in_their_profile(owner: Persona, key_factory) 
 
 
 def test_each_stored_target_emits_validated_then_queued_in_the_same_transaction(
-    owner: Persona, two_accounts
+    owner: Persona, two_accounts, listening: None
 ) -> None:
     from webhooks.models import WebhookEvent
 
@@ -455,3 +457,48 @@ def test_each_stored_target_emits_validated_then_queued_in_the_same_transaction(
     )
     assert rejected.status_code == 400
     assert WebhookEvent.objects.count() == 2  # a refused request emits nothing
+
+
+@pytest.fixture
+def listening(owner: Persona, settings) -> None:
+    """An endpoint of the owner's workspace that subscribes to every event."""
+    from webhooks.services import create_endpoint
+
+    settings.WEBHOOKS_ALLOW_PRIVATE = True
+    settings.WEBHOOKS_REQUIRE_HTTPS = False
+    create_endpoint(workspace=owner.workspace, url="http://127.0.0.1:9/all", events=[])
+
+
+def test_events_are_stored_only_for_the_types_an_endpoint_listens_for(
+    owner: Persona, two_accounts, settings
+) -> None:
+    from webhooks.models import WebhookDelivery, WebhookEvent
+    from webhooks.services import create_endpoint
+
+    a, _ = two_accounts
+    body = {
+        "targets": [{"accountId": str(a.pk)}],
+        "text": "nobody listens",
+        "scheduledAt": iso(datetime.now(UTC) + timedelta(hours=1)),
+    }
+    assert post_json(owner.client, "/v1/posts", body).status_code == 202
+    assert not WebhookEvent.objects.exists()
+
+    settings.WEBHOOKS_ALLOW_PRIVATE = True
+    settings.WEBHOOKS_REQUIRE_HTTPS = False
+    endpoint, _ = create_endpoint(
+        workspace=owner.workspace, url="http://127.0.0.1:9/q", events=["post.queued"]
+    )
+    body["text"] = "one type is wanted"
+    result = post_json(owner.client, "/v1/posts", body).json()["results"][0]
+    (event,) = WebhookEvent.objects.all()
+    assert (event.type, event.envelope["data"]["id"]) == (
+        "post.queued",
+        result["postId"],
+    )
+    (delivery,) = WebhookDelivery.objects.all()
+    assert (delivery.endpoint_id, delivery.event_id, delivery.event_seq) == (
+        endpoint.pk,
+        event.pk,
+        event.seq,
+    )

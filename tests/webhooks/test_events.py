@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import threading
 from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.db import transaction
+from django.db import OperationalError, connection, connections, transaction
 from django.utils import timezone
 
 from letmepost.api.request_id import current_request_id
@@ -18,7 +19,12 @@ from tests.conftest import Persona, connect_sandbox
 from tests.webhooks.conftest import make_endpoint
 from webhooks import events
 from webhooks.catalog import EMITTED_TYPES, EVENT_TYPES, RESERVED_TYPES
-from webhooks.events import emit, emit_post_event, emit_token_event
+from webhooks.events import (
+    emit,
+    emit_post_event,
+    emit_token_event,
+    listening_endpoints,
+)
 from webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 from webhooks.samples import sample_data
 
@@ -147,6 +153,60 @@ def test_emit_writes_one_delivery_per_subscribed_active_endpoint(
     assert got == {everything.pk, queued_only.pk}
     assert event.ordering_key == "post:p1"
     assert all(d.event_seq == event.seq for d in WebhookDelivery.objects.all())
+
+
+def test_create_stores_only_the_events_an_endpoint_of_the_same_mode_hears(
+    owner: Persona,
+) -> None:
+    make_endpoint(owner, "http://127.0.0.1:9/live", ["post.queued"])  # a live endpoint
+    account = connect_sandbox(owner, "modes")
+    for livemode in (False, True):
+        post_services.create_post(
+            caller=post_services.Caller(
+                workspace=owner.workspace, scope=None, livemode=livemode
+            ),
+            data={
+                "targets": [{"account_id": account.pk}],
+                "text": f"livemode {livemode}",
+                "scheduled_at": timezone.now() + timedelta(hours=1),
+            },
+        )
+    (event,) = WebhookEvent.objects.all()  # no post.validated, no test-mode post.queued
+    assert (event.type, event.livemode) == ("post.queued", True)
+    assert WebhookDelivery.objects.get().event == event
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_endpoint_write_waits_for_a_transaction_that_checked_for_listeners(
+    owner: Persona,
+) -> None:
+    """Else an endpoint committed between an emitter's check and its commit misses the event."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite runs one writer at a time: nothing can commit in between")
+    checked, done = threading.Event(), threading.Event()
+
+    def emitter() -> None:
+        try:
+            with transaction.atomic():
+                listening_endpoints(owner.workspace.pk)
+                checked.set()
+                done.wait(30)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=emitter)
+    thread.start()
+    try:
+        assert checked.wait(30)
+        with pytest.raises(OperationalError), transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '200ms'")
+            make_endpoint(owner, "http://127.0.0.1:9/late")
+    finally:
+        done.set()
+        thread.join(30)
+    make_endpoint(owner, "http://127.0.0.1:9/late")  # once the emitter has committed
+    assert WebhookEndpoint.objects.count() == 1
 
 
 def test_a_rolled_back_state_change_takes_its_event_with_it(owner: Persona) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
-from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -17,6 +16,7 @@ from rest_framework.response import Response
 from accounts.api.serializers import DeletedOut
 from letmepost.api import pagination
 from letmepost.api.auth import require_admin
+from letmepost.api.parsers import JSONParser
 from letmepost.api.views import ApiView
 from letmepost.errors import ValidationFailed
 from webhooks import selectors, services
@@ -40,7 +40,7 @@ class WebhookApi(ApiView):
     def endpoint(self, endpoint_id: str) -> WebhookEndpoint:
         self.require_unscoped("use webhook endpoints")
         return selectors.get_endpoint_for_workspace(
-            self.principal.workspace, endpoint_id
+            self.principal.workspace, endpoint_id, livemode=self.principal.livemode
         )
 
 
@@ -56,7 +56,9 @@ class EndpointListApi(WebhookApi):
     )
     def get(self, request: Request) -> Response:
         self.require_unscoped("use webhook endpoints")
-        endpoints = selectors.list_endpoints(self.principal.workspace)
+        endpoints = selectors.list_endpoints(
+            self.principal.workspace, livemode=self.principal.livemode
+        )
         return Response({"data": EndpointOut(endpoints, many=True).data})
 
     @extend_schema(
@@ -75,6 +77,7 @@ class EndpointListApi(WebhookApi):
             events=data["events"],
             description=data["description"],
             active=data["active"],
+            livemode=self.principal.livemode,
         )
         return Response(EndpointWithSecretOut(endpoint).data, status=201)
 
@@ -246,6 +249,8 @@ class ReplayApi(WebhookApi):
     def post(self, request: Request, endpoint_id: str, event_id: str) -> Response:
         """Queue a new delivery of the event, with the same id and body, to this endpoint."""
         endpoint = self.endpoint(endpoint_id)
-        event = selectors.get_event_for_workspace(self.principal.workspace, event_id)
+        event = selectors.get_event_for_workspace(
+            self.principal.workspace, event_id, livemode=self.principal.livemode
+        )
         delivery = services.replay_event(endpoint=endpoint, event=event)
         return Response(DeliveryOut(delivery).data, status=202)
