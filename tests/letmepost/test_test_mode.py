@@ -91,7 +91,7 @@ def world(owner: Persona, settings: Any, tmp_path: Any) -> World:
     assert endpoint.status_code == 201, endpoint.content
     mastodon = connect_mastodon(owner)
     sandbox = post_json(
-        live, "/v1/accounts/connect/sandbox/complete", {"handle": "shared"}
+        live, "/v1/accounts/connect/sandbox/complete", {"handle": "both-modes"}
     ).json()["id"]
     later = iso(datetime.now(UTC) + timedelta(hours=2))
     on_mastodon = {"targets": [{"accountId": str(mastodon.pk)}]}
