@@ -228,7 +228,9 @@ def _resolve_account(
 ) -> PlatformAccount:
     platform = target.get("platform")
     if target.get("account_id"):
-        account = get_account_for_workspace(caller.workspace, str(target["account_id"]))
+        account = get_account_for_workspace(
+            caller.workspace, str(target["account_id"]), credentials=False
+        )
         if platform and platform != account.platform:
             raise ValidationFailed(
                 f"targets.{index}: account {account.pk} is on {account.platform}, not {platform}.",

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from contextlib import nullcontext
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils import timezone
@@ -53,7 +54,9 @@ def reserve(
     ):  # an expired or abandoned row is replaced; losing that race retries
         now = timezone.now()
         try:
-            with transaction.atomic():
+            # Alone, the INSERT commits by itself (no BEGIN/COMMIT pair); inside a caller's
+            # transaction a savepoint keeps a unique-key clash from breaking it.
+            with transaction.atomic() if connection.in_atomic_block else nullcontext():
                 return IdempotencyRecord.objects.create(
                     workspace=principal.workspace,
                     scope_digest=scope,
@@ -112,7 +115,13 @@ def _in_flight() -> IdempotencyConflict:
 
 
 def complete(record: IdempotencyRecord, response: HttpResponse) -> None:
-    """Store the response for replay; a no-op when the record was already completed."""
+    """Store the response for replay; a no-op when the record was already completed.
+
+    A handler that owns its transactions may complete inside its own; the middleware's call
+    after it then writes nothing.
+    """
+    if record.state == IdempotencyRecord.State.DONE:
+        return
     IdempotencyRecord.objects.filter(
         pk=record.pk, state=IdempotencyRecord.State.PROCESSING
     ).update(
@@ -122,6 +131,7 @@ def complete(record: IdempotencyRecord, response: HttpResponse) -> None:
         content_type=response.get("Content-Type", "application/json"),
         response_body=bytes(response.content),
     )
+    record.state = IdempotencyRecord.State.DONE
 
 
 def bind(record: IdempotencyRecord, resource_id: str) -> None:

@@ -15,10 +15,11 @@ from rest_framework.response import Response
 from accounts.selectors import get_profile_for_workspace
 from letmepost.api import pagination
 from letmepost.api.fields import UtcDateTimeField
-from letmepost.api.idempotency import bind
+from letmepost.api.idempotency import bind, complete
 from letmepost.api.views import ApiView
 from letmepost.errors import NotFound, ValidationFailed
 from letmepost.ids import parse_uuid
+from letmepost.models import IdempotencyRecord
 from platforms.base import Violation
 from platforms.registry import KNOWN_PLATFORMS
 from posts import drafts, selectors, services
@@ -121,15 +122,32 @@ class PostListApi(PostCaller):
                 run_async=run_async,
                 draft=bool(data.get("draft")),
             )
+            if not created.claims:
+                # Nothing publishes in-request, so the answer is final now: it is stored with
+                # the post in one commit (one write instead of bind() now, complete() later).
+                return self._created(request, created, created.targets, record)
             if record is not None:
                 bind(record, str(created.post.pk))
         publish_now(created.claims)
         # Published targets changed since they were stored: read those again.
-        stored = None if created.claims else created.targets
+        return self._created(request, created, None, None)
+
+    def _created(
+        self,
+        request: Request,
+        created: services.Created,
+        stored: list[PostTarget] | None,
+        record: IdempotencyRecord | None,
+    ) -> Response:
         body = batch_response(created.post, created.violations(), stored)
-        if body["status"] == "draft":
-            return Response(body, status=201)
-        return Response(body, status=200 if created.claims else 202)
+        draft = body["status"] == "draft"
+        response = Response(
+            body, status=201 if draft else 200 if created.claims else 202
+        )
+        if record is not None:
+            response = self.finalize_response(request, response)
+            complete(record, response.render())
+        return response
 
     @extend_schema(
         operation_id="listPosts",

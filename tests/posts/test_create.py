@@ -7,6 +7,8 @@ import uuid
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from accounts.models import ApiKey
 from accounts.services import create_profile
@@ -241,6 +243,31 @@ def test_a_replayed_key_returns_the_same_batch_and_publishes_once(
     second = post_json(owner.client, "/v1/posts", body, HTTP_IDEMPOTENCY_KEY=key)
     assert first.content == second.content and second["Idempotency-Replayed"] == "true"
     assert SandboxPost.objects.count() == 1 and PostTarget.objects.count() == 1
+
+
+def test_a_scheduled_post_is_stored_for_replay_in_the_transaction_that_creates_it(
+    owner: Persona, two_accounts
+) -> None:
+    a, _ = two_accounts
+    key = str(uuid.uuid4())
+    later = iso(datetime.now(UTC) + timedelta(days=1))
+    body = {
+        "targets": [{"accountId": str(a.pk)}],
+        "text": "later",
+        "scheduledAt": later,
+    }
+    with CaptureQueriesContext(connection) as captured:
+        first = post_json(owner.client, "/v1/posts", body, HTTP_IDEMPOTENCY_KEY=key)
+    writes = [
+        q["sql"].split(" ", 1)[0]
+        for q in captured.captured_queries
+        if "letmepost_idempotencyrecord" in q["sql"]
+    ]
+    # The reservation, then the answer itself: no separate resource bind, no second commit.
+    assert (first.status_code, writes) == (202, ["INSERT", "UPDATE"])
+    second = post_json(owner.client, "/v1/posts", body, HTTP_IDEMPOTENCY_KEY=key)
+    assert first.content == second.content and second["Idempotency-Replayed"] == "true"
+    assert second.status_code == 202 and PostTarget.objects.count() == 1
 
 
 def test_the_unprefixed_alias_works(owner: Persona, two_accounts) -> None:
