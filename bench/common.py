@@ -176,6 +176,55 @@ def _healthy(port: int) -> bool:
 
 
 @contextmanager
+def running(
+    command: list[str], *, env: dict[str, str], port: int, log_path: Path
+) -> Iterator[subprocess.Popen[bytes]]:
+    """Start `command` in its own session and wait for /health on `port`; stop it on the way out."""
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(  # noqa: S603 - our own commands
+            command,
+            cwd=REPO,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            deadline = time.monotonic() + READY_WAIT
+            while not _healthy(port):
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(
+                        f"{' '.join(command)} did not come up:\n"
+                        + log_path.read_text()[-2000:]
+                    )
+                time.sleep(0.1)
+            yield process
+        finally:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+                try:
+                    process.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    os.killpg(process.pid, signal.SIGKILL)
+                    process.wait(timeout=10)
+
+
+def bootstrap_key(env: dict[str, str]) -> str:
+    """A fresh API key from `manage.py bootstrap` (the bench user, created on first use)."""
+    result = subprocess.run(  # noqa: S603 - our own interpreter and manage.py
+        [sys.executable, "manage.py", "bootstrap", *BOOTSTRAP_ARGS],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=COMMAND_TIMEOUT,
+        check=True,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])["apiKey"]
+
+
+@contextmanager
 def embedded_server(
     *, accounts: int, keep_data: bool = False, **env_overrides: str
 ) -> Iterator[Server]:
@@ -183,58 +232,29 @@ def embedded_server(
     data_dir = Path(tempfile.mkdtemp(prefix="letmepost-bench-"))
     env = bench_env(data_dir, **env_overrides)
     port = free_port()
-    log = (data_dir / "serve.log").open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "manage.py", "serve"],
-        cwd=REPO,
-        env={**env, "LETMEPOST_PORT": str(port)},
-        stdin=subprocess.DEVNULL,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
     previous = signal.signal(signal.SIGTERM, _raise_interrupt)
-    server = Server(data_dir=data_dir, port=port, process=process)
     try:
-        deadline = time.monotonic() + READY_WAIT
-        while not _healthy(port):
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(
-                    "serve did not come up:\n"
-                    + (data_dir / "serve.log").read_text()[-2000:]
+        with running(
+            [sys.executable, "manage.py", "serve"],
+            env={**env, "LETMEPOST_PORT": str(port)},
+            port=port,
+            log_path=data_dir / "serve.log",
+        ) as process:
+            server = Server(data_dir=data_dir, port=port, process=process)
+            server.key = bootstrap_key(env)
+            client = server.client()
+            for n in range(accounts):
+                status, body = client.request(
+                    "POST",
+                    "/v1/accounts/connect/sandbox/complete",
+                    {"handle": f"bench-{n:02d}"},
                 )
-            time.sleep(0.1)
-        result = subprocess.run(  # noqa: S603 - our own interpreter and manage.py
-            [sys.executable, "manage.py", "bootstrap", *BOOTSTRAP_ARGS],
-            cwd=REPO,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=COMMAND_TIMEOUT,
-            check=True,
-        )
-        server.key = json.loads(result.stdout.strip().splitlines()[-1])["apiKey"]
-        client = server.client()
-        for n in range(accounts):
-            status, body = client.request(
-                "POST",
-                "/v1/accounts/connect/sandbox/complete",
-                {"handle": f"bench-{n:02d}"},
-            )
-            assert status in (200, 201), body
-            server.accounts.append(body["id"])
-        client.close()
-        yield server
+                assert status in (200, 201), body
+                server.accounts.append(body["id"])
+            client.close()
+            yield server
     finally:
         signal.signal(signal.SIGTERM, previous)
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=10)
-        log.close()
         if keep_data:
             say(f"data dir kept: {data_dir}")
         else:

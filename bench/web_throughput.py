@@ -27,26 +27,23 @@ import os
 import re
 import shlex
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bench.common import (
-    BOOTSTRAP_ARGS,
     COMMAND_TIMEOUT,
-    READY_WAIT,
     REPO,
     Client,
-    _healthy,
     bench_env,
+    bootstrap_key,
     free_port,
     iso_z,
+    running,
     say,
 )
 
@@ -174,48 +171,12 @@ def web_role(
     else:
         command = [sys.executable, "manage.py", "serve"]
     say(f"role {role}: {' '.join(command)}")
-    log = (workdir / "web.log").open("wb")
-    process = subprocess.Popen(  # noqa: S603 - a fixed command line
-        command,
-        cwd=REPO,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    try:
-        deadline = time.monotonic() + READY_WAIT
-        while not _healthy(port):
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit(
-                    "the web role did not come up:\n"
-                    + (workdir / "web.log").read_text()[-2000:]
-                )
-            time.sleep(0.2)
+    with running(command, env=env, port=port, log_path=workdir / "web.log") as process:
         yield port, process.pid, env
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=10)
-        log.close()
 
 
 def bootstrap(port: int, env: dict[str, str]) -> tuple[str, str]:
-    result = subprocess.run(  # noqa: S603 - our own interpreter and manage.py
-        [sys.executable, "manage.py", "bootstrap", *BOOTSTRAP_ARGS],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=COMMAND_TIMEOUT,
-        check=True,
-    )
-    key = json.loads(result.stdout.strip().splitlines()[-1])["apiKey"]
+    key = bootstrap_key(env)
     status, body = Client(port, key).request(
         "POST", "/v1/accounts/connect/sandbox/complete", {"handle": f"wrk-{port}"}
     )
