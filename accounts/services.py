@@ -18,6 +18,7 @@ from django.utils.text import slugify
 
 from accounts.models import ApiKey, Membership, Profile, User, Workspace
 from letmepost.errors import NotFound, Unauthorized, ValidationFailed
+from letmepost.prepared import PreparedQuery
 
 API_KEY_PATTERN = re.compile(r"^(lmp_live_|lmp_test_)([A-Za-z0-9_-]{32})$")
 LAST_USED_RESOLUTION = timedelta(minutes=1)  # don't write on every request
@@ -156,16 +157,22 @@ def mint_api_key(
     return MintedKey(api_key=api_key, secret=secret)
 
 
+# Every API request runs this read: compiled once (letmepost/prepared.py).
+_active_keys_by_lookup = PreparedQuery(
+    lambda lookup: ApiKey.objects.select_related("workspace", "profile").filter(
+        lookup=lookup, revoked_at__isnull=True
+    ),
+    lookup="\x00lookup\x00",
+)
+
+
 def authenticate_api_key(secret: str) -> ApiKey | None:
     """Return the active key whose secret this is, or None. Constant-time on the digest."""
     match = API_KEY_PATTERN.fullmatch(secret)
     if not match:
         return None
     digest = _digest(secret)
-    candidates = ApiKey.objects.select_related("workspace", "profile").filter(
-        lookup=match.group(2)[:8], revoked_at__isnull=True
-    )
-    for candidate in candidates:
+    for candidate in _active_keys_by_lookup(lookup=match.group(2)[:8]):
         if hmac.compare_digest(candidate.digest, digest):
             _touch(candidate)
             return candidate

@@ -20,6 +20,7 @@ from django.utils import timezone
 from accounts.models import Workspace
 from letmepost.api.fields import format_datetime
 from letmepost.api.request_id import current_request_id
+from letmepost.prepared import PreparedQuery
 from webhooks.catalog import EMITTED_TYPES, EVENT_TYPES
 from webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 
@@ -164,6 +165,15 @@ def emit(
     return event
 
 
+# Every event-emitting write reads this: compiled once (letmepost/prepared.py).
+_active_endpoints = PreparedQuery(
+    lambda workspace: WebhookEndpoint.objects.filter(
+        workspace_id=workspace, active=True
+    ).only("id", "events", "livemode"),
+    workspace=uuid.UUID(int=1),
+)
+
+
 def listening_endpoints(workspace_id: Any) -> list[WebhookEndpoint]:
     """The workspace's active endpoints, as a transaction that is about to emit must see them.
 
@@ -181,11 +191,7 @@ def listening_endpoints(workspace_id: Any) -> list[WebhookEndpoint]:
                 f"SELECT 1 FROM {Workspace._meta.db_table} WHERE id = %s FOR KEY SHARE",  # noqa: S608 - our table name
                 [workspace_id],
             )
-    return list(
-        WebhookEndpoint.objects.filter(workspace_id=workspace_id, active=True).only(
-            "id", "events", "livemode"
-        )
-    )
+    return _active_endpoints(workspace=workspace_id)
 
 
 def lock_endpoints(workspace_id: Any) -> None:
