@@ -1,4 +1,5 @@
-"""allauth hooks: a new person gets a workspace of their own; MFA seeds are encrypted at rest."""
+"""allauth hooks: a new person gets a workspace of their own, however they signed up; MFA seeds
+are encrypted at rest; a sign-in provider that is not configured does not exist."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
-from django.http import HttpRequest
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.models import SocialApp
+from django.http import Http404, HttpRequest
 
 from accounts.models import User
 from accounts.services import create_workspace, default_workspace_name
@@ -22,6 +25,26 @@ class AccountAdapter(DefaultAccountAdapter):
         if commit:
             create_workspace(owner=user, name=default_workspace_name(user))
         return user
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    def save_user(
+        self, request: HttpRequest, sociallogin: Any, form: Any = None
+    ) -> User:
+        user = super().save_user(request, sociallogin, form)
+        # With a signup form, AccountAdapter.save_user has made the workspace already.
+        if form is None:
+            create_workspace(owner=user, name=default_workspace_name(user))
+        return user
+
+    def get_app(
+        self, request: HttpRequest, provider: Any, client_id: Any = None
+    ) -> Any:
+        # Unconfigured (no LETMEPOST_LOGIN_<PROVIDER>_CLIENT_ID/SECRET): a 404, not a 500.
+        try:
+            return super().get_app(request, provider, client_id=client_id)
+        except SocialApp.DoesNotExist:
+            raise Http404(f"Sign-in with {provider} is not configured.") from None
 
 
 class MfaAdapter(DefaultMFAAdapter):

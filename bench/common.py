@@ -71,6 +71,9 @@ def bench_env(data_dir: Path, **overrides: str) -> dict[str, str]:
         "LETMEPOST_EMBEDDED_WORKERS",
         "LETMEPOST_DISPATCH_INTERVAL_MS",
         "LETMEPOST_DISPATCH_BATCH",
+        "LETMEPOST_DISPATCH_AHEAD_MS",
+        "LETMEPOST_WORKER_CONCURRENCY",
+        "LETMEPOST_WORKER_DB_POOL_SIZE",
     )
     env = {
         name: value
@@ -177,7 +180,12 @@ def _healthy(port: int) -> bool:
 
 @contextmanager
 def running(
-    command: list[str], *, env: dict[str, str], port: int, log_path: Path
+    command: list[str],
+    *,
+    env: dict[str, str],
+    port: int,
+    log_path: Path,
+    ready_wait: float = READY_WAIT,
 ) -> Iterator[subprocess.Popen[bytes]]:
     """Start `command` in its own session and wait for /health on `port`; stop it on the way out."""
     with log_path.open("wb") as log:
@@ -191,7 +199,7 @@ def running(
             start_new_session=True,
         )
         try:
-            deadline = time.monotonic() + READY_WAIT
+            deadline = time.monotonic() + ready_wait
             while not _healthy(port):
                 if process.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(
@@ -242,16 +250,7 @@ def embedded_server(
         ) as process:
             server = Server(data_dir=data_dir, port=port, process=process)
             server.key = bootstrap_key(env)
-            client = server.client()
-            for n in range(accounts):
-                status, body = client.request(
-                    "POST",
-                    "/v1/accounts/connect/sandbox/complete",
-                    {"handle": f"bench-{n:02d}"},
-                )
-                assert status in (200, 201), body
-                server.accounts.append(body["id"])
-            client.close()
+            connect_sandbox_accounts(server, accounts)
             yield server
     finally:
         signal.signal(signal.SIGTERM, previous)
@@ -259,6 +258,20 @@ def embedded_server(
             say(f"data dir kept: {data_dir}")
         else:
             shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def connect_sandbox_accounts(server: Server, count: int) -> None:
+    """`count` sandbox accounts (handles bench-00, bench-01, …) into `server.accounts`."""
+    client = server.client()
+    for n in range(count):
+        status, body = client.request(
+            "POST",
+            "/v1/accounts/connect/sandbox/complete",
+            {"handle": f"bench-{n:02d}"},
+        )
+        assert status in (200, 201), body
+        server.accounts.append(body["id"])
+    client.close()
 
 
 def _raise_interrupt(signum: int, frame: object) -> None:

@@ -203,7 +203,11 @@ def main() -> None:
         # Rounds alternate the series, so drift on a shared machine hits them alike.
         for _ in range(args.rounds):
             for name, build in builds.items():
-                with profiled(args.profile if name == "posts" else None):
+                with profiled(
+                    args.profile
+                    if name == os.environ.get("BENCH_PROFILE_SERIES", "posts")
+                    else None
+                ):
                     results[name].merge(series(name, client, counter, build, per_round))
     for cost in results.values():
         say(cost.line())

@@ -36,7 +36,7 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    workers = os.environ.get("LETMEPOST_EMBEDDED_WORKERS", "4")
+    workers = os.environ.get("LETMEPOST_EMBEDDED_WORKERS", "16")
     interval = os.environ.get("LETMEPOST_DISPATCH_INTERVAL_MS", "250")
     say(
         f"letmepost bench: embedded mode (SQLite WAL), {os.cpu_count()} CPUs, "

@@ -6,6 +6,7 @@ spec/errors.md. Codes, statuses and rule ids are public: never rename one.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -164,6 +165,28 @@ class LetmepostError(Exception):
 class ValidationFailed(LetmepostError):
     code = "validation_failed"
     template = "The request is invalid."
+
+
+IssuePath = Sequence[str | int]
+
+
+def dotted(path: IssuePath) -> str:
+    """`["targets", 0, "accountId"]` → `targets.0.accountId`: the form of `rule`; root is `body`."""
+    return ".".join(map(str, path)) or "body"
+
+
+def issue(path: IssuePath, message: str, code: str, **extra: str) -> dict[str, Any]:
+    """One entry of a `validation_failed` error's `platformResponse`, in letmepost.dev's (Zod's)
+    shape: `path` lists the keys and integer indexes from the body's root (`[]` is the body
+    itself). `rule` is what the error's `rule` is when this issue comes first: by default the
+    path dotted (`targets.0.accountId`), or a named rule passed in `extra`."""
+    return {
+        "path": list(path),
+        "message": message,
+        "code": code,
+        "rule": dotted(path),
+        **extra,
+    }
 
 
 class PreflightFailed(LetmepostError):

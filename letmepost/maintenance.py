@@ -34,6 +34,7 @@ JOBS: tuple[Job, ...] = (
     Job("purge-platform-rows", "platforms.services.purge_stale_rows", 3600),
     Job("refresh-oauth-tokens", "platforms.tokens.refresh_due_tokens", 300),
     Job("purge-expired-logs", "letmepost.retention.purge_expired_logs", 3600),
+    Job("purge-oauth-grants", "accounts.oauth.services.purge_stale", 3600),
 )
 
 

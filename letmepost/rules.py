@@ -51,6 +51,14 @@ RULES: dict[str, RuleDoc] = {
             "Delete the post and create it again with the new settings.",
         ),
         RuleDoc(
+            "postiz.social.provider",
+            "validation_failed",
+            "Postiz's GET /social/:provider cannot start this connect: the platform is not "
+            "available here, connects with credentials (Bluesky, sandbox) or needs a server "
+            "URL first (Mastodon).",
+            "Connect it from the dashboard, or with POST /v1/accounts/connect/{platform}.",
+        ),
+        RuleDoc(
             "body.json",
             "validation_failed",
             "The body is not valid JSON.",
@@ -172,6 +180,27 @@ RULES: dict[str, RuleDoc] = {
             "unauthorized",
             "A signed-in browser request came without a valid CSRF token.",
             "Send the csrftoken cookie's value in the X-CSRFToken header.",
+        ),
+        RuleDoc(
+            "oauth.token_invalid",
+            "unauthenticated",
+            "The bearer token is not an API key, and no live OAuth access token matches it: "
+            "unknown, expired, revoked, issued for another server, or its person left the "
+            "workspace.",
+            "Refresh the token or sign in again; WWW-Authenticate names the OAuth metadata.",
+        ),
+        RuleDoc(
+            "oauth.insufficient_scope",
+            "unauthorized",
+            "The OAuth access token has only the `read` scope, which allows GET requests only.",
+            "Sign in again and grant the `publish` scope.",
+        ),
+        RuleDoc(
+            "oauth.token_required",
+            "unauthenticated",
+            "POST /v1/oauth-exchange trades an OAuth access token for an API key; it was "
+            "called with an API key or a session.",
+            "Sign in with `letmepost login` (or `lmp login`); an API key needs no exchange.",
         ),
         RuleDoc(
             "profile.unknown",
@@ -527,8 +556,8 @@ RULES: dict[str, RuleDoc] = {
         RuleDoc(
             "auth.missing",
             "unauthenticated",
-            "The request carried no API key where one is required (the MCP endpoint, /mcp).",
-            "Send `Authorization: Bearer <API key>` with every request.",
+            "The request carried no credential where one is required (the MCP endpoint, /mcp).",
+            "Send `Authorization: Bearer <API key or OAuth access token>` with every request.",
         ),
         RuleDoc(
             "platform.not_configured",

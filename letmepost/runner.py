@@ -1,16 +1,21 @@
 """The embedded runner: one thread doing in-process what the dispatcher, workers and beat do in
-production — claim due targets, publish them on a small pool, run the maintenance table."""
+production — the same dispatch tick (posts/tick.py), publishes on a thread pool, webhook
+deliveries on another, and the maintenance table."""
 
 from __future__ import annotations
 
 import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db import close_old_connections, connections
+from django.db import connections
 
 from letmepost.maintenance import JobClock
+
+if TYPE_CHECKING:
+    from posts.tick import Ticked
 
 logger = logging.getLogger("letmepost.runner")
 
@@ -44,6 +49,9 @@ class EmbeddedRunner:
         # Webhooks get their own pool: a slow receiver never delays publishing.
         self.webhooks = EmbeddedDeliverer()
         self._stop = threading.Event()
+        self._wake = (
+            threading.Event()
+        )  # a publish finished: a worker is free to claim for
         self._thread = threading.Thread(
             target=self._loop, name="letmepost-runner", daemon=True
         )
@@ -54,25 +62,31 @@ class EmbeddedRunner:
     def stop(self, timeout: float = 30) -> None:
         """Stop claiming, then let in-flight publishes finish so none is cut off mid-call."""
         self._stop.set()
+        self._wake.set()
         self._thread.join(timeout)
         self.pool.shutdown(wait=True)
         self.webhooks.stop()
 
-    def tick(self) -> int:
-        from posts.dispatch import claim_due
+    def tick(self) -> Ticked:
+        from posts.tick import tick
 
-        # Claim only what idle workers can start now: a claim left waiting in the pool would
-        # age towards its lease while another target could have been published.
+        # Claim only what idle workers can start (or wait for, when claimed ahead): a claim left
+        # queued in the pool would age towards its lease while another worker could publish it.
         with self._busy_lock:
             free = self.workers - self._busy
-        claims = claim_due(limit=free) if free > 0 else []
-        for claim in claims:
-            with self._busy_lock:
-                self._busy += 1
-            self.pool.submit(self._publish_and_release, claim)
-        self.webhooks.tick()
+        ticked = tick(
+            publish=self._submit,
+            deliver=self.webhooks.submit,
+            publish_limit=free,
+            deliver_limit=self.webhooks.idle(),
+        )
         self.clock.run_due()
-        return len(claims)
+        return ticked
+
+    def _submit(self, claim: object) -> None:
+        with self._busy_lock:
+            self._busy += 1
+        self.pool.submit(self._publish_and_release, claim)
 
     def _publish_and_release(self, claim: object) -> None:
         try:
@@ -80,14 +94,10 @@ class EmbeddedRunner:
         finally:
             with self._busy_lock:
                 self._busy -= 1
+            self._wake.set()
 
     def _loop(self) -> None:
+        from posts.tick import run
+
         logger.info("embedded runner started (tick every %.2fs)", self.interval)
-        while not self._stop.is_set():
-            try:
-                self.tick()
-            except Exception:
-                logger.exception("runner tick failed")
-            finally:
-                close_old_connections()
-            self._stop.wait(self.interval)
+        run(self.tick, stop=self._stop, interval=self.interval, wake=self._wake)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+from corsheaders.defaults import default_headers as cors_default_headers
 from django.core.exceptions import ImproperlyConfigured
 
 from letmepost.env import (
@@ -22,6 +23,7 @@ from letmepost.env import (
     env_url,
 )
 from letmepost.secrets import embedded_secrets, secure_data_dir, validate_fernet_keys
+from platforms.registry import OAUTH_PLATFORMS  # plain data: safe before apps load
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("LETMEPOST_DATA_DIR") or BASE_DIR / "var").resolve()
@@ -105,6 +107,8 @@ SECURE_HSTS_PRELOAD = False
 # includeSubDomains and preload bind every host under the operator's domain, so they stay opt-in
 # (preload: never from here); `check --deploy` must not warn that they are off by default.
 SILENCED_SYSTEM_CHECKS = ["security.W005", "security.W021"]
+# OAuth redirect URIs may be http only on loopback (RFC 8252): accounts/oauth/registration.py.
+SILENCED_SYSTEM_CHECKS.append("oauth2_provider.W008")
 if env_bool("LETMEPOST_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = True
@@ -127,11 +131,17 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "corsheaders",
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",  # sign in with Google/GitHub, each hidden until configured
+    "allauth.socialaccount.providers.google",
+    "allauth.socialaccount.providers.github",
     "letmepost",
     "accounts",
+    "oauth2_provider",  # our OAuth 2.1 server for agents and the CLI (accounts.oauth)
+    "accounts.oauth",
     "media",
     "platforms",
     "posts",
@@ -141,6 +151,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "letmepost.api.request_id.RequestIdMiddleware",
+    # Answers a browser's CORS preflight before auth can refuse it, and marks every API answer
+    # (errors too) readable by the allowed origins (CORS_* below).
+    "corsheaders.middleware.CorsMiddleware",
     # Outside the envelope layer: on /public/v1 it reshapes envelopes into Postiz's bodies (D20).
     "postiz.middleware.PostizErrorMiddleware",
     # Outermost after the id: every error under the API, even Django's own, becomes the envelope.
@@ -219,6 +232,56 @@ LOGIN_URL = "/accounts/login/"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "letmepost"
 MFA_ADAPTER = "accounts.adapter.MfaAdapter"  # seeds encrypted at rest, like tokens
+# Sign in with Google or GitHub: a provider is on when its client id and secret are set; else it
+# has no button and its routes answer 404. A provider-verified email signs in to the account that
+# owns it (MFA still asked); an unverified one never takes an account over.
+SOCIALACCOUNT_ADAPTER = "accounts.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_STORE_TOKENS = (
+    False  # sign-in only: we never call Google or GitHub for people
+)
+_login_google = env_url(
+    "LETMEPOST_LOGIN_GOOGLE_URL"
+)  # tests: one origin with Google's paths
+_login_github = env_url(
+    "LETMEPOST_LOGIN_GITHUB_URL"
+)  # GitHub Enterprise Server, or tests
+
+
+def _login_app(client_id: str, secret: str) -> list[dict[str, str]]:
+    """allauth's settings-based app; none without both values (no button, routes answer 404)."""
+    return [{"client_id": client_id, "secret": secret}] if client_id and secret else []
+
+
+SOCIALACCOUNT_PROVIDERS: dict[str, dict] = {
+    "google": {
+        "APPS": _login_app(
+            env_str("LETMEPOST_LOGIN_GOOGLE_CLIENT_ID"),
+            env_secret("LETMEPOST_LOGIN_GOOGLE_CLIENT_SECRET"),
+        ),
+        "SCOPE": ["profile", "email"],
+        "OAUTH_PKCE_ENABLED": True,
+        **(
+            {
+                "AUTHORIZE_URL": f"{_login_google}/o/oauth2/v2/auth",
+                "ACCESS_TOKEN_URL": f"{_login_google}/token",
+                "IDENTITY_URL": f"{_login_google}/oauth2/v2/userinfo",
+                "ID_TOKEN_ISSUER": _login_google,
+            }
+            if _login_google
+            else {}
+        ),
+    },
+    "github": {
+        "APPS": _login_app(
+            env_str("LETMEPOST_LOGIN_GITHUB_CLIENT_ID"),
+            env_secret("LETMEPOST_LOGIN_GITHUB_CLIENT_SECRET"),
+        ),
+        "SCOPE": ["user:email"],
+        **({"GITHUB_URL": _login_github} if _login_github else {}),
+    },
+}
 
 # --- email ---------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env_str("LETMEPOST_EMAIL_FROM", "letmepost <noreply@localhost>")
@@ -326,6 +389,33 @@ POSTIZ_API_LIMIT = env_int("LETMEPOST_POSTIZ_API_LIMIT", 90, minimum=1)
 IDEMPOTENCY_TTL_HOURS = 24
 IDEMPOTENCY_LOCK_SECONDS = env_int("LETMEPOST_IDEMPOTENCY_LOCK_SECONDS", 300, minimum=5)
 
+# CORS (docs/configuration.md): browser apps on these origins may call the API; none by default.
+# /mcp is served outside Django (letmepost/agent_server.py) and applies the same settings.
+CORS_ALLOWED_ORIGINS = [
+    o.rstrip("/") for o in env_list("LETMEPOST_CORS_ALLOWED_ORIGINS")
+]
+CORS_URLS_REGEX = r"^/(v1/|public/v1/|api/public/v1/|\.well-known/)"
+CORS_ALLOW_HEADERS = (
+    *cors_default_headers,
+    "idempotency-key",
+    "x-request-id",
+    "mcp-protocol-version",  # MCP's streamable HTTP transport
+    "mcp-session-id",
+    "last-event-id",
+)
+CORS_EXPOSE_HEADERS = (
+    "RateLimit-Limit",
+    "RateLimit-Remaining",
+    "RateLimit-Reset",
+    "X-RateLimit-Limit",
+    "Retry-After",
+    "Idempotency-Key",
+    "Idempotency-Replayed",
+    "X-Request-Id",
+    "WWW-Authenticate",  # MCP clients find the OAuth metadata in it
+    "Mcp-Session-Id",
+)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["letmepost.api.auth.PrincipalAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["letmepost.api.auth.IsWorkspaceMember"],
@@ -375,6 +465,53 @@ SPECTACULAR_SETTINGS = {
         "letmepost.api.schema.closed_request_bodies",  # unknown fields are refused (issue #15)
     ],
 }
+
+# --- OAuth 2.1 sign-in for agents and the CLI (accounts/oauth, docs/clients.md) ---------------
+# django-oauth-toolkit, held to OAuth 2.1: authorization code + PKCE S256 only, public clients,
+# tokens stored as checksums, refresh tokens rotated (reuse revokes the family).
+from accounts.oauth.scopes import SCOPES as _OAUTH_SCOPES  # noqa: E402
+
+OAUTH2_PROVIDER_APPLICATION_MODEL = (
+    "oauth2_provider.Application"  # named: migrations depend on it
+)
+OAUTH2_PROVIDER = {
+    "SCOPES": _OAUTH_SCOPES,
+    "DEFAULT_SCOPES": ["read"],
+    "OAUTH2_VALIDATOR_CLASS": "accounts.oauth.validator.Validator",
+    "OIDC_ISS_ENDPOINT": PUBLIC_URL,  # the issuer; endpoint URLs are built on it
+    "PKCE_REQUIRED": True,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": env_int(
+        "LETMEPOST_OAUTH_ACCESS_TOKEN_SECONDS", 3600, minimum=60
+    ),
+    "REFRESH_TOKEN_EXPIRE_SECONDS": env_int(
+        "LETMEPOST_OAUTH_REFRESH_TOKEN_DAYS", 30, minimum=1
+    )
+    * 86_400,
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    "ROTATE_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "REQUEST_APPROVAL_PROMPT": "force",  # always ask: the person picks the workspace
+    "ALLOW_LOCALHOST_LOOPBACK": True,  # the reference CLI calls back on http://localhost:<any port>
+    "DCR_ENABLED": True,
+    "DCR_REGISTRATION_PERMISSION_CLASSES": (
+        "oauth2_provider.dcr.AllowAllDCRPermission",
+    ),
+    "OAUTH2_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "OAUTH2_GRANT_TYPES_SUPPORTED": ["authorization_code", "refresh_token"],
+    "OAUTH2_TOKEN_ENDPOINT_AUTH_METHODS_SUPPORTED": ["none"],
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED": True,
+}
+# Dynamic client registration is open (MCP clients register themselves): a cap per address.
+OAUTH_REGISTRATIONS_PER_HOUR = env_int(
+    "LETMEPOST_OAUTH_REGISTRATIONS_PER_HOUR", 20, minimum=1
+)
 
 # --- i18n, time ----------------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
@@ -433,7 +570,18 @@ DISPATCH_INTERVAL_SECONDS = (
     env_int("LETMEPOST_DISPATCH_INTERVAL_MS", 250, minimum=10) / 1000
 )
 DISPATCH_BATCH = env_int("LETMEPOST_DISPATCH_BATCH", 100, minimum=1)
-EMBEDDED_WORKERS = env_int("LETMEPOST_EMBEDDED_WORKERS", 4, minimum=1)
+# Targets falling due within this window are claimed ahead, so a worker is waiting at the instant.
+DISPATCH_AHEAD_SECONDS = env_int("LETMEPOST_DISPATCH_AHEAD_MS", 2000, minimum=0) / 1000
+# Celery beat's dispatch tick: the safety net that publishes due posts if no dispatcher runs.
+DISPATCH_SAFETY_NET_SECONDS = env_int(
+    "LETMEPOST_DISPATCH_SAFETY_NET_SECONDS", 10, minimum=1
+)
+CELERY_BEAT_SCHEDULE["dispatch-due"] = {
+    "task": "posts.dispatch_due",
+    "schedule": DISPATCH_SAFETY_NET_SECONDS,
+    "options": {"expires": DISPATCH_SAFETY_NET_SECONDS},  # a stale tick is worthless
+}
+EMBEDDED_WORKERS = env_int("LETMEPOST_EMBEDDED_WORKERS", 16, minimum=1)
 PUBLISH_FANOUT = 7  # immediate targets published concurrently per request (spec D8)
 
 # --- outbound webhooks (docs/webhooks.md) -----------------------------------------------------
@@ -494,17 +642,8 @@ TIKTOK_PUBLISH_TIMEOUT_SECONDS = env_int(
 )
 # OAuth platforms (issue #6): `<SLUG>_CLIENT_ID` and `<SLUG>_CLIENT_SECRET[_FILE]` enable one; the
 # URL overrides point it at a fake or a loopback OAuth server in tests. TikTok calls its id a
-# client key and Meta its Facebook app an app: both spellings are read.
-OAUTH_PLATFORMS = (
-    "facebook",
-    "instagram",
-    "linkedin",
-    "pinterest",
-    "threads",
-    "tiktok",
-    "twitter",
-    "youtube",
-)
+# client key and Meta its Facebook app an app: both spellings are read. OAUTH_PLATFORMS (imported
+# above) comes from each package's declaration (`oauth_client=True`).
 _OAUTH_ALIASES = {
     "tiktok": ("TIKTOK_CLIENT_KEY", "TIKTOK_CLIENT_SECRET"),
     "facebook": ("META_APP_ID", "META_APP_SECRET"),

@@ -4,6 +4,7 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
 
 from accounts.api import views as accounts_api
+from accounts.oauth.api import OAuthExchangeApi
 from letmepost import docs_views, views
 from letmepost.api.errors import route_not_found
 from letmepost.api.health import HealthApi, ReadyApi
@@ -32,6 +33,7 @@ v1 = [
     path("", include("posts.api.urls")),
     path("", include("platforms.api.urls")),
     path("preflight/rules", PreflightRulesApi.as_view(), name="preflight-rules"),
+    path("oauth-exchange", OAuthExchangeApi.as_view(), name="oauth-exchange"),
     path("", include("webhooks.api.urls")),
 ]
 
@@ -51,11 +53,13 @@ app = [
     path("", include("posts.urls")),
     path("", include("webhooks.urls")),
     path("", include("media.dashboard_urls")),
+    path("", include("accounts.oauth.dashboard_urls")),
 ]
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("app/", include(app)),
+    path("", include("accounts.oauth.urls")),  # OAuth 2.1 for agents and the CLI
     path("health", HealthApi.as_view(), name="health"),
     path("health/ready", ReadyApi.as_view(), name="ready"),
     path("metrics", metrics_view, name="metrics"),  # Prometheus, token-protected
@@ -79,6 +83,9 @@ urlpatterns = [
     path("docs/errors/<str:code>", docs_views.error_page, name="docs-error"),
     path("docs/preflight/", docs_views.preflight_index, name="docs-preflight"),
     path("docs/preflight/<str:slug>", docs_views.rule_page, name="docs-rule"),
+    path(
+        "", include("platforms.meta.urls")
+    ),  # Meta's deauthorize/data-deletion callbacks
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

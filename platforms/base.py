@@ -133,6 +133,39 @@ Rule = Callable[[Draft], Violation | None]
 Fetcher = Callable[[str], UrlProbe]
 
 
+@dataclass(frozen=True)
+class PlatformInfo:
+    """What one platform package declares about itself, as `PLATFORM_INFO` in its `__init__.py`.
+
+    The only place these facts are written: the registry, the preflight catalog, the version
+    seed, the OAuth settings and the adapter's `slug`/`display_name`/`version` all read it, and
+    tests/platforms/test_registry.py checks every declaration against the code and the docs.
+    """
+
+    slug: str  # wire name and rule-id prefix; public, never renamed
+    name: str  # what people read: dashboard tiles, docs pages, preflight messages
+    adapter: str  # dotted path to the PlatformAdapter subclass, imported lazily
+    pin: str  # the upstream API version the adapter is written against ("v23.0")
+    label: str  # the public label errors and events carry as platformVersion ("graph-v23.0")
+    # The operator registers an app and sets <SLUG>_CLIENT_ID and <SLUG>_CLIENT_SECRET.
+    oauth_client: bool = False
+    preflight: bool = True  # platforms/<slug>/preflight.py is in the rule catalog
+    docs: bool = True  # docs/platforms/<slug>.md exists
+    account_urls: bool = False  # platforms/<slug>/urls.py: /v1/accounts/<id>/<slug>/...
+
+    @property
+    def preflight_module(self) -> str | None:
+        return f"platforms.{self.slug}.preflight" if self.preflight else None
+
+    @property
+    def docs_page(self) -> str | None:
+        return f"docs/platforms/{self.slug}.md" if self.docs else None
+
+    @property
+    def urls_module(self) -> str | None:
+        return f"platforms.{self.slug}.urls" if self.account_urls else None
+
+
 class PlatformAdapter(abc.ABC):
     """One social network. Instances wrap one connected account.
 
@@ -150,9 +183,12 @@ class PlatformAdapter(abc.ABC):
       risking a duplicate.
     """
 
+    # The package's declaration; `slug`, `display_name` and `version` (the declared label, the
+    # default when the version registry has no row) are copied from it.
+    platform: ClassVar[PlatformInfo]
     slug: ClassVar[str]
     display_name: ClassVar[str]
-    version: ClassVar[str]  # the pinned API version label, e.g. "atproto", "x-v2"
+    version: ClassVar[str]
     connect_kind: ClassVar[str] = "oauth"  # "oauth" | "credentials"
     credential_fields: ClassVar[tuple[CredentialField, ...]] = ()
     rules: ClassVar[
@@ -160,15 +196,21 @@ class PlatformAdapter(abc.ABC):
     ] = ()  # shape: pure, run on create over the whole batch
     deep_rules: ClassVar[tuple[Rule, ...]] = ()  # deep: per target, URLs probed first
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if info := cls.__dict__.get("platform"):
+            cls.slug, cls.display_name, cls.version = info.slug, info.name, info.label
+
     def __init__(self, account: PlatformAccount) -> None:
         self.account = account
 
     @functools.cached_property
     def platform_version(self) -> str:
-        """The registry's pin (admin-editable, D12), falling back to the class default."""
+        """The pinned version label (`platforms.versions.pinned_label`), read once, when first
+        needed: never in `__init__`, so preflight stays free of the database."""
         from platforms.versions import pinned_label
 
-        return pinned_label(self.slug, type(self).version)
+        return pinned_label(self.slug)
 
     def account_limits(self) -> dict[str, Any]:
         """Facts about this account the rules need (an instance's caps, a default board…)."""

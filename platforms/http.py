@@ -299,8 +299,9 @@ def user_agent() -> str:
 def session() -> requests.Session:
     """A new Session for outgoing calls. Use it as a context manager; don't share it across threads.
 
-    Callers catch `UnsafeUrl` (a `ValidationFailed`, safe to show to the client) and map
-    `requests.RequestException` (network errors, timeouts, too many redirects) to their own errors.
+    Callers catch `UnsafeUrl` (a `ValidationFailed`, safe to show to the client). Platform clients
+    use it through `platforms.upstream.UpstreamClient`, which maps `requests.RequestException`
+    (network errors, timeouts, too many redirects) to the catalog; other callers map it themselves.
     """
     s = GuardedSession()
     s.trust_env = False

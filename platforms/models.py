@@ -9,11 +9,13 @@ from django.db.models import Q
 from letmepost.crypto import EncryptedJSONField
 from letmepost.ids import uuid7
 from platforms.mastodon.models import MastodonApp, MastodonStatusKey
+from platforms.meta.models import MetaDataDeletion
 from platforms.sandbox.models import SandboxPost
 
 __all__ = [
     "MastodonApp",
     "MastodonStatusKey",
+    "MetaDataDeletion",
     "OAuthState",
     "PlatformAccount",
     "PlatformVersion",

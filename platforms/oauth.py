@@ -37,13 +37,13 @@ from letmepost.errors import (
     LetmepostError,
     PlatformAuthFailed,
     PlatformNotEnabled,
-    PlatformUnavailable,
     ValidationFailed,
 )
 from platforms import http as platform_http
 from platforms.base import ConnectedAccount
 from platforms.models import OAuthState, PlatformAccount
 from platforms.registry import adapter_class
+from platforms.upstream import Failure, UpstreamClient
 
 if TYPE_CHECKING:
     from accounts.models import Profile, Workspace
@@ -493,15 +493,48 @@ def revoke_tokens(
             logger.warning("%s revoke failed: %s", platform, type(exc).__name__)
 
 
+class TokenEndpoint(UpstreamClient):
+    """A provider's token URL: code exchanges and refreshes, over the one upstream path."""
+
+    def __init__(self, platform: str, *, rule: str, grant: str) -> None:
+        from platforms.versions import pinned_label
+
+        super().__init__(version=pinned_label(platform) or None)
+        self.platform = platform
+        self.name = f"The {platform} token endpoint"
+        self.rule = rule
+        self.grant = grant  # "authorization code" or "refresh token", for messages
+
+    def fields(self, **extra: Any) -> dict[str, Any]:
+        return super().fields(rule=self.rule, **extra)
+
+    def read(self, response: requests.Response) -> Any:
+        body = super().read(response)
+        if isinstance(body, dict) and "access_token" not in body:
+            # Instagram Login documents its token inside a one-element `data` list.
+            wrapped = body.get("data")
+            if (
+                isinstance(wrapped, list)
+                and len(wrapped) == 1
+                and isinstance(wrapped[0], dict)
+            ):
+                return wrapped[0]
+        return body
+
+    def classify(self, failure: Failure) -> LetmepostError:
+        if failure.status >= 500:
+            return failure.unavailable()
+        return failure.error(
+            PlatformAuthFailed,
+            f"{self.platform} refused the {self.grant}.",
+            status=502,
+            remediation="Start connecting the account again.",
+        )
+
+
 def _token_request(
     config: OAuthConfig, form: dict[str, str], *, platform: str, rule: str
 ) -> TokenSet:
-    from platforms.versions import pinned_label
-
-    upstream = {
-        "platform": platform,
-        "platform_version": pinned_label(platform, "") or None,
-    }
     auth = None
     if config.client_auth == "basic":
         auth = (config.client_id, config.client_secret)
@@ -509,52 +542,19 @@ def _token_request(
         form[config.client_id_param] = config.client_id
         if config.client_secret:
             form["client_secret"] = config.client_secret
-    try:
-        with platform_http.session() as session:
-            response = session.post(
-                config.token_url,
-                data=form,
-                auth=auth,
-                headers={"Accept": "application/json"},
-            )
-    except requests.RequestException as exc:
-        raise PlatformUnavailable(
-            f"The {platform} token endpoint could not be reached: {exc}",
-            **upstream,
-            rule=f"{platform}.{rule}",
-            platform_response={"error": type(exc).__name__, "message": str(exc)},
-        ) from exc
-    body = _json_or_text(response)
-    if isinstance(body, dict) and "access_token" not in body:
-        # Instagram Login documents its token inside a one-element `data` list.
-        wrapped = body.get("data")
-        if (
-            isinstance(wrapped, list)
-            and len(wrapped) == 1
-            and isinstance(wrapped[0], dict)
-        ):
-            body = wrapped[0]
-    if response.status_code >= 500:
-        raise PlatformUnavailable(
-            f"The {platform} token endpoint answered {response.status_code}.",
-            **upstream,
-            rule=f"{platform}.{rule}",
-            platform_response=body,
+    refresh = form.get("grant_type") == "refresh_token"
+    grant = "refresh token" if refresh else "authorization code"
+    with TokenEndpoint(platform, rule=f"{platform}.{rule}", grant=grant) as endpoint:
+        response = endpoint.request(
+            "POST",
+            config.token_url,
+            data=form,
+            auth=auth,
+            headers={"Accept": "application/json"},
         )
-    if not response.ok or not isinstance(body, dict) or not body.get("access_token"):
-        what = (
-            "refresh token"
-            if form.get("grant_type") == "refresh_token"
-            else "authorization code"
-        )
-        raise PlatformAuthFailed(
-            f"{platform} refused the {what}.",
-            status=502,
-            **upstream,
-            rule=f"{platform}.{rule}",
-            platform_response=body,
-            remediation="Start connecting the account again.",
-        )
+        body = endpoint.read(response)
+        if not isinstance(body, dict) or not body.get("access_token"):
+            raise endpoint.error_for(response)
     expires_at = None
     if isinstance(body.get("expires_in"), int | float):
         expires_at = timezone.now() + timedelta(seconds=float(body["expires_in"]))
@@ -566,13 +566,6 @@ def _token_request(
         scope=body.get("scope"),
         raw=body,
     )
-
-
-def _json_or_text(response: requests.Response) -> Any:
-    try:
-        return response.json()
-    except ValueError:
-        return response.text[:10_000]
 
 
 def purge_expired_states(now: datetime | None = None) -> int:

@@ -1,43 +1,49 @@
-"""The one list of platforms: one line each, imported lazily."""
+"""The one list of platforms: one package each, whose `PLATFORM_INFO` declares everything else.
+
+Each package's `__init__.py` holds its `PlatformInfo` (no Django, no adapter import), so this
+module is cheap enough for settings to read `OAUTH_PLATFORMS`. Adapters are imported lazily.
+How to add a platform: platforms/README.md.
+"""
 
 from __future__ import annotations
 
 from functools import cache
+from importlib import import_module
 
 from django.utils.module_loading import import_string
 
 from letmepost.errors import ValidationFailed
-from platforms.base import PlatformAdapter
+from platforms.base import PlatformAdapter, PlatformInfo
 
-# Every platform slug the API accepts on the wire (spec/api.md §8.1, D15, D21).
-KNOWN_PLATFORMS: tuple[str, ...] = (
-    "bluesky",
-    "facebook",
-    "instagram",
-    "linkedin",
-    "mastodon",
-    "pinterest",
-    "sandbox",
-    "threads",
-    "tiktok",
-    "twitter",
-    "youtube",
+# In launch order: the preflight catalog, /v1/preflight/rules and the docs list them this way.
+PACKAGES: tuple[str, ...] = (
+    "platforms.bluesky",
+    "platforms.twitter",
+    "platforms.linkedin",
+    "platforms.facebook",
+    "platforms.instagram",
+    "platforms.threads",
+    "platforms.pinterest",
+    "platforms.tiktok",
+    "platforms.mastodon",
+    "platforms.youtube",
+    "platforms.sandbox",
 )
 
-# The platforms this install can publish to.
-PLATFORMS: dict[str, str] = {
-    "bluesky": "platforms.bluesky.adapter.BlueskyAdapter",
-    "facebook": "platforms.facebook.adapter.FacebookAdapter",
-    "instagram": "platforms.instagram.adapter.InstagramAdapter",
-    "linkedin": "platforms.linkedin.adapter.LinkedInAdapter",
-    "mastodon": "platforms.mastodon.adapter.MastodonAdapter",
-    "pinterest": "platforms.pinterest.adapter.PinterestAdapter",
-    "sandbox": "platforms.sandbox.adapter.SandboxAdapter",
-    "threads": "platforms.threads.adapter.ThreadsAdapter",
-    "tiktok": "platforms.tiktok.adapter.TikTokAdapter",
-    "twitter": "platforms.twitter.adapter.TwitterAdapter",
-    "youtube": "platforms.youtube.adapter.YouTubeAdapter",
+DECLARED: dict[str, PlatformInfo] = {
+    info.slug: info for info in (import_module(p).PLATFORM_INFO for p in PACKAGES)
 }
+
+# Every platform slug the API accepts on the wire (spec/api.md §8.1, D15, D21), sorted.
+KNOWN_PLATFORMS: tuple[str, ...] = tuple(sorted(DECLARED))
+
+# slug -> adapter path, for the platforms this install can publish to.
+PLATFORMS: dict[str, str] = {s: DECLARED[s].adapter for s in KNOWN_PLATFORMS}
+
+# The platforms whose operator registers an OAuth app (settings.OAUTH_CLIENTS reads these).
+OAUTH_PLATFORMS: tuple[str, ...] = tuple(
+    s for s in KNOWN_PLATFORMS if DECLARED[s].oauth_client
+)
 
 
 @cache

@@ -1,8 +1,8 @@
 """The platform-version registry (spec D12): which upstream API version each adapter is pinned to.
 
-Rows are seeded by a data migration (`platforms/migrations/0003_seed_platform_versions.py`, from
-SEED below) and edited in the Django admin when a platform announces a sunset. Adapters read their
-`version` label from here, errors carry it as `platformVersion`, `GET /v1/platform-versions` lists
+Rows are seeded by a data migration (`platforms/migrations/0003_seed_platform_versions.py`, a
+frozen copy of SEED below) and edited in the Django admin when a platform announces a sunset. Adapters read their
+label from here (`pinned_label`), errors carry it as `platformVersion`, `GET /v1/platform-versions` lists
 the rows, and `record_deprecation_notices()` (a maintenance job) tells every affected workspace.
 """
 
@@ -17,22 +17,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from platforms.models import PlatformAccount, PlatformVersion, VersionNotice
+from platforms.registry import DECLARED, KNOWN_PLATFORMS
 
 logger = logging.getLogger("letmepost.platforms.versions")
 
-# platform: (current pin, canonical label). The labels are public: errors and events carry them.
+# platform: (current pin, canonical label), from the declarations. The labels are public: errors
+# and events carry them. The seed migration keeps its own frozen copy.
 SEED: dict[str, tuple[str, str]] = {
-    "bluesky": ("atproto", "atproto"),
-    "facebook": ("v23.0", "graph-v23.0"),
-    "instagram": ("v23.0", "graph-v23.0"),
-    "linkedin": ("202605", "linkedin-202605"),
-    "mastodon": ("v1", "mastodon-v1"),
-    "pinterest": ("v5", "pinterest-v5"),
-    "sandbox": ("v1", "sandbox-v1"),
-    "threads": ("v1.0", "threads-v1.0"),
-    "tiktok": ("v2", "tiktok-v2"),
-    "twitter": ("v2", "x-v2"),
-    "youtube": ("v3", "youtube-v3"),
+    s: (DECLARED[s].pin, DECLARED[s].label) for s in KNOWN_PLATFORMS
 }
 
 # A notice goes out when the sunset is announced, then 30 and 7 days before it.
@@ -43,14 +35,20 @@ MILESTONES: tuple[tuple[str, timedelta | None], ...] = (
 )
 
 
-def pinned_label(platform: str, default: str) -> str:
-    """The registry's label for `platform`, or `default` when the row is missing."""
+def pinned_label(platform: str) -> str:
+    """The version label `platform` is pinned to: the one accessor adapters use.
+
+    The registry row's label (admin-edited when a platform announces a sunset, D12), else the
+    package's declared label ("" for an undeclared slug). Reads the database: adapters call it
+    lazily (`PlatformAdapter.platform_version`), never from preflight.
+    """
     label = (
         PlatformVersion.objects.filter(platform=platform)
         .values_list("label", flat=True)
         .first()
     )
-    return label or default
+    declared = DECLARED.get(platform)
+    return label or (declared.label if declared else "")
 
 
 def list_versions() -> list[PlatformVersion]:

@@ -33,8 +33,7 @@ from platforms import oauth, selectors, services
 from platforms.base import PlatformAdapter
 from platforms.forms import ConnectForm
 from platforms.models import PlatformAccount
-from platforms.preflight.spec import PLATFORM_NAMES
-from platforms.registry import KNOWN_PLATFORMS, PLATFORMS, adapter_class
+from platforms.registry import DECLARED, PLATFORMS, adapter_class
 from platforms.versions import list_versions
 
 
@@ -42,25 +41,19 @@ from platforms.versions import list_versions
 class Tile:
     slug: str
     name: str
-    adapter: type[PlatformAdapter] | None  # None: not enabled on this install
+    adapter: type[PlatformAdapter]
     form: ConnectForm | None = None
 
     @property
     def kind(self) -> str:
-        return self.adapter.connect_kind if self.adapter else "disabled"
+        return self.adapter.connect_kind
 
 
 def _tiles(request: DashboardRequest, bound: ConnectForm | None = None) -> list[Tile]:
     profiles = list(list_profiles(request.workspace))
     default = get_default_profile(workspace=request.workspace)
     tiles = []
-    # Enabled first (the sandbox leading), then what the operator could still turn on.
-    for slug in sorted(
-        KNOWN_PLATFORMS, key=lambda s: (s not in PLATFORMS, s != "sandbox", s)
-    ):
-        if slug not in PLATFORMS:
-            tiles.append(Tile(slug, PLATFORM_NAMES.get(slug, slug.title()), None))
-            continue
+    for slug in sorted(PLATFORMS, key=lambda s: (s != "sandbox", s)):  # sandbox first
         adapter = adapter_class(slug)
         form = (
             bound
@@ -170,12 +163,9 @@ def versions_page(request: DashboardRequest) -> HttpResponse:
     rows = [
         {
             "version": version,
-            "name": PLATFORM_NAMES.get(version.platform)
-            or (
-                adapter_class(version.platform).display_name
-                if version.platform in PLATFORMS
-                else version.platform.title()
-            ),
+            "name": DECLARED[version.platform].name
+            if version.platform in DECLARED
+            else version.platform.title(),  # a row left by a removed platform
             "enabled": version.platform in PLATFORMS,
         }
         for version in list_versions()

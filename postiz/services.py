@@ -175,11 +175,12 @@ def create(
 
 
 def set_status(caller: posts.Caller, target: PostTarget, wanted: str) -> str:
-    """`PUT /posts/:id/status`: promote a draft (at its planned time, or now if that passed).
-
-    Moving a queued post back to draft is refused: `posts` has no service for it.
-    """
+    """`PUT /posts/:id/status`: promote a draft (at its planned time, or now if that passed),
+    or take a queued post out of the queue, back to draft."""
     state = mapping.STATES.get(target.status, "QUEUE")
+    if wanted == "draft" and target.status == PostTarget.Status.QUEUED:
+        drafts.unqueue_target(caller=caller, target=target)
+        return "DRAFT"
     if wanted == "schedule" and target.status == PostTarget.Status.DRAFT:
         planned = target.scheduled_at
         try:

@@ -30,6 +30,12 @@ urlpatterns = [
     ),
     path("integrations", views.IntegrationsApi.as_view(), name="integrations"),
     path(
+        "integrations/<str:integration_id>",
+        views.IntegrationApi.as_view(),
+        name="integration",
+    ),
+    path("social/<str:platform>", views.SocialApi.as_view(), name="social"),
+    path(
         "integration-settings/<str:integration_id>",
         views.IntegrationSettingsApi.as_view(),
         name="integration-settings",

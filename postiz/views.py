@@ -15,6 +15,7 @@ from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
@@ -24,6 +25,7 @@ from rest_framework.views import APIView
 from accounts.services import get_default_profile
 from letmepost.api.auth import Principal
 from letmepost.api.errors import translate
+from letmepost.api.fields import format_datetime
 from letmepost.api.parsers import JSONParser
 from letmepost.api.ratelimit import hit
 from letmepost.errors import LetmepostError, NotFound, RateLimited
@@ -34,7 +36,7 @@ from media.spool import max_media_bytes, too_large
 from platforms.models import PlatformAccount
 from platforms.registry import adapter_class
 from platforms.selectors import get_account_for_workspace
-from postiz import errors, mapping, selectors, services
+from postiz import analytics, channels, errors, mapping, selectors, services
 from postiz.media import media_object
 from postiz.payloads import MEDIA_EXTENSIONS, parse_create, parse_date
 from posts import selectors as post_selectors
@@ -234,6 +236,26 @@ class IntegrationsApi(PostizView):
 
 
 @extend_schema(exclude=True)
+class IntegrationApi(PostizView):
+    def delete(self, request: Request, integration_id: str) -> Response:
+        account = self.account(integration_id)
+        channels.disconnect(self.caller, account)
+        return Response(
+            mapping.integration(account)
+            | {"deletedAt": format_datetime(timezone.now())}
+        )
+
+
+@extend_schema(exclude=True)
+class SocialApi(PostizView):
+    def get(self, request: Request, platform: str) -> Response:
+        """`platform` is Postiz's provider identifier (`x`, `linkedin-page`, …)."""
+        refresh = request.query_params.get("refresh")
+        account = self.account(refresh) if refresh else None
+        return Response({"url": channels.connect_url(self.caller, platform, account)})
+
+
+@extend_schema(exclude=True)
 class IntegrationSettingsApi(PostizView):
     def get(self, request: Request, integration_id: str) -> Response:
         account = self.account(integration_id)
@@ -289,15 +311,15 @@ class FindSlotApi(PostizView):
 @extend_schema(exclude=True)
 class AnalyticsApi(PostizView):
     def get(self, request: Request, integration_id: str) -> Response:
-        self.account(integration_id)
-        return Response([])  # analytics are not collected by letmepost
+        account = self.account(integration_id)
+        days = analytics.window_days(request.query_params.get("date"))
+        return Response(analytics.channel(self.caller, account, days))
 
 
 @extend_schema(exclude=True)
 class PostAnalyticsApi(PostizView):
     def get(self, request: Request, post_id: str) -> Response:
-        self.target(post_id)
-        return Response([])
+        return Response(analytics.post(self.target(post_id)))
 
 
 @extend_schema(exclude=True)

@@ -1,9 +1,13 @@
 """The publishing engine: claim due targets, publish each at most once, record every attempt.
 
 The database is the schedule. `claim_due()` leases due rows with a compare-and-set update (plus
-SKIP LOCKED on PostgreSQL); `publish_claimed()` writes the attempt before calling the platform
-and records the outcome only while it still holds the lease. A worker that dies leaves a lease
-that expires; whoever reclaims the row asks the platform what happened before sending anything.
+SKIP LOCKED on PostgreSQL), including rows falling due within `DISPATCH_AHEAD_SECONDS`: those stay
+`queued` under a lease that covers the wait, so a worker is waiting at the due instant.
+`publish_claimed()` waits for that instant, then takes the row (queued → publishing) only if it is
+still leased to it, still queued and due: a post canceled or rescheduled meanwhile is not sent.
+It writes the attempt before calling the platform and records the outcome only while it still
+holds the lease. A worker that dies leaves a lease that expires; whoever reclaims the row asks the
+platform what happened before sending anything.
 """
 
 from __future__ import annotations
@@ -12,15 +16,17 @@ import logging
 import math
 import random
 import secrets
+import time
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
+from letmepost.dbconn import release_pooled_connection
 from letmepost.errors import (
     InternalError,
     LetmepostError,
@@ -63,6 +69,7 @@ REJECTING_CODES = frozenset(
 class Claim:
     target_id: Any
     token: str
+    at: datetime | None = None  # claimed ahead: the due instant to wait for
 
 
 def new_lease_token() -> str:
@@ -73,23 +80,38 @@ def lease_until(now: datetime) -> datetime:
     return now + timedelta(seconds=settings.PUBLISH_LEASE_SECONDS)
 
 
-def _due(now: datetime) -> Q:
-    """Queued and due, or held by a worker whose lease ran out (it died)."""
-    return Q(status=Status.QUEUED, due_at__lte=now) | Q(
+def _due(now: datetime, horizon: datetime) -> Q:
+    """Queued and due by `horizon` with no live lease, or held by a worker whose lease ran out."""
+    unleased = Q(lease_until__isnull=True) | Q(lease_until__lt=now)
+    return Q(status=Status.QUEUED, due_at__lte=horizon) & unleased | Q(
         status=Status.PUBLISHING, lease_until__lt=now
     )
 
 
-def claim_due(*, limit: int | None = None, now: datetime | None = None) -> list[Claim]:
-    """Lease up to `limit` due targets for this caller. Safe to run from any number of processes."""
+def claim_due(
+    *,
+    limit: int | None = None,
+    now: datetime | None = None,
+    ahead: float | None = None,
+) -> list[Claim]:
+    """Lease up to `limit` targets due by now + `ahead` seconds. Safe from any number of processes.
+
+    Due rows become `publishing` at once (a claim beats a later cancel, as always); rows claimed
+    ahead stay `queued` until `publish_claimed` takes them at their due instant, so they can still
+    be canceled or rescheduled. The lease runs from the horizon: it covers the wait and a whole
+    publish after it.
+    """
     now = now or timezone.now()
     limit = limit or settings.DISPATCH_BATCH
-    if not PostTarget.objects.filter(_due(now)).exists():  # cheap, takes no write lock
+    ahead = settings.DISPATCH_AHEAD_SECONDS if ahead is None else ahead
+    horizon = now + timedelta(seconds=ahead)
+    due = _due(now, horizon)
+    if not PostTarget.objects.filter(due).exists():  # cheap, takes no write lock
         return []
     token = new_lease_token()
     with transaction.atomic():
         candidates = (
-            PostTarget.objects.filter(_due(now))
+            PostTarget.objects.filter(due)
             .order_by("due_at")
             .values_list("pk", flat=True)
         )
@@ -98,15 +120,49 @@ def claim_due(*, limit: int | None = None, now: datetime | None = None) -> list[
         pks = list(candidates[:limit])
         # Compare-and-set: the due condition is re-checked inside the UPDATE, so of two claimers
         # racing for a row exactly one wins, even without row locks (SQLite).
-        PostTarget.objects.filter(_due(now), pk__in=pks).update(
-            status=Status.PUBLISHING, lease_owner=token, lease_until=lease_until(now)
+        PostTarget.objects.filter(due, pk__in=pks).update(
+            status=Case(
+                When(due_at__lte=now, then=Value(Status.PUBLISHING)),
+                default=F("status"),
+            ),
+            lease_owner=token,
+            lease_until=lease_until(horizon),
         )
-        won = list(
-            PostTarget.objects.filter(pk__in=pks, lease_owner=token).values_list(
-                "pk", flat=True
-            )
+        won = PostTarget.objects.filter(pk__in=pks, lease_owner=token).values_list(
+            "pk", "due_at"
         )
-    return [Claim(pk, token) for pk in won]
+        return [Claim(pk, token, at if at > now else None) for pk, at in won]
+
+
+def wait_for(claim: Claim) -> None:
+    """Sleep until a claimed-ahead target's due instant (no database connection held).
+
+    On the clock `_take` compares `due_at` with, so waking a hair early cannot make it step aside.
+    """
+    for _ in range(100):  # bounded: one sleep almost always does
+        if (
+            claim.at is None
+            or (left := (claim.at - timezone.now()).total_seconds()) <= 0
+        ):
+            return
+        time.sleep(left)
+
+
+def _take(claim: Claim, now: datetime) -> bool:
+    """Queued → publishing (or renew a publishing lease) while the lease is ours and it is due.
+
+    A claim that waited past its lease was either re-leased (the token changed: step aside) or is
+    renewed here, so two workers never both reach the platform for the same claim. A target
+    canceled (no longer queued) or rescheduled (not due yet) since the claim is let go.
+    """
+    mine = PostTarget.objects.filter(pk=claim.target_id, lease_owner=claim.token)
+    if mine.filter(
+        Q(status=Status.PUBLISHING) | Q(status=Status.QUEUED, due_at__lte=now)
+    ).update(status=Status.PUBLISHING, lease_until=lease_until(now)):
+        return True
+    # Rescheduled (or canceled, or back to draft): let go now, not when the lease runs out.
+    mine.exclude(status=Status.PUBLISHING).update(lease_owner="", lease_until=None)
+    return False
 
 
 def capped_wait(asked: float | None) -> int | None:
@@ -187,18 +243,15 @@ def _publish_claimed(claim: Claim) -> str:
     Precondition: `claim` came from claim_due() (or the immediate path) and may have expired; every
     write below is conditional on still holding the lease.
     """
+    wait_for(claim)
     now = timezone.now()
-    # Renew the lease as work starts: a claim that waited in a queue past its lease was either
-    # re-leased by another dispatcher (the token changed: this worker steps aside) or is renewed
-    # here, so two workers never both reach the platform for the same claim.
-    renewed = PostTarget.objects.filter(
-        pk=claim.target_id, status=Status.PUBLISHING, lease_owner=claim.token
-    ).update(lease_until=lease_until(now))
+    if not _take(claim, now):
+        return "lost"  # canceled, rescheduled, finished, or re-leased by another worker
     target = (
         PostTarget.objects.select_related("account").filter(pk=claim.target_id).first()
     )
-    if not renewed or target is None:
-        return "lost"  # canceled, finished, or re-leased by another worker
+    if target is None:
+        return "lost"
     number = target.attempt_count + 1
     previous = target.attempts.order_by("-number").first()
     PublishAttempt.objects.create(
@@ -234,6 +287,7 @@ def _publish_claimed(claim: Claim) -> str:
         violations = deep_violations(target.account, draft)
         if errors := errors_only(violations):
             raise as_error(errors, platform=target.platform)
+        release_pooled_connection()  # the platform call is a wait, not database work
         result = adapter.publish(draft)
         if warnings := [v for v in violations if v.severity == "warning"]:
             result = replace(

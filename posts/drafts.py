@@ -1,4 +1,5 @@
-"""Drafts after they are saved: edit, promote (schedule or publish now), delete, replace.
+"""Drafts after they are saved: edit, promote (schedule or publish now), delete, replace; and a
+queued post back to draft (`unqueue_target`).
 
 A draft target is checked for shape only while it is edited; promotion rebuilds the request a
 target would have come from and runs it through `check_post` exactly as `create_post` does, so
@@ -26,6 +27,7 @@ from posts.services import (
     check_post,
     create_post,
     raise_for_violations,
+    take_out_of_queue,
 )
 from webhooks.events import emit_post_event
 
@@ -157,6 +159,14 @@ def promote_draft(
     if not moved:
         require_draft(target)
     return Promoted(target, [Claim(target.pk, token)] if publish_now else [])
+
+
+def unqueue_target(*, caller: Caller, target: PostTarget) -> PostTarget:
+    """Take a queued target back to draft, its time kept as the planned one (Postiz's
+    "status: draft"). Announced as `post.canceled`: it will not publish unless promoted again,
+    which re-runs the full preflight."""
+    caller.require_mode(target)
+    return take_out_of_queue(target=target, status=Status.DRAFT)
 
 
 def delete_draft(*, target: PostTarget) -> None:

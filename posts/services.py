@@ -482,14 +482,20 @@ def reschedule_target(*, target: PostTarget, scheduled_at: datetime) -> PostTarg
 
 def cancel_target(*, target: PostTarget) -> PostTarget:
     """Cancel a queued target: a compare-and-set, so either the cancel or a worker's claim wins."""
+    return take_out_of_queue(target=target, status=PostTarget.Status.CANCELED)
+
+
+def take_out_of_queue(*, target: PostTarget, status: str) -> PostTarget:
+    """Move a queued target to `status` (canceled, or back to draft), announced as
+    `post.canceled`; a compare-and-set, so either this or a worker's claim wins."""
     _require_queued(target)
     with transaction.atomic():
-        canceled = PostTarget.objects.filter(
+        moved = PostTarget.objects.filter(
             pk=target.pk, status=PostTarget.Status.QUEUED
-        ).update(status=PostTarget.Status.CANCELED, updated_at=timezone.now())
-        if canceled:
+        ).update(status=status, updated_at=timezone.now())
+        if moved:
             emit_post_event("post.canceled", target=target)
     target.refresh_from_db()
-    if not canceled:
+    if not moved:
         _require_queued(target)
     return target

@@ -1,8 +1,8 @@
 """Webhook deliveries inside the embedded runner (`manage.py serve`).
 
 They get their own small thread pool so a slow receiver (up to the 10 s timeout per attempt)
-can never hold up publishing, and only as many are claimed per tick as there are idle threads,
-so no lease ages in a queue.
+can never hold up publishing, and the dispatch tick (posts/tick.py) claims only as many as there
+are idle threads, so no lease ages in a queue.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 from django.conf import settings
 
-from webhooks.delivery import claim_due_deliveries, deliver_claimed_safely
+from webhooks.delivery import DeliveryClaim, deliver_claimed_safely
 
 
 class EmbeddedDeliverer:
@@ -28,20 +28,15 @@ class EmbeddedDeliverer:
         with self._lock:
             self._busy -= 1
 
-    def tick(self) -> int:
-        """Claim up to the number of idle threads and start delivering them."""
+    def idle(self) -> int:
+        """Threads free to start a delivery now: the most the tick may claim for this pool."""
         with self._lock:
-            idle = self.workers - self._busy
-        if idle <= 0:
-            return 0
-        claims = claim_due_deliveries(limit=idle)
-        for claim in claims:
-            with self._lock:
-                self._busy += 1
-            self.pool.submit(deliver_claimed_safely, claim).add_done_callback(
-                self._done
-            )
-        return len(claims)
+            return self.workers - self._busy
+
+    def submit(self, claim: DeliveryClaim) -> None:
+        with self._lock:
+            self._busy += 1
+        self.pool.submit(deliver_claimed_safely, claim).add_done_callback(self._done)
 
     def stop(self) -> None:
         """Let in-flight attempts finish (each is bounded by the timeout)."""

@@ -443,10 +443,10 @@ func TestWebhooks(t *testing.T) {
 	wh := live.client.WebhookEndpoints
 	description := "sdk test"
 	endpoint, err := wh.Create(ctx, letmepost.WebhookEndpointRequest{URL: rcv.url, Description: &description})
-	if err != nil || !strings.HasPrefix(endpoint.Secret, "whsec_") {
+	if err != nil || !strings.HasPrefix(endpoint.SigningSecret, "whsec_") {
 		t.Fatalf("create: %v %+v", err, endpoint)
 	}
-	if got, err := wh.Get(ctx, endpoint.ID); err != nil || got.URL != rcv.url || got.Secret != "" {
+	if got, err := wh.Get(ctx, endpoint.ID); err != nil || got.URL != rcv.url || got.SigningSecret != "" {
 		t.Fatalf("get: %v %+v", err, got)
 	}
 	renamed := "renamed"
@@ -466,14 +466,14 @@ func TestWebhooks(t *testing.T) {
 		return func(h hit) bool { return h.header.Get(letmepost.DeliveryIDHeader) == id }
 	}
 	h := rcv.waitFor(t, "the test delivery", byDelivery(result.DeliveryID))
-	event, err := letmepost.VerifyWebhook(h.body, h.header, endpoint.Secret)
+	event, err := letmepost.VerifyWebhook(h.body, h.header, endpoint.SigningSecret)
 	if err != nil || event.ID != result.SentEvent.ID || event.Type != "post.published" {
 		t.Fatalf("verify: %v %+v", err, event)
 	}
 	if _, err := letmepost.VerifyWebhook(h.body, h.header, "whsec_wrong"); !errors.Is(err, letmepost.ErrInvalidSignature) {
 		t.Fatalf("wrong secret: %v", err)
 	}
-	if _, err := letmepost.VerifyWebhook(append(h.body, ' '), h.header, endpoint.Secret); !errors.Is(err, letmepost.ErrInvalidSignature) {
+	if _, err := letmepost.VerifyWebhook(append(h.body, ' '), h.header, endpoint.SigningSecret); !errors.Is(err, letmepost.ErrInvalidSignature) {
 		t.Fatalf("tampered body: %v", err)
 	}
 
@@ -485,7 +485,7 @@ func TestWebhooks(t *testing.T) {
 			json.Unmarshal(h.body, &e) == nil && e.Data.ID == postID
 	}
 	h = rcv.waitFor(t, "post.published for the new post", ours)
-	event, err = letmepost.VerifyWebhook(h.body, h.header, endpoint.Secret)
+	event, err = letmepost.VerifyWebhook(h.body, h.header, endpoint.SigningSecret)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -525,7 +525,7 @@ func TestWebhooks(t *testing.T) {
 
 	// rotation signs with the new secret at once
 	rotated, err := wh.RotateSecret(ctx, endpoint.ID)
-	if err != nil || rotated.Secret == "" || rotated.Secret == endpoint.Secret {
+	if err != nil || rotated.SigningSecret == "" || rotated.SigningSecret == endpoint.SigningSecret {
 		t.Fatalf("rotate: %v", err)
 	}
 	result, err = wh.Test(ctx, endpoint.ID, letmepost.WebhookTestRequest{})
@@ -533,10 +533,10 @@ func TestWebhooks(t *testing.T) {
 		t.Fatal(err)
 	}
 	h = rcv.waitFor(t, "the test delivery after rotation", byDelivery(result.DeliveryID))
-	if _, err := letmepost.VerifyWebhook(h.body, h.header, rotated.Secret); err != nil {
+	if _, err := letmepost.VerifyWebhook(h.body, h.header, rotated.SigningSecret); err != nil {
 		t.Fatalf("new secret: %v", err)
 	}
-	if _, err := letmepost.VerifyWebhook(h.body, h.header, endpoint.Secret); err == nil {
+	if _, err := letmepost.VerifyWebhook(h.body, h.header, endpoint.SigningSecret); err == nil {
 		t.Fatal("the old secret still verifies")
 	}
 

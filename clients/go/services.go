@@ -321,7 +321,7 @@ func (s *WebhookEndpointsService) List(ctx context.Context, opts ...RequestOptio
 	return out, err
 }
 
-// Create registers an endpoint; the answer's Secret is shown only here (and on RotateSecret).
+// Create registers an endpoint; the answer's SigningSecret is shown only here (and on RotateSecret).
 func (s *WebhookEndpointsService) Create(ctx context.Context, body WebhookEndpointRequest, opts ...RequestOption) (*WebhookEndpoint, error) {
 	out := &WebhookEndpoint{}
 	_, err := s.c.operation(ctx, "createWebhookEndpoint", call{json: body}, out, opts)
@@ -387,7 +387,7 @@ func (s *WebhookEndpointsService) Replay(ctx context.Context, endpointID, eventI
 	return out, err
 }
 
-// RotateSecret issues a new signing secret, effective at once; the answer's Secret carries it.
+// RotateSecret issues a new signing secret, effective at once; the answer's SigningSecret carries it.
 func (s *WebhookEndpointsService) RotateSecret(ctx context.Context, endpointID string, opts ...RequestOption) (*WebhookEndpoint, error) {
 	out := &WebhookEndpoint{}
 	_, err := s.c.operation(ctx, "rotateWebhookEndpointSecret", call{path: endpointPath(endpointID)}, out, opts)

@@ -224,6 +224,23 @@ type Account struct {
 	TokenExpiresAt    *string `json:"tokenExpiresAt"`
 	CreatedAt         string  `json:"createdAt"`
 	UpdatedAt         string  `json:"updatedAt"`
+	// Pinterest is set on Pinterest accounts only.
+	Pinterest *PinterestAccountInfo `json:"pinterest,omitempty"`
+	// Instagram is set on Instagram accounts only.
+	Instagram *InstagramAccountInfo `json:"instagram,omitempty"`
+}
+
+// PinterestAccountInfo is a Pinterest account's default board (nil until it has one).
+type PinterestAccountInfo struct {
+	DefaultBoardID   *string `json:"defaultBoardId"`
+	DefaultBoardName *string `json:"defaultBoardName"`
+}
+
+// InstagramAccountInfo is how an Instagram account was connected, as Meta reported it.
+type InstagramAccountInfo struct {
+	Kind          *string  `json:"kind"`
+	AccountType   *string  `json:"accountType"`
+	GrantedScopes []string `json:"grantedScopes"`
 }
 
 // ConnectRequest is the optional body of Accounts.Connect.
@@ -326,8 +343,8 @@ type WebhookEndpoint struct {
 	DisabledAt          *string                `json:"disabledAt"`
 	DisabledReason      *string                `json:"disabledReason"`
 	Notice              *WebhookEndpointNotice `json:"notice"`
-	// Secret (whsec_…) is only set by Create and RotateSecret.
-	Secret string `json:"secret,omitempty"`
+	// SigningSecret (whsec_…) is only set by Create and RotateSecret.
+	SigningSecret string `json:"signingSecret,omitempty"`
 }
 
 // WebhookEndpointRequest is the body of Create (URL required) and Update (any field).
@@ -434,3 +451,19 @@ type PlatformVersion struct {
 	MigrationStatus string  `json:"migrationStatus"`
 	UpdatedAt       string  `json:"updatedAt"`
 }
+
+// Platform slugs the API accepts in a PostTarget's Platform (and reports in every platform
+// field). The server's registry contract test keeps this list in step with its platforms.
+const (
+	PlatformBluesky   = "bluesky"
+	PlatformFacebook  = "facebook"
+	PlatformInstagram = "instagram"
+	PlatformLinkedIn  = "linkedin"
+	PlatformMastodon  = "mastodon"
+	PlatformPinterest = "pinterest"
+	PlatformSandbox   = "sandbox"
+	PlatformThreads   = "threads"
+	PlatformTikTok    = "tiktok"
+	PlatformTwitter   = "twitter"
+	PlatformYouTube   = "youtube"
+)

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
@@ -19,6 +20,8 @@ from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
 from accounts.models import ApiKey, Membership, Profile, User, Workspace
+from accounts.oauth.scopes import allows
+from accounts.oauth.selectors import OAuthAccess, access_for_token
 from accounts.selectors import get_membership
 from accounts.services import authenticate_api_key
 from letmepost.api.errors import is_api_path
@@ -37,10 +40,13 @@ class Principal:
     api_key: ApiKey | None = None
     user: User | None = None
     role: str | None = None  # the session user's membership role; keys carry none
+    oauth: OAuthAccess | None = None  # an OAuth access token's grant (accounts.oauth)
 
     @property
     def profile(self) -> Profile | None:
-        """The profile a scoped key is confined to; None means the whole workspace."""
+        """The profile a scoped key or grant is confined to; None means the whole workspace."""
+        if self.oauth:
+            return self.oauth.authorization.profile
         return self.api_key.profile if self.api_key else None
 
     @property
@@ -54,6 +60,8 @@ class Principal:
     @property
     def credential_id(self) -> str:
         """Stable id of the credential, for idempotency scopes and rate-limit buckets."""
+        if self.oauth:
+            return f"oauth:{self.oauth.authorization.pk}"
         return f"key:{self.api_key.pk}" if self.api_key else f"user:{self.user.pk}"  # type: ignore[union-attr]
 
     @property
@@ -81,6 +89,8 @@ def resolve_principal(request: HttpRequest) -> Principal | None:
         scheme, _, token = header.partition(" ")
         if not token and request.path.startswith(BARE_KEY_PREFIXES):
             scheme, token = "bearer", scheme
+        if scheme.lower() == "bearer" and is_oauth_token(token):
+            return resolve_oauth_principal(request, token.strip())
         if scheme.lower() != "bearer" or not token.strip().startswith(
             ("lmp_live_", "lmp_test_")
         ):
@@ -100,6 +110,52 @@ def resolve_principal(request: HttpRequest) -> Principal | None:
         raise Unauthorized("No workspace on this session.")
     _CsrfCheck(lambda r: HttpResponse()).process_view(request, None, (), {})  # type: ignore[arg-type]
     return Principal(workspace=membership.workspace, user=user, role=membership.role)
+
+
+def is_oauth_token(token: str) -> bool:
+    """Not an API key: an access token from our OAuth server (accounts.oauth)."""
+    token = token.strip()
+    return bool(token) and not token.startswith(("lmp_live_", "lmp_test_"))
+
+
+class OAuthUnauthenticated(Unauthenticated):
+    """No usable token: the challenge names our RFC 9728 metadata, where an OAuth client
+    (an MCP client, the CLI) discovers how to sign in (MCP authorization spec)."""
+
+    def __init__(
+        self, message: str | None = None, *, resource: str = "", **fields: Any
+    ) -> None:
+        super().__init__(message, **fields)
+        self.resource = resource  # "mcp", "v1" or "" (the whole API)
+
+    def headers(self) -> dict[str, str]:
+        url = f"{settings.PUBLIC_URL}/.well-known/oauth-protected-resource/{self.resource}"
+        return {"WWW-Authenticate": f'Bearer resource_metadata="{url.rstrip("/")}"'}
+
+
+def resolve_oauth_principal(request: HttpRequest, token: str) -> Principal:
+    """An OAuth access token acts as its person, in the workspace (and profile) they granted,
+    within its scopes: `read` reads, `publish` also writes."""
+    access = access_for_token(token)
+    if access is None:
+        raise OAuthUnauthenticated(
+            "Access token is invalid, expired or revoked.",
+            rule="oauth.token_invalid",
+            remediation="Sign in again (refresh the token), or send an API key.",
+        )
+    if not allows(access.scopes, request.method or "GET"):
+        raise Unauthorized(
+            "This access token may only read.",
+            rule="oauth.insufficient_scope",
+            remediation="Sign in again and grant the `publish` scope.",
+        )
+    membership = access.membership
+    return Principal(
+        workspace=membership.workspace,
+        user=membership.user,
+        role=membership.role,
+        oauth=access,
+    )
 
 
 class ApiAuthMiddleware:

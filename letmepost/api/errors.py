@@ -29,6 +29,7 @@ from letmepost.errors import (
     Unauthenticated,
     Unauthorized,
     ValidationFailed,
+    issue,
 )
 
 logger = logging.getLogger("letmepost.api")
@@ -99,44 +100,32 @@ def error_response(exc: LetmepostError, request: HttpRequest) -> JsonResponse:
 # --- DRF -----------------------------------------------------------------------------------
 
 
-def _camel_path(parts: list[str]) -> str:
-    return ".".join(camel(p) for p in parts)
-
-
-def _issues(detail: Any, path: list[str]) -> Iterator[dict[str, Any]]:
-    """Flatten DRF's nested error detail into `{path, message, code}` issues, in field order."""
+def _issues(detail: Any, path: list[str | int]) -> Iterator[dict[str, Any]]:
+    """Flatten DRF's nested error detail into issues (`letmepost.errors.issue`), in field order."""
     if isinstance(detail, dict):
         for key, value in detail.items():
-            sub = path if key == "non_field_errors" else [*path, str(key)]
+            # ListField reports its members' errors keyed by their (integer) index.
+            step = key if isinstance(key, int) else camel(str(key))
+            sub = path if key == "non_field_errors" else [*path, step]
             yield from _issues(value, sub)
     elif isinstance(detail, list):
         if all(isinstance(item, drf.ErrorDetail) for item in detail):
             for item in detail:
-                yield {
-                    "path": _camel_path(path) or "body",
-                    "message": str(item),
-                    "code": item.code,
-                }
+                yield issue(path, str(item), item.code or "invalid")
         else:
             for index, item in enumerate(detail):
                 if item:  # DRF puts {} for the valid members of a list
-                    yield from _issues(item, [*path, str(index)])
+                    yield from _issues(item, [*path, index])
     else:
-        yield {
-            "path": _camel_path(path) or "body",
-            "message": str(detail),
-            "code": getattr(detail, "code", "invalid"),
-        }
+        yield issue(path, str(detail), getattr(detail, "code", "invalid"))
 
 
 def validation_error(exc: drf.ValidationError) -> ValidationFailed:
     issues = list(_issues(exc.detail, []))
-    first = issues[0] if issues else {"path": "body", "message": "Invalid request."}
+    first = issues[0] if issues else issue([], "Invalid request.", "invalid")
     return ValidationFailed(
-        f"{first['path']}: {first['message']}"
-        if first["path"] != "body"
-        else first["message"],
-        rule=first["path"],
+        f"{first['rule']}: {first['message']}" if first["path"] else first["message"],
+        rule=first["rule"],
         platform_response=issues,
         remediation="Fix the listed fields; `platformResponse` has every problem found.",
     )

@@ -21,7 +21,7 @@ from djangorestframework_camel_case.util import underscoreize
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError
 
-from letmepost.errors import ValidationFailed
+from letmepost.errors import IssuePath, ValidationFailed, dotted, issue
 
 # Objects and arrays inside one another; real bodies use fewer than 6.
 MAX_JSON_DEPTH = 32
@@ -34,32 +34,29 @@ def load_json(raw: bytes, encoding: str = "utf-8") -> Any:
     try:
         return checked(json.loads(raw.decode(encoding), parse_constant=_no_constant))
     except RecursionError:  # the C scanner stops near the interpreter's recursion limit
-        raise depth_exceeded("body") from None
+        raise depth_exceeded(()) from None
     except ValueError as exc:  # also UnicodeDecodeError, and integers over 4,300 digits
         raise ParseError(f"JSON parse error - {exc}") from None
 
 
 def checked(data: Any) -> Any:
     """Return `data` unchanged if every member can be stored as is; raise otherwise."""
-    stack: list[tuple[Any, str, int]] = [(data, "", 0)]
+    stack: list[tuple[Any, IssuePath, int]] = [(data, (), 0)]
     while stack:
         value, path, depth = stack.pop()
         if isinstance(value, dict | list):
             if depth >= MAX_JSON_DEPTH:
-                raise depth_exceeded(path or "body")
+                raise depth_exceeded(path)
             items = value.items() if isinstance(value, dict) else enumerate(value)
             for key, member in items:
-                member_path = f"{path}.{key}" if path else str(key)
                 if isinstance(key, str) and _BAD_CHARACTER.search(key):
-                    raise bad_character(path or "body", key)
-                stack.append((member, member_path, depth + 1))
+                    raise bad_character(path, key)
+                stack.append((member, (*path, key), depth + 1))
         elif isinstance(value, str):
             if _BAD_CHARACTER.search(value):
-                raise bad_character(path or "body", value)
+                raise bad_character(path, value)
         elif _out_of_range(value):
-            raise ParseError(
-                f"JSON parse error - {path or 'body'}: number out of range"
-            )
+            raise ParseError(f"JSON parse error - {dotted(path)}: number out of range")
     return data
 
 
@@ -73,29 +70,27 @@ def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
-def depth_exceeded(path: str) -> ValidationFailed:
-    message = f"{path}: JSON nested deeper than {MAX_JSON_DEPTH} levels."
+def depth_exceeded(path: IssuePath) -> ValidationFailed:
+    message = f"{dotted(path)}: JSON nested deeper than {MAX_JSON_DEPTH} levels."
     return ValidationFailed(
         message,
         rule="body.depth_max",
-        platform_response=[{"path": path, "message": message, "code": "depth_max"}],
+        platform_response=[issue(path, message, "depth_max", rule="body.depth_max")],
         remediation=f"Send objects and arrays nested at most {MAX_JSON_DEPTH} levels deep.",
     )
 
 
 def bad_character(
-    path: str, text: str, *, rule: str = "body.invalid_character"
+    path: IssuePath, text: str, *, rule: str = "body.invalid_character"
 ) -> ValidationFailed:
     found = _BAD_CHARACTER.search(text)
     assert found is not None
     code_point = f"U+{ord(found.group()):04X}"
-    message = f"{path}: contains {code_point}, which no text field accepts."
+    message = f"{dotted(path)}: contains {code_point}, which no text field accepts."
     return ValidationFailed(
         message,
         rule=rule,
-        platform_response=[
-            {"path": path, "message": message, "code": "invalid_character"}
-        ],
+        platform_response=[issue(path, message, "invalid_character", rule=rule)],
         remediation="Remove NUL characters (\\u0000, %00) and unpaired UTF-16 surrogates "
         "(\\ud800-\\udfff not part of a pair).",
     )
@@ -106,7 +101,7 @@ def check_query(query: QueryDict) -> None:
     for name, values in query.lists():
         for text in (name, *values):
             if _BAD_CHARACTER.search(text):
-                raise bad_character(name, text, rule="query.invalid_character")
+                raise bad_character([name], text, rule="query.invalid_character")
 
 
 class JSONParser(parsers.JSONParser):

@@ -4,20 +4,20 @@
 follows the serializer's own fields, nested serializers and lists of them included, so every
 `ApiView.validated` call checks the whole body. Free-form values (`DictField`, `JSONField`, such
 as per-platform `options` or a webhook test's `data`) are not walked: their keys are the
-platform's or the caller's, not ours.
+platform's or the caller's, not ours. The same walk refuses a number sent for a string field.
 """
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from itertools import islice
 from typing import Any
 
 from rest_framework import serializers
 
 from letmepost.api.errors import camel
-from letmepost.errors import ValidationFailed
+from letmepost.errors import ValidationFailed, dotted, issue
 
 # A body of nothing but unknown keys must not buy a response many times its size.
 MAX_LISTED = 100
@@ -29,11 +29,11 @@ def reject_unknown_fields(data: Any, fields: Mapping[str, Any]) -> None:
     `fields` is a serializer's `.fields` (or any name → field mapping; a None field is a leaf).
     Keys are the parser's snake_case; paths are shown camelCase, as clients write them.
     """
-    issues = list(islice(_unknown(data, fields, []), MAX_LISTED))
+    issues = list(islice(_walk(data, fields, [], _unknown), MAX_LISTED))
     if not issues:
         return
     first = issues[0]
-    names = ", ".join(f"`{i['path']}`" for i in issues[:10])
+    names = ", ".join(f"`{dotted(i['path'])}`" for i in issues[:10])
     more = " and more" if len(issues) > 10 else ""
     raise ValidationFailed(
         f"Unknown field {names}."
@@ -45,22 +45,59 @@ def reject_unknown_fields(data: Any, fields: Mapping[str, Any]) -> None:
     )
 
 
-def _unknown(
-    data: Any, fields: Mapping[str, Any], path: list[str]
-) -> Iterator[dict[str, str]]:
+OnKey = Callable[
+    [str, Any, Any, Mapping[str, Any], list[str | int]], dict[str, Any] | None
+]
+
+
+def _walk(
+    data: Any, fields: Mapping[str, Any], path: list[str | int], check: OnKey
+) -> Iterator[dict[str, Any]]:
+    """`check` every key of `data` against `fields`, into nested serializers and lists of them."""
     if not isinstance(data, Mapping):
         return  # a wrong type is the serializer's error to report
     for key, value in data.items():
         field = fields.get(key)
-        if field is None and key not in fields:
-            yield _issue(key, fields, path)
+        if (found := check(key, value, field, fields, path)) is not None:
+            yield found
         elif (nested := _nested_fields(field)) is None:
             continue
         elif not _is_list(field):
-            yield from _unknown(value, nested, [*path, key])
+            yield from _walk(value, nested, [*path, camel(key)], check)
         elif isinstance(value, list):
             for index, item in enumerate(value):
-                yield from _unknown(item, nested, [*path, key, str(index)])
+                yield from _walk(item, nested, [*path, camel(key), index], check)
+
+
+def _unknown(
+    key: str, value: Any, field: Any, fields: Mapping[str, Any], path: list[str | int]
+) -> dict[str, Any] | None:
+    return _issue(key, fields, path) if field is None and key not in fields else None
+
+
+def _mistyped(
+    key: str, value: Any, field: Any, fields: Mapping[str, Any], path: list[str | int]
+) -> dict[str, Any] | None:
+    if isinstance(field, serializers.CharField) and not isinstance(value, str | None):
+        return issue([*path, camel(key)], "Not a valid string.", "invalid")
+    return None
+
+
+def reject_mistyped_strings(data: Any, fields: Mapping[str, Any]) -> None:
+    """Refuse a JSON number where a string is declared, anywhere in the body.
+
+    DRF's CharField takes `"name": 5` as the text "5"; the schema says string, and a client that
+    sends a number has a bug we should not store. Issues are shaped as DRF's own errors.
+    """
+    issues = list(islice(_walk(data, fields, [], _mistyped), MAX_LISTED))
+    if issues:
+        first = issues[0]
+        raise ValidationFailed(
+            f"{first['rule']}: {first['message']}",
+            rule=first["rule"],
+            remediation="Send these fields as JSON strings.",
+            platform_response=issues,
+        )
 
 
 def _nested_fields(field: Any) -> Mapping[str, Any] | None:
@@ -73,9 +110,12 @@ def _is_list(field: Any) -> bool:
     return isinstance(field, serializers.ListSerializer | serializers.ListField)
 
 
-def _issue(key: str, fields: Mapping[str, Any], path: list[str]) -> dict[str, str]:
+def _issue(
+    key: str, fields: Mapping[str, Any], path: list[str | int]
+) -> dict[str, Any]:
     # A name longer than any of ours is cut: the answer must not echo megabytes back.
-    where = ".".join(camel(p) for p in [*path, key[:80]])
+    full_path = [*path, camel(key[:80])]
+    where = dotted(full_path)
     known = [
         camel(name) for name, f in fields.items() if not getattr(f, "read_only", False)
     ]
@@ -88,10 +128,10 @@ def _issue(key: str, fields: Mapping[str, Any], path: list[str]) -> dict[str, st
         remediation = f"Remove it; this object accepts {accepted}."
     else:
         remediation = "Remove it; this object takes no fields."
-    return {
-        "path": where,
-        "message": f"Unknown field `{where}`.",
-        "code": "unknown",
-        "rule": f"{where}.unknown",
-        "remediation": remediation,
-    }
+    return issue(
+        full_path,
+        f"Unknown field `{where}`.",
+        "unknown",
+        rule=f"{where}.unknown",
+        remediation=remediation,
+    )

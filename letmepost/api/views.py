@@ -9,7 +9,10 @@ from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from letmepost.api.auth import Principal
-from letmepost.api.unknown_fields import reject_unknown_fields
+from letmepost.api.unknown_fields import (
+    reject_mistyped_strings,
+    reject_unknown_fields,
+)
 from letmepost.errors import Unauthorized
 
 
@@ -36,6 +39,7 @@ class ApiView(APIView):
             raise serializers.ValidationError({"body": ["Expected a JSON object."]})
         serializer = serializer_class(data=payload)
         reject_unknown_fields(payload, serializer.fields)
+        reject_mistyped_strings(payload, serializer.fields)
         serializer.is_valid(raise_exception=True)
         return dict(serializer.validated_data)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
@@ -44,12 +46,64 @@ class StrictUuidField(UuidField):
         return super().to_internal_value(data)
 
 
+def _text_or_none(value: object) -> str | None:
+    return str(value) if value else None
+
+
+def _scopes_or_none(value: object) -> list[str] | None:
+    """Granted scopes as a list; Meta reports them as one comma-joined string, others as lists."""
+    scopes = value.split(",") if isinstance(value, str) else value or []
+    return [str(scope).strip() for scope in scopes if str(scope).strip()] or None
+
+
+@extend_schema_serializer(component_name="AccountPinterest")
+class PinterestBlockOut(serializers.Serializer):
+    default_board_id = serializers.SerializerMethodField()
+    default_board_name = serializers.SerializerMethodField()
+
+    def get_default_board_id(self, metadata: dict[str, Any]) -> str | None:
+        """The board pins go to when a post names none; null until the account has a board."""
+        return _text_or_none(metadata.get("defaultBoardId"))
+
+    def get_default_board_name(self, metadata: dict[str, Any]) -> str | None:
+        return _text_or_none(metadata.get("defaultBoardName"))
+
+
+@extend_schema_serializer(component_name="AccountInstagram")
+class InstagramBlockOut(serializers.Serializer):
+    kind = serializers.SerializerMethodField()
+    account_type = serializers.SerializerMethodField()
+    granted_scopes = serializers.SerializerMethodField()
+
+    def get_kind(self, metadata: dict[str, Any]) -> str | None:
+        """How the account was connected: `ig-login` (Instagram Login)."""
+        return _text_or_none(metadata.get("kind"))
+
+    def get_account_type(self, metadata: dict[str, Any]) -> str | None:
+        """As Meta reports it at connect: BUSINESS or MEDIA_CREATOR."""
+        return _text_or_none(metadata.get("accountType"))
+
+    def get_granted_scopes(self, metadata: dict[str, Any]) -> list[str] | None:
+        """The permissions Meta granted at connect."""
+        return _scopes_or_none(metadata.get("grantedScopes"))
+
+
+# Each is present only on accounts of that platform, as in letmepost.dev's Account.
+PLATFORM_BLOCKS = ("pinterest", "instagram")
+
+
 @extend_schema_serializer(component_name="Account")
 class AccountOut(ModelSerializer):
     profile_id = serializers.UUIDField()
     platform_account_id = serializers.CharField(source="external_id")
     needs_reconnect = serializers.SerializerMethodField(
         help_text="The platform refused this account's credentials: connect it again."
+    )
+    pinterest = PinterestBlockOut(
+        source="metadata", required=False, help_text="Pinterest accounts only."
+    )
+    instagram = InstagramBlockOut(
+        source="metadata", required=False, help_text="Instagram accounts only."
     )
 
     class Meta:
@@ -65,10 +119,18 @@ class AccountOut(ModelSerializer):
             "token_expires_at",
             "created_at",
             "updated_at",
+            *PLATFORM_BLOCKS,
         ]
 
     def get_needs_reconnect(self, account: PlatformAccount) -> bool:
         return account.status == PlatformAccount.Status.NEEDS_REAUTH
+
+    def to_representation(self, account: PlatformAccount) -> dict[str, Any]:
+        data = super().to_representation(account)
+        for block in PLATFORM_BLOCKS:
+            if block != account.platform:
+                del data[block]
+        return data
 
 
 @extend_schema_serializer(component_name="ConnectRequest")

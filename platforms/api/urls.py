@@ -1,7 +1,7 @@
-from django.urls import path
+from django.urls import include, path
 
 from platforms.api import views
-from platforms.pinterest import api as pinterest_api
+from platforms.registry import DECLARED
 
 urlpatterns = [
     path("accounts", views.AccountListApi.as_view(), name="accounts"),
@@ -21,15 +21,11 @@ urlpatterns = [
         name="account-oauth-callback",
     ),
     path("accounts/<str:account_id>", views.AccountDetailApi.as_view(), name="account"),
-    path(
-        "accounts/<str:account_id>/pinterest/boards",
-        pinterest_api.PinterestBoardsApi.as_view(),
-        name="pinterest-boards",
-    ),
-    path(
-        "accounts/<str:account_id>/pinterest/default-board",
-        pinterest_api.PinterestDefaultBoardApi.as_view(),
-        name="pinterest-default-board",
+    # A platform's own account helpers (`account_urls=True`): /v1/accounts/<id>/<slug>/...
+    *(
+        path(f"accounts/<str:account_id>/{slug}/", include(module))
+        for slug, info in DECLARED.items()
+        if (module := info.urls_module)
     ),
     path(
         "platform-versions",

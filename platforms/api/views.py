@@ -49,7 +49,17 @@ _AccountList = inline_serializer("AccountList", fields={"data": AccountOut(many=
 
 class AccountListApi(ApiView):
     @extend_schema(
-        operation_id="listAccounts", tags=["accounts"], responses={200: _AccountList}
+        operation_id="listAccounts",
+        tags=["accounts"],
+        parameters=[
+            OpenApiParameter(
+                "profileId",
+                OpenApiTypes.UUID,
+                OpenApiParameter.QUERY,
+                description="Only this profile's accounts.",
+            )
+        ],
+        responses={200: _AccountList},
     )
     def get(self, request: Request) -> Response:
         profile = self.principal.profile

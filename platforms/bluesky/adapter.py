@@ -45,6 +45,7 @@ from platforms.base import (
     PlatformAdapter,
     PublishResult,
 )
+from platforms.bluesky import PLATFORM_INFO
 from platforms.bluesky.client import (
     PLATFORM,
     POST_COLLECTION,
@@ -148,9 +149,7 @@ def expiring(credentials: dict[str, Any], margin: timedelta = REFRESH_MARGIN) ->
 
 
 class BlueskyAdapter(PlatformAdapter):
-    slug = "bluesky"
-    display_name = "Bluesky"
-    version = "atproto"  # default; the PlatformVersion registry's label wins
+    platform = PLATFORM_INFO
     connect_kind = "credentials"
     credential_fields = (
         CredentialField(
@@ -173,10 +172,6 @@ class BlueskyAdapter(PlatformAdapter):
     rules = rules_for("bluesky")
     deep_rules = deep_rules_for("bluesky")
 
-    def __init__(self, account: PlatformAccount) -> None:
-        super().__init__(account)
-        self.version = pinned_label(self.slug, type(self).version)  # type: ignore[misc]
-
     # --- connecting -------------------------------------------------------------------------
 
     @classmethod
@@ -197,7 +192,7 @@ class BlueskyAdapter(PlatformAdapter):
                 remediation="Create an app password in Bluesky and paste it here.",
             )
         pds_url = cls._pds_url(option(payload, "pds_url"))
-        version = pinned_label(cls.slug, cls.version)
+        version = pinned_label(cls.slug)
         client = Xrpc(pds_url, version=version)
         try:
             body = client.procedure(
@@ -277,7 +272,7 @@ class BlueskyAdapter(PlatformAdapter):
         return Xrpc(
             self.account.metadata["pdsUrl"],
             token=credentials["accessJwt"],
-            version=self.version,
+            version=self.platform_version,
         )
 
     def _credentials(self, *, force: bool = False) -> dict[str, Any]:
@@ -341,7 +336,7 @@ class BlueskyAdapter(PlatformAdapter):
 
     def _renew(self, row: PlatformAccount) -> Session:
         """refreshSession; if the refresh JWT is refused, log in again with the app password."""
-        pds = Xrpc(row.metadata["pdsUrl"], version=self.version)
+        pds = Xrpc(row.metadata["pdsUrl"], version=self.platform_version)
         try:
             body = pds.procedure(
                 "com.atproto.server.refreshSession",
@@ -478,7 +473,10 @@ class BlueskyAdapter(PlatformAdapter):
 
     def _preflight(self, rule: str, message: str) -> PreflightFailed:
         return PreflightFailed(
-            message, rule=rule, platform=PLATFORM, platform_version=self.version
+            message,
+            rule=rule,
+            platform=PLATFORM,
+            platform_version=self.platform_version,
         )
 
     def _image(self, pds: Xrpc, item: MediaItem, index: int) -> dict[str, Any]:
@@ -510,7 +508,7 @@ class BlueskyAdapter(PlatformAdapter):
     def _upload_video(self, pds: Xrpc, data: bytes, *, name: str) -> dict[str, Any]:
         """The documented video flow: service auth from the PDS, upload to the video service,
         poll the job until it hands back the blob (https://docs.bsky.app/docs/tutorials/video)."""
-        video = Xrpc(settings.BLUESKY_VIDEO_SERVICE_URL, version=self.version)
+        video = Xrpc(settings.BLUESKY_VIDEO_SERVICE_URL, version=self.platform_version)
         expires = int(time.time()) + SERVICE_TOKEN_SECONDS
         self._check_video_quota(pds, video, expires)
         token = pds.query(
@@ -572,7 +570,7 @@ class BlueskyAdapter(PlatformAdapter):
                 or "The account's daily video allowance is used up.",
                 rule="bluesky.video.quota_exhausted",
                 platform=PLATFORM,
-                platform_version=self.version,
+                platform_version=self.platform_version,
                 platform_response=limits,
                 remediation="Wait for the daily video allowance to reset or use another account.",
             )

@@ -26,16 +26,9 @@ from typing import Any
 
 import requests
 
-from letmepost.errors import (
-    LetmepostError,
-    PlatformAuthFailed,
-    PlatformRateLimited,
-    PlatformRejected,
-    PlatformUnavailable,
-    PublishOutcomeUnknown,
-)
-from platforms import http as platform_http
-from platforms.upstream import body_of, delta_seconds, network_failure, never_sent
+from letmepost.errors import LetmepostError, PlatformAuthFailed, PlatformUnavailable
+from platforms.upstream import Failure, UpstreamClient, delta_seconds
+from platforms.upstream import retry_after as wait_or_default
 
 PLATFORM = "bluesky"
 POST_COLLECTION = "app.bsky.feed.post"
@@ -49,7 +42,6 @@ AUTH_ERRORS = frozenset(
         "AccountDeactivated",
     }
 )
-DEFAULT_RETRY_AFTER = 60
 
 
 class SessionExpired(PlatformAuthFailed):
@@ -112,23 +104,27 @@ def jwt_expiry(token: str) -> datetime | None:
 
 def retry_after(response: requests.Response) -> int:
     """Seconds until the rate-limit window resets (`ratelimit-reset` is a unix time)."""
-    if (reset := delta_seconds(response.headers.get("ratelimit-reset"))) is not None:
-        return max(1, reset - int(time.time()))
-    if (after := delta_seconds(response.headers.get("Retry-After"))) is not None:
-        return max(1, after)
-    return DEFAULT_RETRY_AFTER
+    reset = delta_seconds(response.headers.get("ratelimit-reset"))
+    return wait_or_default(
+        response, None if reset is None else reset - int(time.time())
+    )
 
 
-class Xrpc:
+class Xrpc(UpstreamClient):
     """Calls to one XRPC host (a PDS, or the video service) with an optional bearer token."""
+
+    platform = PLATFORM
+    unreachable_remediation = (
+        "Check the PDS URL and that the server is up; letmepost retries."
+    )
+    unanswered_remediation = "letmepost reads the record back before trying again."
 
     def __init__(
         self, base_url: str, *, token: str | None = None, version: str = "atproto"
     ) -> None:
-        self.base_url = base_url.rstrip("/")
+        super().__init__(version=version)
+        self.base_url = self.name = base_url.rstrip("/")
         self.token = token
-        self.version = version
-        self.http = platform_http.session()
 
     def query(
         self,
@@ -190,53 +186,27 @@ class Xrpc:
         if timeout is not None:
             kwargs["timeout"] = timeout
         url = f"{self.base_url}/xrpc/{nsid}"
-        try:
-            response = self.http.request(method, url, headers=headers, **kwargs)
-        except requests.RequestException as exc:
-            raise self._network_error(nsid, exc, write=write) from exc
-        if response.status_code < 400:
-            return response.json() if response.content else {}
-        raise self.error_for(nsid, response)
-
-    def fields(self, **extra: Any) -> dict[str, Any]:
-        return {"platform": PLATFORM, "platform_version": self.version, **extra}
-
-    def _network_error(
-        self, nsid: str, exc: requests.RequestException, *, write: bool
-    ) -> LetmepostError:
-        response = network_failure(exc)
-        if write and not never_sent(exc):
-            return PublishOutcomeUnknown(
-                f"{nsid} was sent to {self.base_url} but no answer came back: {exc}",
-                **self.fields(platform_response=response),
-                remediation="letmepost reads the record back before trying again.",
-            )
-        return PlatformUnavailable(
-            f"{self.base_url} could not be reached ({type(exc).__name__}).",
-            **self.fields(platform_response=response),
-            remediation="Check the PDS URL and that the server is up; letmepost retries.",
+        response = self.request(
+            method, url, what=nsid, write=write, headers=headers, **kwargs
         )
+        return response.json() if response.content else {}
 
-    def error_for(self, nsid: str, response: requests.Response) -> LetmepostError:
-        body = body_of(response)
+    def detail(self, body: Any) -> str:
+        if not isinstance(body, dict):
+            return ""
+        return " ".join(str(body.get(k) or "") for k in ("error", "message")).strip()
+
+    def classify(self, failure: Failure) -> LetmepostError:
+        body = failure.body
         name = body.get("error", "") if isinstance(body, dict) else ""
-        detail = body.get("message", "") if isinstance(body, dict) else ""
-        message = f"{nsid} answered {response.status_code}" + (
-            f" {name}: {detail}" if name or detail else "."
-        )
-        fields = self.fields(platform_response=body)
         if name in REFRESHABLE_ERRORS:
-            return SessionExpired(message, **fields)
-        if response.status_code == 401 or name in AUTH_ERRORS:
-            return PlatformAuthFailed(
-                message,
-                **fields,
-                remediation="Create a new app password in Bluesky and reconnect the account.",
+            return failure.error(SessionExpired)
+        if failure.status == 401 or name in AUTH_ERRORS:
+            return failure.auth_failed(
+                remediation="Create a new app password in Bluesky and reconnect the account."
             )
-        if response.status_code == 429:
-            return PlatformRateLimited(
-                message, retry_after=retry_after(response), **fields
-            )
-        if response.status_code >= 500:
-            return ServerError(message, status=503, **fields)
-        return PlatformRejected(message, **fields)
+        if failure.status == 429:
+            return failure.rate_limited(retry_after(failure.response))
+        if failure.status >= 500:  # for a write the adapter checks what landed
+            return failure.error(ServerError, status=503)
+        return failure.rejected()

@@ -34,6 +34,7 @@ from platforms.base import (
     PublishResult,
     ReconcileUnsupported,
 )
+from platforms.facebook import PLATFORM_INFO
 from platforms.facebook import preflight as fb
 from platforms.meta import containers
 from platforms.meta.client import GraphClient, pinned_path
@@ -53,10 +54,9 @@ from platforms.oauth import (
 from platforms.preflight.catalog import deep_rules_for, rules_for
 from platforms.versions import pinned_label
 
-SLUG = "facebook"
+SLUG = PLATFORM_INFO.slug
 DEFAULT_API = "https://graph.facebook.com"
-GRAPH_VERSION = "v23.0"
-LABEL = "graph-v23.0"
+GRAPH_VERSION = PLATFORM_INFO.pin
 SCOPES = ("pages_show_list", "pages_manage_posts", "pages_read_engagement")
 MAX_PAGES = 10  # pages of /me/accounts followed (100 Pages each)
 FEED_LOOKBACK = timedelta(minutes=5)  # clock skew between us and Meta
@@ -68,7 +68,7 @@ def graph(token: str | None = None, *, secrets: tuple[str, ...] = ()) -> GraphCl
         api_base(SLUG, DEFAULT_API),
         version=pinned_path(SLUG, GRAPH_VERSION),
         platform=SLUG,
-        label=pinned_label(SLUG, LABEL),
+        label=pinned_label(SLUG),
         token=token,
         secrets=secrets,
     )
@@ -80,9 +80,7 @@ def post_url(page_id: str, post_id: str) -> str:
 
 
 class FacebookAdapter(OAuthConnect, PlatformAdapter):
-    slug = SLUG
-    display_name = "Facebook Pages"
-    version = LABEL
+    platform = PLATFORM_INFO
     rules = rules_for(SLUG)
     deep_rules = deep_rules_for(SLUG)
     oauth_provider = OAuthProvider(
@@ -115,13 +113,14 @@ class FacebookAdapter(OAuthConnect, PlatformAdapter):
     ) -> list[ConnectedAccount]:
         config = cls.oauth_config(context, redirect_uri=redirect_uri_for(SLUG))
         user_token = cls._long_lived(config, token.access_token)
+        user_id = cls._user_id(user_token)
         pages = cls._pages(user_token)
         if not pages:
             raise PlatformRejected(
                 "This Facebook user manages no Page letmepost was allowed to see.",
                 status=400,
                 platform=SLUG,
-                platform_version=pinned_label(SLUG, LABEL),
+                platform_version=pinned_label(SLUG),
                 rule=fb.PAGES_NONE.id,
                 remediation=fb.PAGES_NONE.remediation,
             )
@@ -130,7 +129,8 @@ class FacebookAdapter(OAuthConnect, PlatformAdapter):
                 external_id=str(page["id"]),
                 display_name=str(page.get("name") or page["id"]),
                 credentials={"accessToken": str(page["access_token"])},
-                metadata={"kind": "page", "pageId": str(page["id"])},
+                # userId: the person's app-scoped id, as Meta's deauthorize callback names them.
+                metadata={"kind": "page", "pageId": str(page["id"]), "userId": user_id},
                 token_expires_at=None,  # a Page token from a long-lived user token
                 own_expiry=True,
             )
@@ -156,6 +156,15 @@ class FacebookAdapter(OAuthConnect, PlatformAdapter):
             )
             raise
         return str(body.get("access_token") or short)
+
+    @classmethod
+    def _user_id(cls, user_token: str) -> str:
+        client = graph(user_token)
+        try:
+            return str(client.get("me", {"fields": "id"})["id"])
+        except LetmepostError as exc:
+            as_account_error(exc, client, "facebook.oauth.me", "identify the user")
+            raise
 
     @classmethod
     def _pages(cls, user_token: str) -> list[dict[str, Any]]:

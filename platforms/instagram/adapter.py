@@ -21,6 +21,7 @@ from typing import Any
 
 from letmepost.errors import LetmepostError, PlatformRejected
 from platforms.base import ConnectedAccount, Draft, MediaItem, PlatformAdapter
+from platforms.instagram import PLATFORM_INFO
 from platforms.instagram import preflight as ig
 from platforms.meta.client import GraphClient, pinned_path
 from platforms.meta.errors import GraphRules
@@ -44,10 +45,9 @@ from platforms.oauth import (
 from platforms.preflight.catalog import deep_rules_for, rules_for
 from platforms.versions import pinned_label
 
-SLUG = "instagram"
+SLUG = PLATFORM_INFO.slug
 DEFAULT_API = "https://graph.instagram.com"
-GRAPH_VERSION = "v23.0"
-LABEL = "graph-v23.0"
+GRAPH_VERSION = PLATFORM_INFO.pin
 SCOPES = ("instagram_business_basic", "instagram_business_content_publish")
 # Meta's error-code table (instagram-platform/instagram-graph-api/reference/error-codes):
 # 2207009 is the aspect-ratio refusal and 2207003 a download timeout. The rule catalog (from the
@@ -76,7 +76,7 @@ def graph(token: str | None = None, *, secrets: tuple[str, ...] = ()) -> GraphCl
         api_base(SLUG, DEFAULT_API),
         version=pinned_path(SLUG, GRAPH_VERSION),
         platform=SLUG,
-        label=pinned_label(SLUG, LABEL),
+        label=pinned_label(SLUG),
         token=token,
         rules=RULES,
         secrets=secrets,
@@ -84,9 +84,7 @@ def graph(token: str | None = None, *, secrets: tuple[str, ...] = ()) -> GraphCl
 
 
 class InstagramAdapter(ContainerPublishing, OAuthConnect, PlatformAdapter):
-    slug = SLUG
-    display_name = "Instagram"
-    version = LABEL
+    platform = PLATFORM_INFO
     rules = rules_for(SLUG)
     deep_rules = deep_rules_for(SLUG)
     refresh_horizon = timedelta(days=7)

@@ -34,6 +34,7 @@ from platforms.base import (
     PublishResult,
     ReconcileUnsupported,
 )
+from platforms.linkedin import PLATFORM_INFO
 from platforms.linkedin import preflight as rules
 from platforms.linkedin.client import PLATFORM, REVOKED_CODES, LinkedInClient
 from platforms.linkedin.media import check_shape, post_content
@@ -73,9 +74,7 @@ def media_count(post: Mapping[str, Any]) -> int:
 
 
 class LinkedInAdapter(OAuthConnect, PlatformAdapter):
-    slug = "linkedin"
-    display_name = "LinkedIn"
-    version = "linkedin-202605"  # default; the PlatformVersion registry's label wins
+    platform = PLATFORM_INFO
     connect_kind = "oauth"
     rules = rules_for("linkedin")
     deep_rules = deep_rules_for("linkedin")
@@ -105,9 +104,7 @@ class LinkedInAdapter(OAuthConnect, PlatformAdapter):
     def connect_with_token(
         cls, token: TokenSet, context: Mapping[str, Any]
     ) -> list[ConnectedAccount]:
-        client = LinkedInClient(
-            token.access_token, version=pinned_label(cls.slug, cls.version)
-        )
+        client = LinkedInClient(token.access_token, version=pinned_label(cls.slug))
         me = client.userinfo()
         sub = str(me["sub"])
         name = str(

@@ -25,19 +25,12 @@ from urllib.parse import quote
 
 import requests
 
-from letmepost.errors import (
-    LetmepostError,
-    PlatformAuthFailed,
-    PlatformRateLimited,
-    PlatformRejected,
-    PlatformUnavailable,
-    PublishOutcomeUnknown,
-)
+from letmepost.errors import LetmepostError, PublishOutcomeUnknown
 from platforms import http as platform_http
 from platforms.attachments import Section
 from platforms.linkedin.preflight import AUTHOR_URN_FORMAT
 from platforms.oauth import api_base
-from platforms.upstream import body_of, delta_seconds, network_failure, never_sent
+from platforms.upstream import Failure, UpstreamClient
 
 PLATFORM = "linkedin"
 API_BASE = "https://api.linkedin.com"
@@ -52,17 +45,24 @@ def header_version(label: str) -> str:
     return label.removeprefix("linkedin-")
 
 
-class LinkedInClient:
+class LinkedInClient(UpstreamClient):
     """Calls made with one member's access token."""
 
+    platform = PLATFORM
+    name = "LinkedIn"
+    unreachable_remediation = (
+        "letmepost retries; check https://www.linkedin-apistatus.com if it persists."
+    )
+    auth_remediation = (
+        "Reconnect the LinkedIn account and grant every requested scope "
+        "(organizations also need the app's Community Management API access)."
+    )
+    default_retry_after = DEFAULT_RETRY_AFTER
+
     def __init__(self, token: str, *, version: str = "linkedin-202605") -> None:
+        super().__init__(version=version)
         self.base = api_base(PLATFORM, API_BASE)
         self.token = token
-        self.version = version
-        self.http = platform_http.session()
-
-    def fields(self, **extra: Any) -> dict[str, Any]:
-        return {"platform": PLATFORM, "platform_version": self.version, **extra}
 
     def headers(self, path: str) -> dict[str, str]:
         headers = {
@@ -74,7 +74,7 @@ class LinkedInClient:
             headers["X-Restli-Protocol-Version"] = "2.0.0"
         return headers
 
-    def request(
+    def call(
         self, method: str, url: str, *, write: bool = False, **kwargs: Any
     ) -> requests.Response:
         """Send one request (`url` a path on the API, or an absolute upload URL)."""
@@ -84,79 +84,41 @@ class LinkedInClient:
             self.headers(path) if path else {"Authorization": f"Bearer {self.token}"}
         )
         headers.update(kwargs.pop("headers", {}))
-        try:
-            response = self.http.request(method, target, headers=headers, **kwargs)
-        except requests.RequestException as exc:
-            if write and not never_sent(exc):
-                raise PublishOutcomeUnknown(
-                    f"{method} {path or 'upload'} was sent to LinkedIn but no answer came back: {exc}",
-                    **self.fields(platform_response=network_failure(exc)),
-                ) from exc
-            raise PlatformUnavailable(
-                f"LinkedIn could not be reached ({type(exc).__name__}); nothing was posted.",
-                **self.fields(platform_response=network_failure(exc)),
-                remediation="letmepost retries; check https://www.linkedin-apistatus.com if it persists.",
-            ) from exc
-        if response.status_code < 400:
-            return response
-        raise self.error_for(method, path or "upload", response, write=write)
+        what = f"{method} {path or 'upload'}"
+        return self.request(
+            method, target, what=what, write=write, headers=headers, **kwargs
+        )
 
-    def error_for(
-        self, method: str, path: str, response: requests.Response, *, write: bool
-    ) -> LetmepostError:
-        body = body_of(response)
+    def classify(self, failure: Failure) -> LetmepostError:
+        if failure.status in (401, 403, 429) or failure.status >= 500:
+            return super().classify(failure)
+        body = failure.body
         said = (
             " ".join(str(body.get(k) or "") for k in ("code", "message")).lower()
             if isinstance(body, dict)
             else str(body).lower()
         )
-        detail = body.get("message") if isinstance(body, dict) else None
-        message = f"{method} {path} answered {response.status_code}" + (
-            f": {detail}" if detail else "."
-        )
-        fields = self.fields(platform_response=body)
-        status = response.status_code
-        if status in (401, 403):
-            return PlatformAuthFailed(
-                message,
-                **fields,
-                remediation="Reconnect the LinkedIn account and grant every requested scope "
-                "(organizations also need the app's Community Management API access).",
-            )
-        if status == 429:
-            after = delta_seconds(response.headers.get("Retry-After"))
-            wait = max(1, after) if after is not None else DEFAULT_RETRY_AFTER
-            return PlatformRateLimited(message, retry_after=wait, **fields)
-        if status >= 500:
-            if write:
-                return PublishOutcomeUnknown(message, **fields)
-            return PlatformUnavailable(message, **fields)
         if "duplicate" in said:
-            return PlatformRejected(
-                message,
-                **fields,
+            return failure.rejected(
                 rule=DUPLICATE,
                 remediation="LinkedIn refuses a post identical to a recent one; change the text.",
             )
         if "author" in said or "invalid_author" in said:
-            return PlatformRejected(
-                message,
-                **fields,
-                rule=AUTHOR_URN_FORMAT.id,
-                remediation=AUTHOR_URN_FORMAT.remediation,
+            return failure.rejected(
+                rule=AUTHOR_URN_FORMAT.id, remediation=AUTHOR_URN_FORMAT.remediation
             )
-        return PlatformRejected(message, **fields)
+        return failure.rejected()
 
     # --- the calls --------------------------------------------------------------------------
 
     def userinfo(self) -> dict[str, Any]:
         """`GET /v2/userinfo` (OpenID Connect): `sub`, `name`, `picture`…"""
-        info: dict[str, Any] = self.request("GET", "/v2/userinfo").json()
+        info: dict[str, Any] = self.call("GET", "/v2/userinfo").json()
         return info
 
     def administered_organizations(self) -> list[str]:
         """URNs of the organizations this member is an approved ADMINISTRATOR of."""
-        body = self.request(
+        body = self.call(
             "GET",
             "/rest/organizationAcls",
             params={"q": "roleAssignee", "role": "ADMINISTRATOR", "state": "APPROVED"},
@@ -168,13 +130,13 @@ class LinkedInClient:
         ]
 
     def organization(self, organization_id: str) -> dict[str, Any]:
-        found: dict[str, Any] = self.request(
+        found: dict[str, Any] = self.call(
             "GET", f"/rest/organizations/{organization_id}"
         ).json()
         return found
 
     def initialize_image_upload(self, owner: str) -> dict[str, Any]:
-        value: dict[str, Any] = self.request(
+        value: dict[str, Any] = self.call(
             "POST",
             "/rest/images",
             params={"action": "initializeUpload"},
@@ -183,7 +145,7 @@ class LinkedInClient:
         return value
 
     def initialize_video_upload(self, owner: str, size: int) -> dict[str, Any]:
-        value: dict[str, Any] = self.request(
+        value: dict[str, Any] = self.call(
             "POST",
             "/rest/videos",
             params={"action": "initializeUpload"},
@@ -200,7 +162,7 @@ class LinkedInClient:
 
     def upload_bytes(self, url: str, data: bytes | Section) -> str:
         """PUT bytes to an upload URL LinkedIn handed out; the part's ETag (videos need it)."""
-        response = self.request(
+        response = self.call(
             "PUT",
             url,
             data=data,
@@ -212,7 +174,7 @@ class LinkedInClient:
     def finalize_video(
         self, video: str, upload_token: str, part_ids: list[str]
     ) -> None:
-        self.request(
+        self.call(
             "POST",
             "/rest/videos",
             params={"action": "finalizeUpload"},
@@ -226,25 +188,25 @@ class LinkedInClient:
         )
 
     def video(self, urn: str) -> dict[str, Any]:
-        found: dict[str, Any] = self.request(
+        found: dict[str, Any] = self.call(
             "GET", f"/rest/videos/{quote(urn, safe='')}"
         ).json()
         return found
 
     def create_post(self, body: dict[str, Any]) -> str:
         """`POST /rest/posts`, the one write that publishes; the new post's URN."""
-        response = self.request("POST", "/rest/posts", json=body, write=True)
+        response = self.call("POST", "/rest/posts", json=body, write=True)
         urn = response.headers.get("x-restli-id", "")
         if not urn:
             # 201 without the id: the post exists but we cannot name it. Reconcile finds it.
             raise PublishOutcomeUnknown(
                 "LinkedIn accepted the post but did not say its id (no x-restli-id).",
-                **self.fields(platform_response=body_of(response)),
+                **self.fields(platform_response=self.read(response)),
             )
         return urn
 
     def author_posts(self, author: str, count: int) -> dict[str, Any]:
-        page: dict[str, Any] = self.request(
+        page: dict[str, Any] = self.call(
             "GET",
             "/rest/posts",
             params={"author": author, "q": "author", "count": str(count)},

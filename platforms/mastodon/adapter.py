@@ -42,9 +42,10 @@ from platforms.base import (
     ReconcileUnsupported,
 )
 from platforms.http import private_urls_allowed
+from platforms.mastodon import PLATFORM_INFO
 from platforms.mastodon.client import PLATFORM, MastodonClient
 from platforms.mastodon.preflight import limits_from_instance
-from platforms.models import MastodonApp, MastodonStatusKey, PlatformAccount
+from platforms.models import MastodonApp, MastodonStatusKey
 from platforms.oauth import OAuthConfig, OAuthConnect, TokenSet
 from platforms.preflight.catalog import deep_rules_for, rules_for
 from platforms.versions import pinned_label
@@ -101,16 +102,10 @@ def option(options: Mapping[str, Any], name: str) -> Any:
 
 
 class MastodonAdapter(OAuthConnect, PlatformAdapter):
-    slug = "mastodon"
-    display_name = "Mastodon"
-    version = "mastodon-v1"  # default; the PlatformVersion registry's label wins
+    platform = PLATFORM_INFO
     connect_kind = "oauth"
     rules = rules_for("mastodon")
     deep_rules = deep_rules_for("mastodon")
-
-    def __init__(self, account: PlatformAccount) -> None:
-        super().__init__(account)
-        self.version = pinned_label(self.slug, type(self).version)  # type: ignore[misc]
 
     def account_limits(self) -> dict[str, Any]:
         """This instance's limits, stored at connect (Mastodon's own names)."""
@@ -120,9 +115,7 @@ class MastodonAdapter(OAuthConnect, PlatformAdapter):
 
     @classmethod
     def _client(cls, instance_url: str, token: str | None = None) -> MastodonClient:
-        return MastodonClient(
-            instance_url, token=token, version=pinned_label(cls.slug, cls.version)
-        )
+        return MastodonClient(instance_url, token=token, version=pinned_label(cls.slug))
 
     @classmethod
     def prepare_oauth(
@@ -207,7 +200,7 @@ class MastodonAdapter(OAuthConnect, PlatformAdapter):
         return MastodonClient(
             self.account.metadata["instanceUrl"],
             token=self.account.credentials.get("accessToken"),
-            version=self.version,
+            version=self.platform_version,
         )
 
     def publish(self, draft: Draft) -> PublishResult:

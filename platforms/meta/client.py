@@ -11,15 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import requests
-
-from letmepost.errors import PlatformUnavailable, PublishOutcomeUnknown
-from platforms import http as platform_http
-from platforms.meta.errors import GraphRules, map_graph_error
+from letmepost.errors import LetmepostError, PublishOutcomeUnknown
+from platforms.meta.errors import GraphRules, classify_graph_error, graph_detail
 from platforms.models import PlatformVersion
-from platforms.upstream import body_of, never_sent
-
-REDACTED = "[redacted]"
+from platforms.upstream import Failure, UpstreamClient
 
 
 def pinned_path(platform: str, default: str) -> str:
@@ -32,8 +27,12 @@ def pinned_path(platform: str, default: str) -> str:
     return pin or default
 
 
-class GraphClient:
+class GraphClient(UpstreamClient):
     """Calls to one Graph host as one token (or none, for token exchanges)."""
+
+    unreachable_remediation = (
+        "letmepost retries; check the platform's status page if it persists."
+    )
 
     def __init__(
         self,
@@ -46,26 +45,16 @@ class GraphClient:
         rules: GraphRules | None = None,
         secrets: tuple[str, ...] = (),
     ) -> None:
+        super().__init__(version=label, secrets=(token, *secrets))
+        self.platform = self.name = platform  # one class for three hosts
         self.base = base.rstrip("/")
-        self.version = version
-        self.platform = platform
-        self.label = label
+        self.path_version = version
         self.token = token
         self.rules = rules or GraphRules()
-        self._secrets = tuple(s for s in (token, *secrets) if s)
-        self.http = platform_http.session()
-
-    def fields(self, **extra: Any) -> dict[str, Any]:
-        return {"platform": self.platform, "platform_version": self.label, **extra}
 
     def url(self, path: str, *, versioned: bool = True) -> str:
-        prefix = f"/{self.version}" if versioned and self.version else ""
+        prefix = f"/{self.path_version}" if versioned and self.path_version else ""
         return f"{self.base}{prefix}/{path.lstrip('/')}"
-
-    def scrub(self, text: str) -> str:
-        for secret in self._secrets:
-            text = text.replace(secret, REDACTED)
-        return text
 
     def get(
         self,
@@ -96,29 +85,16 @@ class GraphClient:
         auth = {"access_token": self.token} if self.token else {}
         query = {**(params or {}), **(auth if method == "GET" else {})}
         form = {**(data or {}), **auth} if method != "GET" else None
-        try:
-            response = self.http.request(
-                method,
-                self.url(path, versioned=versioned),
-                params=query or None,
-                data=form,
-                headers={"Accept": "application/json"},
-            )
-        except requests.RequestException as exc:
-            failure = {"error": type(exc).__name__, "message": self.scrub(str(exc))}
-            if write and not never_sent(exc):
-                raise PublishOutcomeUnknown(
-                    f"{what} was sent to {self.platform} but no answer came back.",
-                    **self.fields(platform_response=failure),
-                ) from None
-            raise PlatformUnavailable(
-                f"{self.platform} could not be reached ({type(exc).__name__}).",
-                **self.fields(platform_response=failure),
-                remediation="letmepost retries; check the platform's status page if it persists.",
-            ) from None
-        body = body_of(response)
-        if isinstance(body, str):
-            body = self.scrub(body)
+        response = self.send(
+            method,
+            self.url(path, versioned=versioned),
+            what=what,
+            write=write,
+            params=query or None,
+            data=form,
+            headers={"Accept": "application/json"},
+        )
+        body = self.read(response)
         if response.ok and isinstance(body, dict) and "error" not in body:
             return body
         if (
@@ -128,11 +104,10 @@ class GraphClient:
                 f"{what} answered {response.status_code} without a JSON object.",
                 **self.fields(platform_response=body),
             )
-        raise map_graph_error(
-            response,
-            body,
-            fields=self.fields(platform_response=body),
-            what=what,
-            rules=self.rules,
-            write=write,
-        )
+        raise self.error_for(response, what, write=write)
+
+    def detail(self, body: Any) -> str:
+        return graph_detail(body)
+
+    def classify(self, failure: Failure) -> LetmepostError:
+        return classify_graph_error(failure, self.rules)

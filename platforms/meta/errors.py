@@ -15,15 +15,9 @@ from typing import Any
 
 import requests
 
-from letmepost.errors import (
-    LetmepostError,
-    PlatformAuthFailed,
-    PlatformRateLimited,
-    PlatformRejected,
-    PlatformUnavailable,
-    PublishOutcomeUnknown,
-)
-from platforms.upstream import delta_seconds
+from letmepost.errors import LetmepostError
+from platforms.upstream import Failure
+from platforms.upstream import retry_after as wait_or_default
 
 AUTH_CODES = frozenset({102, 190})  # invalid, expired or revoked token
 AUTH_SUBCODES = frozenset(
@@ -74,15 +68,9 @@ def retry_after(response: requests.Response, subcode: int | None = None) -> int:
             minutes = max(minutes, _regain_minutes(json.loads(raw)))
         except (ValueError, RecursionError):  # a header of 60,000 "[" is not usage
             continue
-    if minutes:
-        return minutes * 60
-    if (after := delta_seconds(response.headers.get("Retry-After"))) is not None:
-        return max(1, after)
-    return (
-        PUBLISHING_LIMIT_RETRY_AFTER
-        if subcode in RATE_SUBCODES
-        else DEFAULT_RETRY_AFTER
-    )
+    limit = subcode in RATE_SUBCODES
+    default = PUBLISHING_LIMIT_RETRY_AFTER if limit else DEFAULT_RETRY_AFTER
+    return wait_or_default(response, minutes * 60 or None, default=default)
 
 
 def _regain_minutes(usage: Any) -> int:
@@ -95,71 +83,54 @@ def _regain_minutes(usage: Any) -> int:
     return 0
 
 
-def map_graph_error(
-    response: requests.Response,
-    body: Any,
-    *,
-    fields: dict[str, Any],
-    what: str,
-    rules: GraphRules,
-    write: bool,
-) -> LetmepostError:
-    """The catalog error for a non-2xx Graph answer to `what` (e.g. "POST /123/media").
-
-    `write` marks the one call that can create the post: a 5xx there (other than an error Meta
-    itself calls transient) may have been applied, so it becomes PublishOutcomeUnknown.
-    """
+def graph_detail(body: Any) -> str:
+    """What Meta said: the message meant for people when it sends one."""
     error = graph_error_of(body)
+    return str(error.get("error_user_msg") or error.get("message") or "").strip()
+
+
+def classify_graph_error(failure: Failure, rules: GraphRules) -> LetmepostError:
+    """The catalog error for a refused Graph answer (`GraphClient.classify`).
+
+    A 5xx to the one call that can create the post (other than an error Meta itself calls
+    transient) may have been applied, so it becomes PublishOutcomeUnknown.
+    """
+    error = graph_error_of(failure.body)
     code, subcode = _int(error.get("code")), _int(error.get("error_subcode"))
-    detail = str(error.get("error_user_msg") or error.get("message") or "").strip()
-    message = f"{what} answered {response.status_code}" + (
-        f": {detail}" if detail else "."
-    )
+    detail, status = failure.detail.lower(), failure.status
     if (
-        response.status_code == 401
+        status == 401
         or code in AUTH_CODES
         or subcode in AUTH_SUBCODES
         or code in PERMISSION_CODES
     ):
-        return PlatformAuthFailed(
-            message,
-            **fields,
-            remediation="Reconnect the account and grant every permission letmepost asks for.",
+        return failure.auth_failed(
+            remediation="Reconnect the account and grant every permission letmepost asks for."
         )
-    if response.status_code == 429 or code in RATE_CODES or subcode in RATE_SUBCODES:
-        return PlatformRateLimited(
-            message, retry_after=retry_after(response, subcode), **fields
-        )
+    if status == 429 or code in RATE_CODES or subcode in RATE_SUBCODES:
+        return failure.rate_limited(retry_after(failure.response, subcode))
     if code in TRANSIENT_CODES and error.get("is_transient", code == 2):
-        return PlatformUnavailable(
-            message,
-            **fields,
-            remediation="Meta had a passing failure; letmepost retries.",
+        return failure.unavailable(
+            remediation="Meta had a passing failure; letmepost retries."
         )
     if subcode is not None and subcode in rules.subcodes:
-        return PlatformRejected(message, **fields, rule=rules.subcodes[subcode])
+        return failure.rejected(rule=rules.subcodes[subcode])
     for phrase, rule in rules.phrases.items():
-        if phrase in detail.lower():
-            return PlatformRejected(message, **fields, rule=rule)
+        if phrase in detail:
+            return failure.rejected(rule=rule)
     if subcode == EXPIRED_SUBCODE:
-        return PlatformRejected(
-            message,
-            **fields,
+        return failure.rejected(
             rule=rules.expired,
             remediation="Retry; the publish creates new containers.",
         )
-    if code == 100 and "url" in detail.lower():
-        return PlatformRejected(
-            message,
-            **fields,
+    if code == 100 and "url" in detail:
+        return failure.rejected(
             remediation="Meta could not use a media URL: host it publicly, or upload it via "
             "POST /v1/media and send the mediaId.",
         )
-    if response.status_code >= 500:
-        if write:  # Meta failed while handling it: the post may exist
-            return PublishOutcomeUnknown(message, **fields)
-        return PlatformUnavailable(message, **fields)
-    return PlatformRejected(message, **fields)
+    if status >= 500:
+        return failure.server_error()
+    return failure.rejected()
 
 
 def token_revoked(exc: LetmepostError) -> bool:

@@ -50,9 +50,11 @@ from platforms.oauth import (
     configured,
     token_credentials,
 )
+from platforms.pinterest import PLATFORM_INFO
 from platforms.pinterest.client import DEFAULT_BASE, PLATFORM, PinterestClient
 from platforms.pinterest.preflight import MAX_IMAGE_BYTES, MAX_VIDEO_BYTES
 from platforms.preflight.catalog import deep_rules_for, rules_for
+from platforms.versions import pinned_label
 
 SCOPES = (
     "boards:read",
@@ -79,9 +81,7 @@ def pin_uri(pin_id: str) -> str:
 
 
 class PinterestAdapter(OAuthConnect, PlatformAdapter):
-    slug = "pinterest"
-    display_name = "Pinterest"
-    version = "pinterest-v5"
+    platform = PLATFORM_INFO
     connect_kind = "oauth"
     rules = rules_for("pinterest")
     deep_rules = deep_rules_for("pinterest")
@@ -119,7 +119,7 @@ class PinterestAdapter(OAuthConnect, PlatformAdapter):
     def connect_with_token(
         cls, token: TokenSet, context: Mapping[str, Any]
     ) -> ConnectedAccount:
-        client = PinterestClient(token.access_token, version=cls.version)
+        client = PinterestClient(token.access_token, version=pinned_label(cls.slug))
         me = client.user_account()
         boards = client.boards(page_size=25).get("items") or []
         metadata: dict[str, Any] = {

@@ -31,7 +31,7 @@ def require_pinterest(account: PlatformAccount) -> None:
 def client_for(account: PlatformAccount) -> PinterestClient:
     return PinterestClient(
         str(account.credentials.get("accessToken", "")),
-        version=pinned_label(PLATFORM, "pinterest-v5"),
+        version=pinned_label(PLATFORM),
     )
 
 

@@ -22,31 +22,15 @@ import requests
 from urllib3.fields import RequestField
 from urllib3.filepost import choose_boundary
 
-from letmepost.errors import (
-    LetmepostError,
-    PlatformAuthFailed,
-    PlatformRateLimited,
-    PlatformRejected,
-    PlatformUnavailable,
-    PublishOutcomeUnknown,
-)
-from platforms import http as platform_http
+from letmepost.errors import PlatformRejected
 from platforms.attachments import AttachmentStream, Section
 from platforms.oauth import api_base
-from platforms.upstream import body_of, delta_seconds, network_failure, never_sent
+from platforms.upstream import UpstreamClient, delta_seconds, retry_after
 
 PLATFORM = "pinterest"
 DEFAULT_BASE = "https://api.pinterest.com/v5"
-DEFAULT_RETRY_AFTER = 60
 UPLOAD_TIMEOUT = (10.0, 600.0)  # a video upload to the presigned URL may take minutes
 BOARD_DUPLICATE_CODE = 58
-
-
-def retry_after(response: requests.Response) -> int:
-    for header in ("Retry-After", "X-RateLimit-Reset"):
-        if (value := delta_seconds(response.headers.get(header))) is not None:
-            return max(1, value)
-    return DEFAULT_RETRY_AFTER
 
 
 class StreamedForm:
@@ -105,17 +89,19 @@ class StreamedForm:
         return b"".join(out)
 
 
-class PinterestClient:
+class PinterestClient(UpstreamClient):
+    platform = PLATFORM
+    name = "Pinterest"
+    auth_remediation = (
+        "Reconnect the Pinterest account and grant every requested scope."
+    )
+
     def __init__(self, token: str, *, version: str = "pinterest-v5") -> None:
+        super().__init__(version=version)
         self.token = token
-        self.version = version
         self.base = api_base(PLATFORM, DEFAULT_BASE)
-        self.http = platform_http.session()
 
-    def fields(self, **extra: Any) -> dict[str, Any]:
-        return {"platform": PLATFORM, "platform_version": self.version, **extra}
-
-    def request(
+    def call(
         self, method: str, path: str, *, write: bool = False, **kwargs: Any
     ) -> Any:
         """One API call; the parsed 2xx body, or the mapped error."""
@@ -123,60 +109,29 @@ class PinterestClient:
             "Accept": "application/json",
             "Authorization": f"Bearer {self.token}",
         }
-        try:
-            response = self.http.request(
-                method, f"{self.base}{path}", headers=headers, **kwargs
-            )
-        except requests.RequestException as exc:
-            if write and not never_sent(exc):
-                raise PublishOutcomeUnknown(
-                    f"{method} {path} was sent to Pinterest but no answer came back.",
-                    **self.fields(platform_response=network_failure(exc)),
-                ) from exc
-            raise PlatformUnavailable(
-                f"Pinterest could not be reached ({type(exc).__name__}).",
-                **self.fields(platform_response=network_failure(exc)),
-            ) from exc
-        if response.ok:
-            return body_of(response)
-        raise self.error_for(method, path, response, write=write)
-
-    def error_for(
-        self, method: str, path: str, response: requests.Response, *, write: bool
-    ) -> LetmepostError:
-        body = body_of(response)
-        detail = body.get("message") if isinstance(body, dict) else None
-        message = f"Pinterest answered {response.status_code} to {method} {path}" + (
-            f": {detail}" if detail else "."
+        response = self.request(
+            method, f"{self.base}{path}", write=write, headers=headers, **kwargs
         )
-        fields = self.fields(platform_response=body)
-        status = response.status_code
-        if status in (401, 403):
-            return PlatformAuthFailed(
-                message,
-                **fields,
-                remediation="Reconnect the Pinterest account and grant every requested scope.",
-            )
-        if status == 429:
-            return PlatformRateLimited(
-                message, retry_after=retry_after(response), **fields
-            )
-        if status >= 500:
-            if write:
-                return PublishOutcomeUnknown(message, **fields)
-            return PlatformUnavailable(message, **fields)
-        return PlatformRejected(message, **fields)
+        return self.read(response)
+
+    def retry_after(self, response: requests.Response) -> int:
+        # Retry-After first, then the window's reset (in seconds from now).
+        headers = response.headers
+        waits = (
+            delta_seconds(headers.get(h)) for h in ("Retry-After", "X-RateLimit-Reset")
+        )
+        return retry_after(response, *waits)
 
     # --- the calls --------------------------------------------------------------------------
 
     def user_account(self) -> dict[str, Any]:
-        return self.request("GET", "/user_account")
+        return self.call("GET", "/user_account")
 
     def boards(self, *, page_size: int = 25, bookmark: str | None = None) -> Any:
         params: dict[str, Any] = {"page_size": page_size}
         if bookmark:
             params["bookmark"] = bookmark
-        return self.request("GET", "/boards", params=params)
+        return self.call("GET", "/boards", params=params)
 
     def all_boards(self, limit: int) -> list[dict[str, Any]]:
         """The account's first `limit` boards, following bookmarks."""
@@ -193,19 +148,19 @@ class PinterestClient:
         return found[:limit]
 
     def create_board(self, body: dict[str, Any]) -> dict[str, Any]:
-        return self.request("POST", "/boards", json=body)
+        return self.call("POST", "/boards", json=body)
 
     def board_pins(self, board_id: str, *, page_size: int = 50) -> list[dict[str, Any]]:
-        page = self.request(
+        page = self.call(
             "GET", f"/boards/{board_id}/pins", params={"page_size": page_size}
         )
         return page.get("items") or []
 
     def register_media(self) -> dict[str, Any]:
-        return self.request("POST", "/media", json={"media_type": "video"})
+        return self.call("POST", "/media", json={"media_type": "video"})
 
     def get_media(self, media_id: str) -> dict[str, Any]:
-        return self.request("GET", f"/media/{media_id}")
+        return self.call("GET", f"/media/{media_id}")
 
     def upload_file(
         self, upload_url: str, parameters: dict[str, Any], file: AttachmentStream
@@ -216,30 +171,24 @@ class PinterestClient:
         (`StreamedForm`): the video is read from the file while it is sent.
         """
         form = StreamedForm({k: str(v) for k, v in parameters.items()}, "file", file)
-        try:
-            response = self.http.post(
-                upload_url,
-                data=form,
-                headers={"Content-Type": form.content_type},
-                timeout=UPLOAD_TIMEOUT,
-            )
-        except requests.RequestException as exc:
-            raise PlatformUnavailable(
-                f"The video upload to Pinterest failed ({type(exc).__name__}); nothing was posted.",
-                **self.fields(
-                    platform_response=network_failure(exc),
-                    rule="pinterest.video.upload_unreachable",
-                ),
-            ) from exc
+        response = self.send(
+            "POST",
+            upload_url,
+            what="the video upload",
+            unreachable_rule="pinterest.video.upload_unreachable",
+            data=form,
+            headers={"Content-Type": form.content_type},
+            timeout=UPLOAD_TIMEOUT,
+        )
         if not response.ok:
             raise PlatformRejected(
                 f"The video upload answered {response.status_code}; nothing was posted.",
                 **self.fields(
-                    platform_response=body_of(response),
+                    platform_response=self.read(response),
                     rule="pinterest.video.upload_failed",
                 ),
                 remediation="Retry; a fresh upload slot is registered on every attempt.",
             )
 
     def create_pin(self, body: dict[str, Any]) -> dict[str, Any]:
-        return self.request("POST", "/pins", json=body, write=True)
+        return self.call("POST", "/pins", json=body, write=True)

@@ -4,7 +4,7 @@ The API (`GET /v1/preflight/rules`), the docs pages (`/docs/preflight/<slug>`), 
 (`rules = rules_for("bluesky")`, `deep_rules = deep_rules_for("bluesky")`) and the tests all read
 it, so a number changed in a platform module changes everywhere at once.
 
-One line per platform module, imported lazily (as platforms/registry.py does for adapters).
+Modules come from the platform declarations (platforms/registry.py) and are imported lazily.
 """
 
 from __future__ import annotations
@@ -16,18 +16,11 @@ from types import ModuleType
 from platforms.base import Draft, Fetcher, Rule, Violation
 from platforms.preflight.deep import OpenMedia, run_deep
 from platforms.preflight.spec import CheckedRule, RuleSpec
+from platforms.registry import DECLARED
 
+# Each declared platform with rules (platforms/<slug>/__init__.py), in registry order, then cross.
 MODULES: dict[str, str] = {
-    "bluesky": "platforms.bluesky.preflight",
-    "twitter": "platforms.twitter.preflight",
-    "linkedin": "platforms.linkedin.preflight",
-    "facebook": "platforms.facebook.preflight",
-    "instagram": "platforms.instagram.preflight",
-    "threads": "platforms.threads.preflight",
-    "pinterest": "platforms.pinterest.preflight",
-    "tiktok": "platforms.tiktok.preflight",
-    "mastodon": "platforms.mastodon.preflight",
-    "youtube": "platforms.youtube.preflight",
+    **{s: m for s, p in DECLARED.items() if (m := p.preflight_module)},
     "cross": "platforms.preflight.cross",
 }
 PLATFORMS: tuple[str, ...] = tuple(MODULES)

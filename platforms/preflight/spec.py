@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from platforms.base import Draft, Violation
+from platforms.registry import DECLARED
 
 # Stages, as in tests/preflight/fixtures/preflight-rules.yaml.
 SHAPE = "shape"  # pure; atomic over the whole batch on create (HTTP 400)
@@ -34,17 +35,9 @@ NOT_RAISED = "no"  # kept so old links resolve; see `notes` for why it never fir
 
 PREFLIGHT_FAILED = "preflight_failed"
 
-PLATFORM_NAMES = {
-    "bluesky": "Bluesky",
-    "twitter": "X",
-    "linkedin": "LinkedIn",
-    "facebook": "Facebook",
-    "instagram": "Instagram",
-    "threads": "Threads",
-    "pinterest": "Pinterest",
-    "tiktok": "TikTok",
-    "mastodon": "Mastodon",
-    "youtube": "YouTube",
+# Rule-id prefixes with a rule catalog, and the names their messages and docs pages use.
+PLATFORM_NAMES: dict[str, str] = {
+    **{s: p.name for s, p in DECLARED.items() if p.preflight},
     "cross": "Cross-platform",
 }
 

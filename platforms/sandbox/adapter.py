@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
+from letmepost.dbconn import release_pooled_connection
 from letmepost.errors import (
     ERROR_CLASSES,
     LetmepostError,
@@ -27,7 +28,7 @@ from platforms.base import (
     PlatformAdapter,
     PublishResult,
 )
-from platforms.sandbox import rules
+from platforms.sandbox import PLATFORM_INFO, rules
 from platforms.sandbox.models import SandboxPost
 
 HANDLE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
@@ -37,9 +38,7 @@ FORCEABLE_OUTCOMES = (*sorted(ERROR_CLASSES), OUTCOME_UNKNOWN)
 
 
 class SandboxAdapter(PlatformAdapter):
-    slug = "sandbox"
-    display_name = "Sandbox"
-    version = "sandbox-v1"
+    platform = PLATFORM_INFO
     connect_kind = "credentials"
     credential_fields = (CredentialField("handle", "Handle", placeholder="demo"),)
     rules = rules.RULES
@@ -61,6 +60,7 @@ class SandboxAdapter(PlatformAdapter):
             raise forced_error(outcome, draft)
         post = self._write(draft)
         if delay := int(draft.sandbox.get("delayMs") or 0):
+            release_pooled_connection()  # a remote platform holds none of our connections
             time.sleep(
                 min(delay, 60_000) / 1000
             )  # a slow answer, after the platform applied it

@@ -39,13 +39,13 @@ from platforms.oauth import (
     redirect_uri_for,
 )
 from platforms.preflight.catalog import deep_rules_for, rules_for
+from platforms.threads import PLATFORM_INFO
 from platforms.threads import preflight as th
 from platforms.versions import pinned_label
 
-SLUG = "threads"
+SLUG = PLATFORM_INFO.slug
 DEFAULT_API = "https://graph.threads.net"
-API_VERSION = "v1.0"
-LABEL = "threads-v1.0"
+API_VERSION = PLATFORM_INFO.pin
 SCOPES = ("threads_basic", "threads_content_publish")
 RULES = GraphRules(expired=th.CONTAINER_EXPIRED.id)
 STATES = ContainerStates(
@@ -62,7 +62,7 @@ def graph(token: str | None = None, *, secrets: tuple[str, ...] = ()) -> GraphCl
         api_base(SLUG, DEFAULT_API),
         version=pinned_path(SLUG, API_VERSION),
         platform=SLUG,
-        label=pinned_label(SLUG, LABEL),
+        label=pinned_label(SLUG),
         token=token,
         rules=RULES,
         secrets=secrets,
@@ -83,9 +83,7 @@ def reply_to(options: Mapping[str, Any]) -> str | None:
 
 
 class ThreadsAdapter(ContainerPublishing, OAuthConnect, PlatformAdapter):
-    slug = SLUG
-    display_name = "Threads"
-    version = LABEL
+    platform = PLATFORM_INFO
     rules = rules_for(SLUG)
     deep_rules = deep_rules_for(SLUG)
     refresh_horizon = timedelta(days=7)

@@ -58,13 +58,14 @@ from platforms.oauth import (
     token_credentials,
 )
 from platforms.preflight.catalog import deep_rules_for, rules_for
-from platforms.tiktok import publish_ids
+from platforms.tiktok import PLATFORM_INFO, publish_ids
 from platforms.tiktok.client import DEFAULT_BASE, PLATFORM, TikTokClient
 from platforms.tiktok.preflight import (
     DEFAULT_PRIVACY,
     MAX_VIDEO_BYTES,
     PRIVACY_LEVELS,
 )
+from platforms.versions import pinned_label
 
 SCOPES = ("user.info.basic", "video.upload", "video.publish")
 SINGLE_PUT_MAX = 64 * 1024 * 1024
@@ -132,9 +133,7 @@ def granted(scope: Any) -> list[str]:
 
 
 class TikTokAdapter(OAuthConnect, PlatformAdapter):
-    slug = "tiktok"
-    display_name = "TikTok"
-    version = "tiktok-v2"
+    platform = PLATFORM_INFO
     connect_kind = "oauth"
     rules = rules_for("tiktok")
     deep_rules = deep_rules_for("tiktok")
@@ -188,7 +187,7 @@ class TikTokAdapter(OAuthConnect, PlatformAdapter):
     def connect_with_token(
         cls, token: TokenSet, context: Mapping[str, Any]
     ) -> ConnectedAccount:
-        client = TikTokClient(token.access_token, version=cls.version)
+        client = TikTokClient(token.access_token, version=pinned_label(cls.slug))
         try:
             user = client.user_info()
         except LetmepostError:
@@ -233,7 +232,9 @@ class TikTokAdapter(OAuthConnect, PlatformAdapter):
         token = refresh_token(
             config, platform=cls.slug, refresh=account.credentials["refreshToken"]
         )
-        info = cls._creator_info(TikTokClient(token.access_token, version=cls.version))
+        info = cls._creator_info(
+            TikTokClient(token.access_token, version=pinned_label(cls.slug))
+        )
         if info is not None:  # a failed re-read keeps what we knew
             account.metadata = {**account.metadata, **creator_metadata(info)}
             if token.scope:

@@ -18,25 +18,14 @@ from __future__ import annotations
 
 from typing import Any
 
-import requests
-
-from letmepost.errors import (
-    LetmepostError,
-    PlatformAuthFailed,
-    PlatformRateLimited,
-    PlatformRejected,
-    PlatformUnavailable,
-    PublishOutcomeUnknown,
-)
-from platforms import http as platform_http
+from letmepost.errors import LetmepostError, PlatformRejected, PublishOutcomeUnknown
 from platforms.attachments import Section
 from platforms.oauth import api_base
-from platforms.upstream import body_of, delta_seconds, network_failure, never_sent
+from platforms.upstream import Failure, UpstreamClient
 
 PLATFORM = "tiktok"
 DEFAULT_BASE = "https://open.tiktokapis.com"
 USER_FIELDS = "open_id,union_id,avatar_url,display_name,username"
-DEFAULT_RETRY_AFTER = 60
 UPLOAD_TIMEOUT = (10.0, 600.0)
 PRIVACY_CODES = frozenset(
     {
@@ -51,15 +40,14 @@ def error_code(body: Any) -> str:
     return str(error.get("code") or "") if isinstance(error, dict) else ""
 
 
-class TikTokClient:
-    def __init__(self, token: str, *, version: str = "tiktok-v2") -> None:
-        self.token = token
-        self.version = version
-        self.base = api_base(PLATFORM, DEFAULT_BASE)
-        self.http = platform_http.session()
+class TikTokClient(UpstreamClient):
+    platform = PLATFORM
+    name = "TikTok"
 
-    def fields(self, **extra: Any) -> dict[str, Any]:
-        return {"platform": PLATFORM, "platform_version": self.version, **extra}
+    def __init__(self, token: str, *, version: str = "tiktok-v2") -> None:
+        super().__init__(version=version)
+        self.token = token
+        self.base = api_base(PLATFORM, DEFAULT_BASE)
 
     def call(
         self, method: str, path: str, *, rule: str | None = None, **kwargs: Any
@@ -69,68 +57,45 @@ class TikTokClient:
             "Authorization": f"Bearer {self.token}",
             "Content-Type": "application/json; charset=UTF-8",
         }
-        try:
-            response = self.http.request(
-                method, f"{self.base}{path}", headers=headers, **kwargs
-            )
-        except requests.RequestException as exc:
-            raise PlatformUnavailable(
-                f"TikTok could not be reached ({type(exc).__name__}).",
-                **self.fields(platform_response=network_failure(exc)),
-            ) from exc
-        body = body_of(response)
-        code = error_code(body)
-        if response.ok and code in ("", "ok") and isinstance(body, dict):
+        response = self.send(method, f"{self.base}{path}", headers=headers, **kwargs)
+        body = self.read(response)
+        # TikTok can refuse with a 200: the error object's code says so.
+        if response.ok and error_code(body) in ("", "ok") and isinstance(body, dict):
             return body.get("data") or {}
-        raise self.error_for(response, body, code, rule=rule)
+        raise self.error_for(response, rule=rule)
 
-    def error_for(
-        self, response: requests.Response, body: Any, code: str, *, rule: str | None
-    ) -> LetmepostError:
-        detail = (body.get("error") or {}).get("message") if code else None
-        message = f"TikTok answered {response.status_code} {code or ''}".strip() + (
-            f": {detail}" if detail else "."
-        )
-        fields = self.fields(platform_response=body)
-        status = response.status_code
+    def detail(self, body: Any) -> str:
+        if not (code := error_code(body)):
+            return ""
+        message = (body.get("error") or {}).get("message")
+        return f"{code}: {message}" if message else code
+
+    def classify(self, failure: Failure) -> LetmepostError:
+        code, status = error_code(failure.body), failure.status
         if code == "access_token_invalid" or (status == 401 and not code):
-            return PlatformAuthFailed(
-                message,
-                **fields,
-                remediation="Reconnect the TikTok account.",
-            )
+            return failure.auth_failed(remediation="Reconnect the TikTok account.")
         if code == "rate_limit_exceeded" or status == 429:
-            after = delta_seconds(response.headers.get("Retry-After"))
-            return PlatformRateLimited(
-                message,
-                retry_after=after if after is not None else DEFAULT_RETRY_AFTER,
-                **fields,
-                rule="tiktok.rate_limited",
+            return failure.rate_limited(
+                self.retry_after(failure.response), rule="tiktok.rate_limited"
             )
         if code in PRIVACY_CODES:
-            return PlatformRejected(
-                message,
-                **fields,
+            return failure.rejected(
                 rule="tiktok.privacy.not_allowed",
                 remediation="Use a privacy the account allows (creator info); unaudited "
                 "apps may only post SELF_ONLY.",
             )
         if code.startswith("spam_risk"):
-            return PlatformRejected(
-                message,
-                **fields,
+            return failure.rejected(
                 rule="tiktok.publish.failed",
                 remediation="TikTok refused the post for this account now; try later.",
             )
         if code == "scope_not_authorized" or status in (401, 403):
-            return PlatformAuthFailed(
-                message,
-                **fields,
-                remediation="Reconnect the TikTok account and grant every requested scope.",
+            return failure.auth_failed(
+                remediation="Reconnect the TikTok account and grant every requested scope."
             )
         if status >= 500:
-            return PlatformUnavailable(message, **fields)
-        return PlatformRejected(message, **fields, rule=rule)
+            return failure.unavailable()  # nothing was uploaded yet
+        return failure.rejected()
 
     # --- the calls --------------------------------------------------------------------------
 
@@ -184,28 +149,21 @@ class TikTokClient:
             "Content-Length": str(len(chunk)),
             "Content-Range": f"bytes {start}-{end}/{total}",
         }
-        try:
-            response = self.http.put(
-                upload_url, data=chunk, headers=headers, timeout=UPLOAD_TIMEOUT
-            )
-        except requests.RequestException as exc:
-            fields = self.fields(
-                platform_response=network_failure(exc), rule="tiktok.upload.unreachable"
-            )
-            if final and not never_sent(exc):
-                raise PublishOutcomeUnknown(
-                    "The last video chunk was sent to TikTok but no answer came back.",
-                    **fields,
-                ) from exc
-            raise PlatformUnavailable(
-                f"A video chunk could not be sent to TikTok ({type(exc).__name__}).",
-                **fields,
-            ) from exc
+        response = self.send(
+            "PUT",
+            upload_url,
+            what="the video chunk",
+            write=final,
+            unreachable_rule="tiktok.upload.unreachable",
+            data=chunk,
+            headers=headers,
+            timeout=UPLOAD_TIMEOUT,
+        )
         if final and response.status_code >= 500:
             raise PublishOutcomeUnknown(
                 f"TikTok answered {response.status_code} to the last video chunk.",
                 **self.fields(
-                    platform_response=body_of(response),
+                    platform_response=self.read(response),
                     rule="tiktok.upload.chunk_failed",
                 ),
             )
@@ -214,7 +172,7 @@ class TikTokClient:
                 f"TikTok refused the video chunk bytes {start}-{end}/{total} "
                 f"({response.status_code}).",
                 **self.fields(
-                    platform_response=body_of(response),
+                    platform_response=self.read(response),
                     rule="tiktok.upload.chunk_failed",
                 ),
             )

@@ -30,6 +30,7 @@ from platforms.base import (
 )
 from platforms.oauth import OAuthConnect, OAuthProvider, TokenSet, token_credentials
 from platforms.preflight.catalog import deep_rules_for, rules_for
+from platforms.twitter import PLATFORM_INFO
 from platforms.twitter.client import PLATFORM, XClient
 from platforms.twitter.launch_cap import check_launch_cap
 from platforms.twitter.media import upload
@@ -92,9 +93,7 @@ def first_attempt_at(token: str) -> datetime:
 
 
 class TwitterAdapter(OAuthConnect, PlatformAdapter):
-    slug = "twitter"
-    display_name = "X"
-    version = "x-v2"  # default; the PlatformVersion registry's label wins
+    platform = PLATFORM_INFO
     connect_kind = "oauth"
     rules = rules_for("twitter")
     deep_rules = deep_rules_for("twitter")
@@ -114,9 +113,7 @@ class TwitterAdapter(OAuthConnect, PlatformAdapter):
     def connect_with_token(
         cls, token: TokenSet, context: Mapping[str, Any]
     ) -> ConnectedAccount:
-        me = XClient(
-            token.access_token, version=pinned_label(cls.slug, cls.version)
-        ).me()
+        me = XClient(token.access_token, version=pinned_label(cls.slug)).me()
         username = str(me.get("username") or "")
         return ConnectedAccount(
             external_id=str(me["id"]),

@@ -28,22 +28,15 @@ from typing import Any
 
 import requests
 
-from letmepost.errors import (
-    LetmepostError,
-    PlatformAuthFailed,
-    PlatformRateLimited,
-    PlatformRejected,
-    PlatformUnavailable,
-    PublishOutcomeUnknown,
-)
+from letmepost.errors import LetmepostError, PlatformRejected
 from platforms import http as platform_http
 from platforms.oauth import api_base
 from platforms.twitter.preflight import APPEND_TIMEOUT_MS, TEXT_MAX
-from platforms.upstream import body_of, delta_seconds, network_failure, never_sent
+from platforms.upstream import Failure, UpstreamClient, delta_seconds
+from platforms.upstream import retry_after as wait_or_default
 
 PLATFORM = "twitter"
 API_BASE = "https://api.x.com"
-DEFAULT_RETRY_AFTER = 60
 APPEND_TIMEOUT = (platform_http.CONNECT_TIMEOUT, APPEND_TIMEOUT_MS / 1000)
 AUTH_PROBLEMS = ("client-forbidden", "unsupported-authentication")
 DUPLICATE = "twitter.text.duplicate"
@@ -63,10 +56,8 @@ def retry_after(response: requests.Response, now: float | None = None) -> int:
     if headers.get("x-user-limit-24hour-remaining", "").strip() == "0":
         reset = headers.get("x-user-limit-24hour-reset", "") or reset
     now = time.time() if now is None else now
-    if (at := delta_seconds(reset)) is not None:
-        return max(1, at - int(now))
-    after = delta_seconds(headers.get("Retry-After"))
-    return max(1, after) if after is not None else DEFAULT_RETRY_AFTER
+    at = delta_seconds(reset)
+    return wait_or_default(response, None if at is None else at - int(now))
 
 
 def problem_text(body: Any) -> str:
@@ -80,105 +71,63 @@ def problem_text(body: Any) -> str:
     return " ".join(parts).lower()
 
 
-class XClient:
+class XClient(UpstreamClient):
     """Calls made with one account's OAuth 2.0 user token."""
 
+    platform = PLATFORM
+    name = "X"
+    unreachable_remediation = (
+        "letmepost retries; check https://status.x.com if it persists."
+    )
+    auth_remediation = (
+        "Reconnect the X account and grant every requested scope; "
+        "check that the app has Read and Write permissions in the X developer portal."
+    )
+
     def __init__(self, token: str, *, version: str = "x-v2") -> None:
+        super().__init__(version=version)
         self.base = api_base(PLATFORM, API_BASE)
         self.token = token
-        self.version = version
-        self.http = platform_http.session()
 
-    def fields(self, **extra: Any) -> dict[str, Any]:
-        return {"platform": PLATFORM, "platform_version": self.version, **extra}
-
-    def request(
-        self,
-        method: str,
-        path: str,
-        *,
-        write: bool = False,
-        unreachable_rule: str | None = None,
-        **kwargs: Any,
-    ) -> requests.Response:
+    def call(self, method: str, path: str, **kwargs: Any) -> requests.Response:
         """Send one request; return the 2xx response or raise the mapped error."""
         headers = {
             "Authorization": f"Bearer {self.token}",
             "Accept": "application/json",
         }
-        try:
-            response = self.http.request(
-                method, f"{self.base}{path}", headers=headers, **kwargs
-            )
-        except requests.RequestException as exc:
-            if write and not never_sent(exc):
-                raise PublishOutcomeUnknown(
-                    f"{method} {path} was sent to X but no answer came back: {exc}",
-                    **self.fields(platform_response=network_failure(exc)),
-                ) from exc
-            raise PlatformUnavailable(
-                f"X could not be reached ({type(exc).__name__}); nothing was posted.",
-                **self.fields(
-                    platform_response=network_failure(exc), rule=unreachable_rule
-                ),
-                remediation="letmepost retries; check https://status.x.com if it persists.",
-            ) from exc
-        if response.status_code < 400:
-            return response
-        raise self.error_for(method, path, response, write=write)
+        return self.request(method, f"{self.base}{path}", headers=headers, **kwargs)
 
-    def error_for(
-        self, method: str, path: str, response: requests.Response, *, write: bool
-    ) -> LetmepostError:
-        body = body_of(response)
-        said = problem_text(body)
-        detail = body.get("detail") if isinstance(body, dict) else None
-        message = f"{method} {path} answered {response.status_code}" + (
-            f": {detail}" if detail else "."
-        )
-        fields = self.fields(platform_response=body)
-        status = response.status_code
+    def detail(self, body: Any) -> str:
+        return str(body.get("detail") or "") if isinstance(body, dict) else ""
+
+    def retry_after(self, response: requests.Response) -> int:
+        return retry_after(response)
+
+    def classify(self, failure: Failure) -> LetmepostError:
+        said = problem_text(failure.body)
+        status = failure.status
         if status == 401 or (status == 403 and any(p in said for p in AUTH_PROBLEMS)):
-            return PlatformAuthFailed(
-                message,
-                **fields,
-                remediation="Reconnect the X account and grant every requested scope; "
-                "check that the app has Read and Write permissions in the X developer portal.",
-            )
+            return failure.auth_failed(remediation=self.auth_remediation)
         if status == 403:
             if "duplicate" in said:
-                return PlatformRejected(
-                    message,
-                    **fields,
+                return failure.rejected(
                     rule=DUPLICATE,
                     remediation="X refuses a post identical to a recent one; change the text.",
                 )
-            return PlatformRejected(
-                message,
-                **fields,
+            return failure.rejected(
                 rule=NOT_PERMITTED,
                 remediation="X does not let this account do this (a reply or quote of a post it "
                 "cannot see, a protected or suspended account); read platformResponse.",
             )
-        if status == 429:
-            return PlatformRateLimited(
-                message, retry_after=retry_after(response), **fields
-            )
-        if status >= 500:
-            if write:
-                return PublishOutcomeUnknown(message, **fields)
-            return PlatformUnavailable(message, **fields)
-        if "too long" in said:
-            return PlatformRejected(
-                message, **fields, rule=TEXT_MAX.id, remediation=TEXT_MAX.remediation
-            )
-        return PlatformRejected(message, **fields)
+        if status == 429 or status >= 500 or "too long" not in said:
+            return super().classify(failure)
+        return failure.rejected(rule=TEXT_MAX.id, remediation=TEXT_MAX.remediation)
 
     # --- the calls --------------------------------------------------------------------------
 
     def me(self) -> dict[str, Any]:
         """`GET /2/users/me`: id, name and username (X's default user fields)."""
-        data: dict[str, Any] = self.request("GET", "/2/users/me").json()["data"]
+        data: dict[str, Any] = self.call("GET", "/2/users/me").json()["data"]
         return data
 
     def initialize_upload(
@@ -189,14 +138,14 @@ class XClient:
             "total_bytes": total_bytes,
             "media_category": category,
         }
-        data: dict[str, Any] = self.request(
+        data: dict[str, Any] = self.call(
             "POST", "/2/media/upload/initialize", json=body
         ).json()["data"]
         return data
 
     def append(self, media_id: str, segment_index: int, chunk: bytes) -> None:
         """One chunk, as multipart (`segment_index`, `media`); bounded by its own timeout."""
-        self.request(
+        self.call(
             "POST",
             f"/2/media/upload/{media_id}/append",
             data={"segment_index": str(segment_index)},
@@ -206,13 +155,13 @@ class XClient:
         )
 
     def finalize(self, media_id: str) -> dict[str, Any]:
-        data: dict[str, Any] = self.request(
+        data: dict[str, Any] = self.call(
             "POST", f"/2/media/upload/{media_id}/finalize"
         ).json()["data"]
         return data
 
     def upload_status(self, media_id: str) -> dict[str, Any]:
-        data: dict[str, Any] = self.request(
+        data: dict[str, Any] = self.call(
             "GET",
             "/2/media/upload",
             params={"media_id": media_id, "command": "STATUS"},
@@ -220,7 +169,7 @@ class XClient:
         return data
 
     def set_alt_text(self, media_id: str, text: str) -> None:
-        self.request(
+        self.call(
             "POST",
             "/2/media/metadata",
             json={"id": media_id, "metadata": {"alt_text": {"text": text}}},
@@ -228,8 +177,8 @@ class XClient:
 
     def create_post(self, body: dict[str, Any]) -> dict[str, Any]:
         """`POST /2/tweets`: the one write that creates the post."""
-        response = self.request("POST", "/2/tweets", json=body, write=True)
-        answer = body_of(response)
+        response = self.call("POST", "/2/tweets", json=body, write=True)
+        answer = self.read(response)
         data = answer.get("data") if isinstance(answer, dict) else None
         if not isinstance(data, dict) or not data.get("id"):
             raise PlatformRejected(
@@ -250,7 +199,7 @@ class XClient:
         }
         if pagination_token:
             params["pagination_token"] = pagination_token
-        page: dict[str, Any] = self.request(
+        page: dict[str, Any] = self.call(
             "GET", f"/2/users/{user_id}/tweets", params=params
         ).json()
         return page

@@ -40,7 +40,8 @@ from platforms.base import (
 from platforms.oauth import OAuthConnect, OAuthProvider, TokenSet, token_credentials
 from platforms.preflight.catalog import deep_rules_for, rules_for
 from platforms.upstream import body_of, network_failure
-from platforms.youtube import sessions
+from platforms.versions import pinned_label
+from platforms.youtube import PLATFORM_INFO, sessions
 from platforms.youtube.client import PLATFORM, YouTubeClient
 from platforms.youtube.preflight import MAX_VIDEO_BYTES
 
@@ -88,9 +89,7 @@ def result_for(video: Mapping[str, Any]) -> PublishResult:
 
 
 class YouTubeAdapter(OAuthConnect, PlatformAdapter):
-    slug = "youtube"
-    display_name = "YouTube"
-    version = "youtube-v3"
+    platform = PLATFORM_INFO
     connect_kind = "oauth"
     rules = rules_for("youtube")
     deep_rules = deep_rules_for("youtube")
@@ -108,7 +107,7 @@ class YouTubeAdapter(OAuthConnect, PlatformAdapter):
     def connect_with_token(
         cls, token: TokenSet, context: Mapping[str, Any]
     ) -> ConnectedAccount:
-        client = YouTubeClient(token.access_token, version=cls.version)
+        client = YouTubeClient(token.access_token, version=pinned_label(cls.slug))
         channel = client.my_channel()
         if channel is None:
             raise PreflightFailed(

@@ -21,17 +21,10 @@ from typing import Any
 
 import requests
 
-from letmepost.errors import (
-    LetmepostError,
-    PlatformAuthFailed,
-    PlatformRateLimited,
-    PlatformRejected,
-    PlatformUnavailable,
-)
-from platforms import http as platform_http
+from letmepost.errors import LetmepostError, PlatformRejected
 from platforms.attachments import Section
 from platforms.oauth import api_base, client_settings
-from platforms.upstream import body_of, network_failure
+from platforms.upstream import Failure, UpstreamClient
 
 PLATFORM = "youtube"
 DEFAULT_BASE = "https://youtube.googleapis.com"
@@ -55,73 +48,50 @@ def reasons(body: Any) -> list[str]:
     return [str(e.get("reason")) for e in items or [] if isinstance(e, dict)]
 
 
-class YouTubeClient:
+class YouTubeClient(UpstreamClient):
+    platform = PLATFORM
+    name = "YouTube"
+
     def __init__(self, token: str, *, version: str = "youtube-v3") -> None:
+        super().__init__(version=version)
         self.token = token
-        self.version = version
         self.base = api_base(PLATFORM, DEFAULT_BASE)
         upload = client_settings(PLATFORM).get("upload_base") or self.base
         self.upload_base = upload.rstrip("/")
-        self.http = platform_http.session()
-
-    def fields(self, **extra: Any) -> dict[str, Any]:
-        return {"platform": PLATFORM, "platform_version": self.version, **extra}
 
     def headers(self, **extra: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token}", **extra}
 
-    def send(self, method: str, url: str, **kwargs: Any) -> requests.Response:
-        """One request; no mapping (the upload needs to see 308s and 5xx itself)."""
-        return self.http.request(method, url, **kwargs)
-
     def api(self, method: str, path: str, **kwargs: Any) -> Any:
-        try:
-            response = self.send(
-                method, f"{self.base}{path}", headers=self.headers(), **kwargs
-            )
-        except requests.RequestException as exc:
-            raise PlatformUnavailable(
-                f"YouTube could not be reached ({type(exc).__name__}).",
-                **self.fields(platform_response=network_failure(exc)),
-            ) from exc
-        if response.ok:
-            return body_of(response)
-        raise self.error_for(response)
-
-    def error_for(self, response: requests.Response) -> LetmepostError:
-        body = body_of(response)
-        found = reasons(body)
-        error = body.get("error") if isinstance(body, dict) else None
-        detail = error.get("message") if isinstance(error, dict) else None
-        message = f"YouTube answered {response.status_code}" + (
-            f": {detail}" if detail else "."
+        response = self.request(
+            method, f"{self.base}{path}", headers=self.headers(), **kwargs
         )
-        fields = self.fields(platform_response=body)
-        status = response.status_code
+        return self.read(response)
+
+    def detail(self, body: Any) -> str:
+        error = body.get("error") if isinstance(body, dict) else None
+        return str(error.get("message") or "") if isinstance(error, dict) else ""
+
+    def classify(self, failure: Failure) -> LetmepostError:
+        found, status = reasons(failure.body), failure.status
         if status == 401:
-            return PlatformAuthFailed(
-                message, **fields, remediation="Reconnect the YouTube channel."
-            )
+            return failure.auth_failed(remediation="Reconnect the YouTube channel.")
         if status == 429 or RATE_REASONS & set(found):
-            return PlatformRateLimited(
-                message,
-                retry_after=QUOTA_RETRY_AFTER,
-                **fields,
+            return failure.rate_limited(
+                QUOTA_RETRY_AFTER,
                 rule="youtube.quota_exceeded",
                 remediation="The project's daily YouTube quota is spent; it resets at "
                 "midnight Pacific time.",
             )
         if rule := next((RULES[r] for r in found if r in RULES), None):
-            return PlatformRejected(message, **fields, rule=rule)
+            return failure.rejected(rule=rule)
         if status == 403:
-            return PlatformAuthFailed(
-                message,
-                **fields,
-                remediation="Reconnect the channel and grant every requested scope.",
+            return failure.auth_failed(
+                remediation="Reconnect the channel and grant every requested scope."
             )
         if status >= 500:
-            return PlatformUnavailable(message, **fields)
-        return PlatformRejected(message, **fields)
+            return failure.unavailable()  # the upload's own failures: the adapter's
+        return failure.rejected()
 
     # --- the calls --------------------------------------------------------------------------
 
@@ -146,39 +116,33 @@ class YouTubeClient:
         self, video: dict[str, Any], *, size: int, content_type: str
     ) -> str:
         """Open a resumable session; its URI (the `Location` header)."""
-        try:
-            response = self.send(
-                "POST",
-                f"{self.upload_base}/upload/youtube/v3/videos",
-                params={"uploadType": "resumable", "part": "snippet,status"},
-                json=video,
-                headers=self.headers(
-                    **{
-                        "X-Upload-Content-Length": str(size),
-                        "X-Upload-Content-Type": content_type,
-                    }
-                ),
-            )
-        except requests.RequestException as exc:
-            # Without the session URI nothing can be uploaded, so nothing was published.
-            raise PlatformUnavailable(
-                f"YouTube could not be reached ({type(exc).__name__}).",
-                **self.fields(platform_response=network_failure(exc)),
-            ) from exc
-        if not response.ok:
-            raise self.error_for(response)
+        # Without the session URI nothing can be uploaded, so nothing was published.
+        response = self.request(
+            "POST",
+            f"{self.upload_base}/upload/youtube/v3/videos",
+            params={"uploadType": "resumable", "part": "snippet,status"},
+            json=video,
+            headers=self.headers(
+                **{
+                    "X-Upload-Content-Length": str(size),
+                    "X-Upload-Content-Type": content_type,
+                }
+            ),
+        )
         location = response.headers.get("Location")
         if not location:
             raise PlatformRejected(
                 "YouTube opened no upload session (no Location header).",
-                **self.fields(platform_response=body_of(response)),
+                **self.fields(platform_response=self.read(response)),
             )
         return location
 
     def put(
         self, session: str, data: bytes | Section, content_range: str
     ) -> requests.Response:
-        return self.send(
+        """One PUT to the upload session, unmapped: the upload reads 308s, 5xx and lost
+        answers itself (`requests.RequestException` reaches the caller)."""
+        return self.http.request(
             "PUT",
             session,
             data=data,

@@ -14,6 +14,7 @@ from letmepost.api.fields import (
     UuidField,
 )
 from letmepost.api.schema import ViolationOut
+from letmepost.api.serializers import ThreadCachedFields
 from platforms.registry import KNOWN_PLATFORMS
 from posts.models import PostTarget, PublishAttempt
 
@@ -66,7 +67,7 @@ class TargetIn(serializers.Serializer):
 
 
 @extend_schema_serializer(component_name="CreatePostRequest")
-class CreatePostIn(serializers.Serializer):
+class CreatePostIn(ThreadCachedFields):  # validated on every POST /v1/posts
     targets = serializers.ListField(child=TargetIn(), min_length=1)
     text = serializers.CharField(
         required=False, min_length=1, trim_whitespace=False, max_length=100_000

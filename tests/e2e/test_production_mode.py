@@ -70,6 +70,7 @@ pytestmark = [
 
 SETTLE_TIMEOUT = 90  # seconds for every target to reach a terminal status
 LEAD = 3  # seconds from the moment every target exists to their common due time
+SAFETY_NET_SECONDS = 2  # beat's dispatch tick in these fleets (10 s by default)
 
 
 def test_database_url() -> str:
@@ -111,16 +112,23 @@ def flush_redis() -> None:
 
 
 @contextmanager
-def fleet(tmp_path: Path, *, lease_seconds: int) -> Iterator[dict[str, Process]]:
-    """2 dispatchers + 2 threaded Celery workers against the test database; all SIGKILLed after."""
+def fleet(
+    tmp_path: Path, *, lease_seconds: int, dispatchers: int = 2, beat: bool = False
+) -> Iterator[dict[str, Process]]:
+    """2 dispatchers (by default) + 2 threaded Celery workers (+ beat) against the test database;
+    all SIGKILLed after."""
     with broker_to_ourselves():
         flush_redis()
-        with run_fleet(tmp_path, lease_seconds=lease_seconds) as processes:
+        with run_fleet(
+            tmp_path, lease_seconds=lease_seconds, dispatchers=dispatchers, beat=beat
+        ) as processes:
             yield processes
 
 
 @contextmanager
-def run_fleet(tmp_path: Path, *, lease_seconds: int) -> Iterator[dict[str, Process]]:
+def run_fleet(
+    tmp_path: Path, *, lease_seconds: int, dispatchers: int, beat: bool
+) -> Iterator[dict[str, Process]]:
     env = boot_env(
         tmp_path,
         DATABASE_URL=test_database_url(),
@@ -129,17 +137,34 @@ def run_fleet(tmp_path: Path, *, lease_seconds: int) -> Iterator[dict[str, Proce
         LETMEPOST_SECRET_KEY=os.environ["LETMEPOST_SECRET_KEY"],
         LETMEPOST_ENCRYPTION_KEYS=os.environ["LETMEPOST_ENCRYPTION_KEYS"],
         LETMEPOST_PUBLISH_LEASE_SECONDS=str(lease_seconds),
+        LETMEPOST_DISPATCH_SAFETY_NET_SECONDS=str(SAFETY_NET_SECONDS),
     )
     processes: dict[str, Process] = {}
     with sigterm_unwinds():
         try:
-            for n in (1, 2):
+            for n in range(1, dispatchers + 1):
                 processes[f"dispatcher{n}"] = spawn(
                     f"dispatcher{n}",
                     [sys.executable, "manage.py", "run_dispatcher"],
                     env=env,
                     log_dir=tmp_path,
                 )
+            if beat:
+                processes["beat"] = spawn(
+                    "beat",
+                    [
+                        str(BIN / "celery"),
+                        "-A",
+                        "letmepost",
+                        "beat",
+                        "--schedule",
+                        str(tmp_path / "celerybeat-schedule"),
+                        "--loglevel=INFO",
+                    ],
+                    env=env,
+                    log_dir=tmp_path,
+                )
+            for n in (1, 2):
                 processes[f"worker{n}"] = spawn(
                     f"worker{n}",
                     [
@@ -159,9 +184,9 @@ def run_fleet(tmp_path: Path, *, lease_seconds: int) -> Iterator[dict[str, Proce
                     env=env,
                     log_dir=tmp_path,
                 )
+            markers = {"worker": "ready.", "dispatcher": "dispatcher polling"}
             for name, process in processes.items():
-                marker = "ready." if name.startswith("worker") else "dispatcher polling"
-                wait_for_output(process, marker)
+                wait_for_output(process, markers.get(name.rstrip("12"), "is starting"))
             yield processes
         finally:
             for process in processes.values():
@@ -326,3 +351,16 @@ def test_a_dispatcher_killed_mid_run_loses_nothing(
     )
     record_property("dispatcher_crash_targets_reclaimed_after_lease", waited)
     report_lag(targets, "dispatcher_crash_200", record_property)
+
+
+def test_with_every_dispatcher_stopped_beat_still_publishes_due_posts_exactly_once(
+    tmp_path: Path, record_property: Callable[[str, object], None]
+) -> None:
+    """The safety net: beat's `posts.dispatch_due` tick, and workers, with no run_dispatcher."""
+    caller, account = sandbox_caller("safety-net")
+    with fleet(tmp_path, lease_seconds=60, dispatchers=0, beat=True) as processes:
+        schedule_many(caller, account, 100)
+        assert not any(name.startswith("dispatcher") for name in processes)
+        wait_until_terminal(100, processes)
+    targets = assert_published_exactly_once(100)
+    report_lag(targets, "beat_safety_net_100", record_property)

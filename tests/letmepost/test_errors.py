@@ -9,6 +9,7 @@ from django.test import Client
 
 from letmepost.errors import CATALOG, ERROR_CLASSES
 from tests.conftest import Persona, error_of
+from tests.fixtures.reference_openapi import assert_matches_reference
 
 
 def test_catalog_has_the_thirteen_codes_each_with_an_exception_class() -> None:
@@ -108,10 +109,30 @@ def test_validation_errors_name_the_first_field_in_camel_case_and_list_all(
     error = error_of(response)
     assert error["code"] == "validation_failed"
     assert error["rule"] == "name"
-    assert {issue["path"] for issue in error["platformResponse"]} == {
-        "name",
-        "profileId",
-    }
+    assert [(i["path"], i["rule"]) for i in error["platformResponse"]] == [
+        (["name"], "name"),
+        (["profileId"], "profileId"),
+    ]
+    assert_matches_reference(response.json(), "ApiError")
+
+
+def test_issue_paths_are_keys_and_integer_indexes_as_in_the_reference(
+    owner: Persona,
+) -> None:
+    """letmepost.dev (Zod) lists `path` as an array; `rule` stays the dotted form."""
+    response = owner.client.post(
+        "/v1/posts",
+        data={"text": "hi", "targets": [{"platform": "sandbox"}, {"accountId": 7}]},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    error = error_of(response)
+    assert error["rule"] == "targets.1.accountId"
+    (only,) = error["platformResponse"]
+    assert only["path"] == ["targets", 1, "accountId"]
+    assert only["rule"] == error["rule"]
+    assert set(only) >= {"path", "message", "code"}
+    assert_matches_reference(response.json(), "ApiError")
 
 
 @pytest.mark.parametrize(

@@ -357,7 +357,7 @@ QUERY_VALUES = [
 ]
 # Query parameters the Postiz routes read (they are not in the OpenAPI document), each replaced in
 # turn in an otherwise valid query.
-POSTIZ_PARAMS = ["startDate", "endDate", "customer", "group", "page"]
+POSTIZ_PARAMS = ["startDate", "endDate", "customer", "group", "page", "date", "refresh"]
 POSTIZ_QUERY = {"startDate": "2026-01-01T00:00:00Z", "endDate": "2027-01-01T00:00:00Z"}
 
 

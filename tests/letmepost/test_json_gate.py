@@ -71,7 +71,12 @@ def test_nul_and_lone_surrogates_in_options_are_refused(
     )
     assert error["message"].startswith(f"{where}: contains {code_point}")
     assert error["platformResponse"] == [
-        {"path": where, "message": error["message"], "code": "invalid_character"}
+        {
+            "path": [int(k) if k.isdigit() else k for k in where.split(".")],
+            "message": error["message"],
+            "code": "invalid_character",
+            "rule": "body.invalid_character",
+        }
     ]
     assert not Post.objects.exists()
 

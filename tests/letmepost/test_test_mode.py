@@ -300,6 +300,13 @@ def postiz_calls(w: World) -> dict[tuple[str, str], list[Call]]:
         ("post-status", "put"): [
             ("PUT", f"{base}/posts/{w.draft}/status", {"status": "schedule"}),
             ("PUT", f"{base}/posts/{w.postiz_draft}/status", {"status": "schedule"}),
+            ("PUT", f"{base}/posts/{w.postiz_queued}/status", {"status": "draft"}),
+            ("PUT", f"{base}/posts/{w.sandbox_queued}/status", {"status": "draft"}),
+        ],
+        ("integration", "delete"): [
+            ("DELETE", f"{base}/integrations/{masto}", None),
+            # The sandbox account has live posts queued: a test key cannot cancel them.
+            ("DELETE", f"{base}/integrations/{w.sandbox.pk}", None),
         ],
         ("post-settings", "put"): [
             ("PUT", f"{base}/posts/{w.postiz_queued}/settings", {"settings": {}})

@@ -80,6 +80,28 @@ def test_every_unknown_field_is_listed_with_its_path_nested_ones_included(
         ("targets.1.firstComment.txt.unknown", "Did you mean `text`?"),
         ("media.0.altTxt.unknown", "Did you mean `altText`?"),
     ]
+    assert [i["path"] for i in error["platformResponse"]] == [
+        ["targets", 1, "sandboxOutcome"],
+        ["targets", 1, "firstComment", "txt"],
+        ["media", 0, "altTxt"],
+    ]
+    assert not PostTarget.objects.exists()
+
+
+def test_a_number_sent_for_a_string_field_is_refused_not_stored(owner: Persona) -> None:
+    error = error_of(
+        post_json(owner.client, "/v1/profiles", {"name": -4.6e16, "slug": 7})
+    )
+    assert error["rule"] == "name"
+    assert [(i["path"], i["code"]) for i in error["platformResponse"]] == [
+        (["name"], "invalid"),
+        (["slug"], "invalid"),
+    ]
+
+    account = connect_sandbox(owner, "typed")
+    body = {"targets": [{"accountId": str(account.pk), "text": 5}], "text": "hi"}
+    error = error_of(post_json(owner.client, "/v1/posts", body))
+    assert error["rule"] == "targets.0.text"
     assert not PostTarget.objects.exists()
 
 

@@ -60,7 +60,11 @@ def test_env_example_sets_nothing_settings_does_not_read() -> None:
     read = settings_env_reads()
     concrete = {n for n in read if not n.startswith("<SLUG>")}
     suffixes = tuple(n.removeprefix("<SLUG>") for n in read if n.startswith("<SLUG>"))
-    outside_settings = {"POSTGRES_PASSWORD", "LETMEPOST_WORKER_CONCURRENCY"}
+    outside_settings = {
+        "POSTGRES_PASSWORD",
+        "LETMEPOST_WORKER_CONCURRENCY",
+        "LETMEPOST_WORKER_DB_POOL_SIZE",
+    }
     listed = re.findall(r"^(?:# )?([A-Z][A-Z0-9_]+)=", text, re.M)
     unknown = [
         n

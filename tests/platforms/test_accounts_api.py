@@ -9,6 +9,7 @@ from letmepost.api.fields import format_datetime
 from platforms.models import PlatformAccount
 from posts.models import PostTarget
 from tests.conftest import Persona, api_client, error_of, post_json
+from tests.fixtures.reference_openapi import assert_matches_reference
 
 
 def connect(client, handle: str = "demo", **extra) -> tuple[int, dict]:
@@ -29,6 +30,14 @@ def test_connect_then_reconnect_returns_the_same_account(owner: Persona) -> None
     status, again = connect(owner.client)
     assert status == 200 and again["id"] == first["id"]
     assert "credentials" not in first
+    assert_matches_reference(first, "Account", our_platforms=True)
+    # The platform blocks are absent (not null) on other platforms' accounts.
+    assert "pinterest" not in first and "instagram" not in first
+    assert_matches_reference(
+        owner.client.get("/v1/accounts").json(),
+        "AccountListResponse",
+        our_platforms=True,
+    )
 
 
 def test_connect_descriptor_lists_the_credential_fields(owner: Persona) -> None:

@@ -58,10 +58,10 @@ def test_the_list_is_public_and_complete() -> None:
 def test_adapters_read_their_label_from_the_registry(owner: Persona) -> None:
     account = connect_sandbox(owner, "v")
     PlatformVersion.objects.filter(platform="bluesky").update(label="atproto-next")
-    assert adapter_class("bluesky")(account).version == "atproto-next"
-    assert pinned_label("bluesky", "x") == "atproto-next"
+    assert adapter_class("bluesky")(account).platform_version == "atproto-next"
+    assert pinned_label("bluesky") == "atproto-next"
     PlatformVersion.objects.filter(platform="bluesky").delete()
-    assert adapter_class("bluesky")(account).version == "atproto"  # the class default
+    assert adapter_class("bluesky")(account).platform_version == "atproto"  # declared
 
 
 def test_each_registered_adapter_has_a_seeded_version_and_matching_slug() -> None:

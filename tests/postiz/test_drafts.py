@@ -84,16 +84,43 @@ def test_scheduling_a_draft_whose_time_passed_publishes_it(
     assert target.status == "published"
 
 
-def test_a_queued_post_cannot_go_back_to_draft(
-    pz: Client, account: PlatformAccount
+def test_a_queued_post_goes_back_to_draft_and_can_be_scheduled_again(
+    pz: Client, account: PlatformAccount, owner: Persona
 ) -> None:
-    response = send(pz, "POST", "/public/v1/posts", create_body(str(account.pk)))
+    when = later(hours=3).replace(microsecond=0)
+    response = send(
+        pz, "POST", "/public/v1/posts", create_body(str(account.pk), date=when)
+    )
     target = PostTarget.objects.get(pk=response.json()[0]["postId"])
     assert status(pz, target, "schedule").json()["state"] == "QUEUE"
+
+    response = status(pz, target, "draft")
+    assert response.status_code == 200, response.content
+    assert response.json() == {"id": str(target.pk), "state": "DRAFT"}
+    target.refresh_from_db()
+    assert (target.status, target.scheduled_at) == (
+        "draft",
+        when,
+    )  # its planned time kept
+    assert owner.client.get(f"/v1/posts/{target.pk}").json()["status"] == "draft"
+    assert status(pz, target, "draft").json()["state"] == "DRAFT"  # already one
+
+    assert status(pz, target, "schedule").json()["state"] == "QUEUE"
+    target.refresh_from_db()
+    assert (target.status, target.scheduled_at) == ("queued", when)
+
+
+def test_a_post_out_of_the_queue_cannot_go_back_to_draft(
+    pz: Client, account: PlatformAccount
+) -> None:
+    target = draft(pz, account, date=later(hours=-1))
+    assert status(pz, target, "schedule").json()["state"] == "QUEUE"
+    target.refresh_from_db()
+    assert target.status == "published"
     refused = status(pz, target, "draft")
     assert refused.status_code == 400
     assert refused.json()["rule"] == "post.status"
-    assert status(pz, draft(pz, account), "draft").json()["state"] == "DRAFT"
+    assert "PUBLISHED" in refused.json()["message"]
 
 
 def test_deleting_a_draft_removes_it(pz: Client, account: PlatformAccount) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -139,12 +140,74 @@ def test_integration_settings_and_tools(pz: Client, account: PlatformAccount) ->
     )
 
 
-def test_analytics_are_empty_and_missing_is_never_missing(
+def outcome(item: dict, status: str, when: datetime) -> None:
+    """Give a created post a publishing outcome at `when` (the engine's part, not tested here)."""
+    PostTarget.objects.filter(pk=item["postId"]).update(
+        status=status,
+        published_at=when if status == "published" else None,
+        updated_at=when,
+    )
+
+
+def test_channel_analytics_are_daily_counts_of_published_and_failed_posts(
+    pz: Client, account: PlatformAccount
+) -> None:
+    now = datetime.now(UTC)
+    created = [
+        send(pz, "POST", "/public/v1/posts", create_body(str(account.pk))).json()[0]
+        for _ in range(5)
+    ]
+    outcome(created[0], "published", now)
+    outcome(created[1], "published", now - timedelta(days=2))
+    outcome(created[2], "published", now - timedelta(days=9))  # the week before
+    outcome(created[3], "rejected", now - timedelta(days=1))
+    # created[4] is still queued: neither series counts it
+
+    response = pz.get(f"/public/v1/analytics/{account.pk}", {"date": "7"})
+    assert response.status_code == 200, response.content
+    published, failed = response.json()
+    days = [(now - timedelta(days=6 - i)).date().isoformat() for i in range(7)]
+    assert published["label"] == "Posts published"
+    assert published["data"] == [
+        {"total": "1" if i in (4, 6) else "0", "date": day}
+        for i, day in enumerate(days)
+    ]
+    assert published["percentageChange"] == 100.0  # 2 this week, 1 the week before
+    assert failed["label"] == "Posts failed"
+    assert [p["total"] for p in failed["data"]] == ["0"] * 5 + ["1", "0"]
+    assert failed["percentageChange"] == 100  # none the week before
+
+    other = pz.get(f"/public/v1/analytics/{account.pk}", {"date": "junk"}).json()
+    assert len(other[0]["data"]) == 7  # Postiz's default window
+
+
+def test_post_analytics_are_its_status_and_attempts_never_an_empty_list(
     pz: Client, account: PlatformAccount
 ) -> None:
     [item] = send(pz, "POST", "/public/v1/posts", create_body(str(account.pk))).json()
-    assert pz.get(f"/public/v1/analytics/{account.pk}", {"date": "7"}).json() == []
-    assert pz.get(f"/public/v1/analytics/post/{item['postId']}").json() == []
+    when = datetime(2026, 12, 1, 23, 59, tzinfo=UTC)
+    outcome(item, "published", when)
+    PostTarget.objects.filter(pk=item["postId"]).update(attempt_count=2)
+    response = pz.get(f"/public/v1/analytics/post/{item['postId']}", {"date": "7"})
+    assert response.status_code == 200, response.content
+    assert response.json() == [
+        {
+            "label": "Status: published",
+            "data": [{"total": "1", "date": "2026-12-01"}],
+            "percentageChange": 0,
+        },
+        {
+            "label": "Publish attempts",
+            "data": [{"total": "2", "date": "2026-12-01"}],
+            "percentageChange": 0,
+        },
+    ]
+
+
+def test_missing_is_never_missing_and_release_ids_are_ours(
+    pz: Client, account: PlatformAccount
+) -> None:
+    [item] = send(pz, "POST", "/public/v1/posts", create_body(str(account.pk))).json()
     assert pz.get(f"/public/v1/posts/{item['postId']}/missing").json() == []
     release = send(
         pz, "PUT", f"/public/v1/posts/{item['postId']}/release-id", {"releaseId": "1"}

@@ -326,8 +326,25 @@ def test_a_slow_worker_that_lost_its_lease_cannot_double_publish(
 def test_scheduled_targets_become_due_at_their_time(owner: Persona) -> None:
     at = datetime.now(UTC) + timedelta(seconds=2)
     (target,) = schedule(owner, at=at)
-    assert claim_due(now=at - timedelta(milliseconds=1)) == []
-    assert [c.target_id for c in claim_due(now=at)] == [target.pk]
+    assert claim_due(now=at - timedelta(milliseconds=1), ahead=0) == []
+    assert [c.target_id for c in claim_due(now=at, ahead=0)] == [target.pk]
+
+
+def test_targets_falling_due_soon_are_claimed_ahead_and_stay_queued(
+    owner: Persona, settings
+) -> None:
+    settings.DISPATCH_AHEAD_SECONDS = 2
+    at = datetime.now(UTC) + timedelta(minutes=5)
+    (target,) = schedule(owner, at=at)
+    assert claim_due(now=at - timedelta(seconds=2, milliseconds=1)) == []
+    (claim,) = claim_due(now=at - timedelta(seconds=2))
+    assert (claim.target_id, claim.at) == (target.pk, at)
+    target.refresh_from_db()
+    # Still queued (cancelable) until the worker takes it at its instant, under a lease that
+    # covers the wait and a whole publish.
+    assert (target.status, target.lease_owner) == (Status.QUEUED, claim.token)
+    assert target.lease_until == at + timedelta(seconds=settings.PUBLISH_LEASE_SECONDS)
+    assert claim_due(now=at) == []  # leased: nobody else takes it meanwhile
 
 
 def test_an_account_that_needs_reconnecting_fails_fast_without_calling_the_platform(

@@ -53,7 +53,7 @@ def test_the_runner_claims_no_more_than_its_idle_workers(owner: Persona) -> None
     due_targets(owner, 10)
     runner = EmbeddedRunner(workers=3)
     runner._busy = 2  # two workers are still busy with earlier posts
-    assert runner.tick() == 1
+    assert runner.tick().posts == 1
     runner.pool.shutdown(wait=True)
     assert PostTarget.objects.filter(status="published").count() == 1
     assert PostTarget.objects.filter(status="queued").count() == 9

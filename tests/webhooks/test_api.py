@@ -13,6 +13,7 @@ from django.test import Client
 
 from accounts.models import User
 from tests.conftest import Persona, api_client, error_of, post_json
+from tests.fixtures.reference_openapi import assert_matches_reference
 from tests.webhooks.conftest import Receiver, drain, make_endpoint
 from webhooks.catalog import EVENT_TYPES
 from webhooks.events import emit
@@ -38,8 +39,10 @@ def test_create_shows_the_secret_once_and_stores_it_encrypted(
     )
     assert response.status_code == 201, response.content
     body = response.json()
-    secret = body["secret"]
+    assert_matches_reference(body, "WebhookEndpointWithSecret")
+    secret = body["signingSecret"]
     assert secret.startswith("whsec_") and len(secret) == 6 + 43
+    assert body["secret"] == secret  # the deprecated alias, until 0.3.0
     assert body["events"] == ["post.published", "post.queued"]  # duplicates dropped
     assert body["active"] is True and body["description"] == "CRM sync"
     assert body["lastDeliveryAt"] is None and body["notice"] is None
@@ -47,8 +50,10 @@ def test_create_shows_the_secret_once_and_stores_it_encrypted(
     listed = owner.client.get(BASE)
     assert listed.status_code == 200 and secret not in listed.content.decode()
     assert [e["id"] for e in listed.json()["data"]] == [body["id"]]
+    assert_matches_reference(listed.json(), "WebhookEndpointListResponse")
     got = owner.client.get(f"{BASE}/{body['id']}")
-    assert got.status_code == 200 and "secret" not in got.json()
+    assert got.status_code == 200 and secret not in got.content.decode()
+    assert_matches_reference(got.json(), "WebhookEndpoint")
 
     stored = WebhookEndpoint.objects.values_list("secret_ciphertext", flat=True).get()
     assert secret not in stored and "whsec_" not in stored
@@ -178,7 +183,8 @@ def test_rotate_secret_signs_from_now_on_with_the_new_one(
     endpoint, old = make_endpoint(owner, receiver.url)
     response = post_json(owner.client, f"{BASE}/{endpoint.pk}/rotate-secret", {})
     assert response.status_code == 200
-    new = response.json()["secret"]
+    assert_matches_reference(response.json(), "WebhookEndpointWithSecret")
+    new = response.json()["signingSecret"]
     assert new != old and new.startswith("whsec_")
 
     post_json(owner.client, f"{BASE}/{endpoint.pk}/test", {})

@@ -110,12 +110,17 @@ class EndpointOut(ModelSerializer):
 
 @extend_schema_serializer(component_name="WebhookEndpointWithSecret")
 class EndpointWithSecretOut(EndpointOut):
+    signing_secret = serializers.CharField(
+        source="secret",
+        help_text="The signing secret (whsec_…). Shown only in this response.",
+    )
+    # Deprecated alias of signingSecret, removed in 0.3.0 (docs/changelog.md).
     secret = serializers.CharField(
-        help_text="The signing secret (whsec_…). Shown only in this response."
+        help_text="Deprecated: the same value as signingSecret; removed in 0.3.0."
     )
 
     class Meta(EndpointOut.Meta):
-        fields = [*EndpointOut.Meta.fields, "secret"]
+        fields = [*EndpointOut.Meta.fields, "signing_secret", "secret"]
 
 
 @extend_schema_serializer(component_name="WebhookTest")

@@ -36,7 +36,7 @@ def run(server, tmp_path):
     In-process through click's runner (the same app object the console script calls) to keep
     the suite fast; `process=True` runs the installed `letmepost` script instead.
     """
-    cleared = {k: None for k in os.environ if k.startswith("LETMEPOST_")}
+    cleared = {k: None for k in os.environ if k.startswith(("LETMEPOST_", "LMP_"))}
     config_dir = str(tmp_path / "config")
 
     def invoke(
@@ -304,3 +304,124 @@ def test_connection_error_is_reported_not_a_traceback(run) -> None:
     )
     assert result.returncode == 1
     assert "Could not reach" in result.stderr and "Traceback" not in result.stderr
+
+
+# ---- letmepost.dev's `lmp` CLI: its names, flags, variables and output shapes work here ----
+
+LMP = Path(sys.executable).with_name("lmp")
+
+
+def test_lmp_script_and_its_environment_variables(run, server) -> None:
+    env = {
+        "LETMEPOST_API_KEY": None,
+        "LETMEPOST_BASE_URL": None,
+        "LMP_API_KEY": server.api_key,
+        "LMP_API_BASE": server.base_url,
+    }
+    who = run("whoami", "--json", env=env)
+    assert who.returncode == 0, who.stderr
+    info = json.loads(who.stdout)
+    assert info["baseUrl"] == server.base_url and info["keySource"] == "env"
+
+    # ours win when both are set: a wrong LMP_API_KEY is not used
+    both = run("whoami", "--json", env={"LMP_API_KEY": "lmp_test_" + "z" * 32})
+    assert both.returncode == 0, both.stderr
+
+    done = subprocess.run(
+        [str(LMP), "-v"],
+        env={**os.environ, "LMP_API_BASE": server.base_url},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("letmepost ") and server.base_url in done.stdout
+
+
+def test_reference_post_flags(run, server, tmp_path) -> None:
+    first, second = tmp_path / "a.png", tmp_path / "b.png"
+    first.write_bytes(tiny_png(4, 4))
+    second.write_bytes(tiny_png(6, 6))
+    when = (datetime.now(UTC) + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    result = run(
+        "post",
+        "in the reference's words",
+        f"--to=sandbox,{server.account_id}",
+        f"--media={first},{second}",
+        f"--schedule={when}",
+        "--first-comment=more below",
+        "--json",
+    )
+    assert result.returncode == 0, result.stderr
+    batch = json.loads(result.stdout)
+    assert batch["status"] == "queued" and batch["scheduledAt"].startswith(when[:19])
+    [target] = batch["results"]  # the slug and the id name the same account
+    with Letmepost(api_key=server.api_key, base_url=server.base_url) as lmp:
+        post = lmp.posts.get(target["postId"])
+        assert len(post["mediaRefs"]) == 2
+        lmp.posts.cancel(target["postId"])
+    missing = run("post", "x", "--to", "sandbox", "--media", "a.png,nope.png")
+    assert missing.returncode == 1 and "Media file not found" in missing.stderr
+
+
+def test_profiles_use_and_current(run, server) -> None:
+    with Letmepost(api_key=server.api_key, base_url=server.base_url) as lmp:
+        default = lmp.accounts.get(server.account_id)["profileId"]
+        other = lmp.profiles.create(name="Client B")
+        theirs = lmp.accounts.complete_connect(
+            "sandbox", {"handle": "client-b"}, profile_id=other["id"]
+        )
+    try:
+        assert run("profiles", "current").stdout == "none — using key default\n"
+        listed = run("profiles", "list", "--json")
+        assert {default, other["id"]} <= {
+            p["id"] for p in json.loads(listed.stdout)["data"]
+        }
+
+        unknown = run("profiles", "use", "00000000-0000-7000-8000-000000000000")
+        assert unknown.returncode == 1
+        assert "not found in this org" in unknown.stderr
+
+        chosen = run("profiles", "use", other["id"])
+        assert chosen.returncode == 0, chosen.stderr
+        assert chosen.stdout == f"✔ Default profile set to Client B ({other['id']}).\n"
+        assert run("profiles", "current").stdout == f"{other['id']}\n"
+        assert "✔" in run("profiles", "list").stdout
+
+        # commands without --profile now see only that profile; --profile still wins
+        rows = json.loads(run("accounts", "list", "--json").stdout)["data"]
+        assert [a["id"] for a in rows] == [theirs["id"]]
+        rows = json.loads(
+            run("accounts", "list", "--profile", default, "--json").stdout
+        )["data"]
+        assert server.account_id in {a["id"] for a in rows}
+        posted = json.loads(
+            run("post", "for client b", "--to", "sandbox", "--json").stdout
+        )
+        assert [r["accountId"] for r in posted["results"]] == [theirs["id"]]
+        listed_posts = json.loads(run("posts", "list", "--json").stdout)["data"]
+        assert {p["profileId"] for p in listed_posts} == {other["id"]}
+    finally:  # other tests target "sandbox" by slug and need it to stay unambiguous
+        with Letmepost(api_key=server.api_key, base_url=server.base_url) as lmp:
+            lmp.accounts.disconnect(theirs["id"])
+
+
+def test_accounts_disconnect(run, server) -> None:
+    with Letmepost(api_key=server.api_key, base_url=server.base_url) as lmp:
+        account = lmp.accounts.complete_connect("sandbox", {"handle": "to-go"})
+        other = lmp.profiles.create(name="Elsewhere")
+    try:
+        wrong = run("accounts", "disconnect", account["id"], "--profile", other["id"])
+        assert wrong.returncode == 1 and "in profile" in wrong.stderr
+
+        done = run("accounts", "disconnect", account["id"])
+        assert done.returncode == 0, done.stderr
+        assert done.stdout == f"✔ disconnected {account['id']}\n"
+        with Letmepost(api_key=server.api_key, base_url=server.base_url) as lmp:
+            assert account["id"] not in {a["id"] for a in lmp.accounts.list()}
+        again = run("accounts", "disconnect", account["id"], "--json")
+        assert again.returncode == 1
+        assert json.loads(again.stdout)["error"]["code"] == "not_found"
+    finally:
+        with Letmepost(api_key=server.api_key, base_url=server.base_url) as lmp:
+            lmp.profiles.delete(other["id"])

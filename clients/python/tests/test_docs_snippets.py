@@ -44,7 +44,7 @@ def delivery(server) -> tuple[Received, str]:
         endpoint = lmp.webhooks.create(url=fake.url + "/docs")
         lmp.webhooks.test(endpoint["id"])
         lmp.webhooks.delete(endpoint["id"])
-    return fake.received[0], endpoint["secret"]
+    return fake.received[0], endpoint["signingSecret"]
 
 
 def write_inputs(folder: Path, request: Received, secret: str) -> None:

@@ -73,3 +73,30 @@ def test_a_refused_call_reaches_the_agent_as_the_envelope(server, tmp_path) -> N
     error = _json(refused)["error"]
     assert error["code"] == "not_found"
     assert error["requestId"]
+
+
+def test_letmepost_dev_tool_names_work_through_the_cli(server, tmp_path) -> None:
+    """Prompts written for letmepost.dev's MCP server call its tool names; so can ours."""
+
+    async def steps(session: ClientSession) -> Any:
+        tools = {t.name for t in (await session.list_tools()).tools}
+        created = await session.call_tool(
+            "post_v1_posts",
+            {
+                "targets": [{"accountId": server.account_id}],
+                "text": "named as on letmepost.dev",
+                "publishNow": True,
+            },
+        )
+        post_id = _json(created)["results"][0]["postId"]
+        fetched = await session.call_tool("get_v1_posts_by_id", {"id": post_id})
+        return tools, fetched
+
+    tools, fetched = _run(server, tmp_path, steps)
+    assert {
+        "post_v1_posts",
+        "get_v1_posts_by_id",
+        "delete_v1_webhook_endpoints_by_id",
+    } <= tools
+    assert not fetched.is_error, fetched.content
+    assert _json(fetched)["status"] == "published"

@@ -29,7 +29,7 @@ def test_test_delivery_verifies_and_tampering_does_not(lmp: Letmepost) -> None:
         endpoint = lmp.webhooks.create(
             url=fake.url + "/hook", events=["post.published"]
         )
-        secret = endpoint["secret"]
+        secret = endpoint["signingSecret"]
         assert secret.startswith("whsec_")
 
         result = lmp.webhooks.test(endpoint["id"])
@@ -66,7 +66,9 @@ def test_lifecycle_event_deliveries_and_replay(lmp: Letmepost, server) -> None:
         post_id = published["results"][0]["postId"]
 
         request = wait_for(fake, "post.published")
-        event = webhooks.verify(request.body, request.headers, endpoint["secret"])
+        event = webhooks.verify(
+            request.body, request.headers, endpoint["signingSecret"]
+        )
         assert event["data"]["id"] == post_id
         assert json.loads(request.body) == event
 
@@ -87,12 +89,14 @@ def test_lifecycle_event_deliveries_and_replay(lmp: Letmepost, server) -> None:
             time.sleep(0.2)
         assert len(same) >= 2, "the replay was not delivered"
         assert (
-            webhooks.verify(same[-1].body, same[-1].headers, endpoint["secret"])["id"]
+            webhooks.verify(same[-1].body, same[-1].headers, endpoint["signingSecret"])[
+                "id"
+            ]
             == event["id"]
         )
 
     rotated = lmp.webhooks.rotate_secret(endpoint["id"])
-    assert rotated["secret"] != endpoint["secret"]
+    assert rotated["signingSecret"] != endpoint["signingSecret"]
     paused = lmp.webhooks.update(endpoint["id"], active=False, description="paused")
     assert paused["active"] is False and paused["description"] == "paused"
     assert lmp.webhooks.get(endpoint["id"])["active"] is False

@@ -1,8 +1,24 @@
-import { type ApiResponse, type ClientOptions, type Query, type RequestOptions, Transport } from "./http.js";
-import { Accounts, MediaResource, Posts, Reference, WebhookEndpoints } from "./resources.js";
+import {
+  type ApiResponse,
+  type ClientOptions,
+  type HttpRequest,
+  type Query,
+  type RequestOptions,
+  Transport,
+} from "./http.js";
+import {
+  Accounts,
+  ApiKeys,
+  MediaResource,
+  Posts,
+  Profiles,
+  Reference,
+  WebhookEndpoints,
+} from "./resources.js";
 
 /**
- * The letmepost API client.
+ * The letmepost API client. Code written for `@letmepost/sdk` runs unchanged (only the import
+ * differs): its resources, method names, arguments and error classes are all here.
  *
  *     const lmp = new Letmepost({ apiKey: process.env.LETMEPOST_API_KEY, baseUrl: "http://127.0.0.1:8000" });
  *     const batch = await lmp.posts.create({ text: "Hello", targets: [{ platform: "bluesky" }] });
@@ -12,16 +28,32 @@ export class Letmepost {
   readonly media: MediaResource;
   readonly accounts: Accounts;
   readonly webhookEndpoints: WebhookEndpoints;
+  /** The same resource as `webhookEndpoints`, under `@letmepost/sdk`'s name. */
+  readonly webhooks: WebhookEndpoints;
+  readonly apiKeys: ApiKeys;
+  readonly profiles: Profiles;
   readonly reference: Reference;
+  /** `@letmepost/sdk`'s raw call: `lmp.http.request({ method, path, query, body }, options)` → the parsed body. */
+  readonly http: { request<T = unknown>(req: HttpRequest, options?: RequestOptions): Promise<T> };
   private readonly transport: Transport;
 
   constructor(options: ClientOptions = {}) {
-    this.transport = new Transport(options);
-    this.posts = new Posts(this.transport);
-    this.media = new MediaResource(this.transport);
-    this.accounts = new Accounts(this.transport);
-    this.webhookEndpoints = new WebhookEndpoints(this.transport);
-    this.reference = new Reference(this.transport);
+    const transport = new Transport(options);
+    this.transport = transport;
+    this.posts = new Posts(transport);
+    this.media = new MediaResource(transport);
+    this.accounts = new Accounts(transport);
+    this.webhookEndpoints = new WebhookEndpoints(transport);
+    this.webhooks = this.webhookEndpoints;
+    this.apiKeys = new ApiKeys(transport);
+    this.profiles = new Profiles(transport);
+    this.reference = new Reference(transport);
+    this.http = {
+      request: <T>(req: HttpRequest, options?: RequestOptions) =>
+        transport
+          .request<T>(req.method, req.path, { query: req.query, json: req.body, options })
+          .then((r) => r.data),
+    };
   }
 
   get baseUrl(): string {

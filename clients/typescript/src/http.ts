@@ -3,8 +3,11 @@ import { randomUUID } from "node:crypto";
 import { LetmepostConnectionError, errorFromResponse } from "./errors.js";
 import { ROUTES, type OperationId } from "./routes.js";
 
-export const VERSION = "0.1.0";
+export const VERSION = "0.2.0";
 export const DEFAULT_BASE_URL = "http://127.0.0.1:8000";
+
+/** The `fetch` the client calls; any implementation taking a URL string and init will do. */
+export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
 
 export interface ClientOptions {
   /** `lmp_live_…` or `lmp_test_…`; defaults to the LETMEPOST_API_KEY environment variable. */
@@ -12,31 +15,53 @@ export interface ClientOptions {
   /** Defaults to LETMEPOST_BASE_URL, else http://127.0.0.1:8000 (`make run`). */
   baseUrl?: string;
   /** A fetch implementation; defaults to the global one. */
-  fetch?: typeof fetch;
+  fetch?: FetchLike;
   /** Retries after a 429 or 503 answer. Default 3. */
   maxRetries?: number;
+  /** `@letmepost/sdk`'s name for maxRetries. */
+  retries?: number;
   /** First backoff delay when no Retry-After is given; doubles per retry. Default 500 ms. */
   retryBaseMs?: number;
   /** Backoff ceiling. Default 8 s. */
   retryMaxMs?: number;
   /** A Retry-After longer than this is not waited out: the error is thrown. Default 30 s. */
   maxRetryAfterMs?: number;
+  /** `@letmepost/sdk`'s name for maxRetryAfterMs (there a longer wait is cut short, here thrown). */
+  retryAfterMaxMs?: number;
   /** Per attempt. Default 60 s. */
   timeoutMs?: number;
   /** Sent on every request. */
   headers?: Record<string, string>;
+  /** `@letmepost/sdk`'s name for headers. */
+  defaultHeaders?: Record<string, string>;
 }
+
+/** `@letmepost/sdk`'s name for the constructor's options. */
+export type ClientConfig = ClientOptions;
 
 export interface RequestOptions {
   /** Reused across this call's own retries; a fresh UUID is made for every write without one. */
   idempotencyKey?: string;
   maxRetries?: number;
+  /** `@letmepost/sdk`'s name for maxRetries (`{ retries: 0 }` turns retries off). */
+  retries?: number;
   timeoutMs?: number;
   headers?: Record<string, string>;
   signal?: AbortSignal;
 }
 
-export type Query = Record<string, string | number | boolean | Date | readonly string[] | undefined>;
+/** One call in `@letmepost/sdk`'s shape, for `lmp.http.request()`. */
+export interface HttpRequest {
+  method: "GET" | "POST" | "PATCH" | "DELETE" | "PUT";
+  path: string;
+  query?: Query | undefined;
+  body?: unknown;
+}
+
+export type Query = Record<
+  string,
+  string | number | boolean | Date | readonly string[] | null | undefined
+>;
 
 export interface ApiResponse<T> {
   status: number;
@@ -59,6 +84,11 @@ export interface Call {
   options?: RequestOptions;
 }
 
+/** A fresh Idempotency-Key (UUIDv4), as every write without one gets. */
+export function newIdempotencyKey(): string {
+  return randomUUID();
+}
+
 const RETRY_STATUSES = new Set([429, 503]);
 const WRITE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
@@ -75,7 +105,7 @@ function encodeQuery(query: Query | undefined): string {
   if (!query) return "";
   const params = new URLSearchParams();
   for (const [name, value] of Object.entries(query)) {
-    if (value === undefined) continue;
+    if (value === undefined || value === null) continue;
     // list filters are comma lists on the wire (`status=queued,failed`)
     const text = Array.isArray(value)
       ? value.join(",")
@@ -115,7 +145,7 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
 export class Transport {
   readonly baseUrl: string;
   private readonly apiKey: string;
-  private readonly fetchImpl: typeof fetch;
+  private readonly fetchImpl: FetchLike;
   private readonly maxRetries: number;
   private readonly retryBaseMs: number;
   private readonly retryMaxMs: number;
@@ -132,12 +162,12 @@ export class Transport {
       "",
     );
     this.fetchImpl = options.fetch ?? globalThis.fetch;
-    this.maxRetries = options.maxRetries ?? 3;
+    this.maxRetries = options.maxRetries ?? options.retries ?? 3;
     this.retryBaseMs = options.retryBaseMs ?? 500;
     this.retryMaxMs = options.retryMaxMs ?? 8_000;
-    this.maxRetryAfterMs = options.maxRetryAfterMs ?? 30_000;
+    this.maxRetryAfterMs = options.maxRetryAfterMs ?? options.retryAfterMaxMs ?? 30_000;
     this.timeoutMs = options.timeoutMs ?? 60_000;
-    this.headers = options.headers ?? {};
+    this.headers = { ...options.defaultHeaders, ...options.headers };
   }
 
   /** Exponential backoff with 50–100 % jitter so many clients do not retry in lockstep. */
@@ -155,27 +185,28 @@ export class Transport {
     const options = call.options ?? {};
     const upper = method.toUpperCase();
     const idempotencyKey = WRITE_METHODS.has(upper)
-      ? (options.idempotencyKey ?? randomUUID())
+      ? (options.idempotencyKey ?? newIdempotencyKey())
       : undefined;
-    const headers: Record<string, string> = {
+    // a Headers object, as @letmepost/sdk hands its `fetch`: wrappers may call headers.get()
+    const headers = new Headers({
       Accept: "application/json",
       "User-Agent": `letmepost-typescript/${VERSION}`,
       ...this.headers,
       ...options.headers,
       Authorization: `Bearer ${this.apiKey}`,
-    };
-    if (idempotencyKey) headers["Idempotency-Key"] = idempotencyKey;
+    });
+    if (idempotencyKey) headers.set("Idempotency-Key", idempotencyKey);
     let body: Uint8Array | string | undefined;
     if (call.body) {
       body = call.body.bytes;
-      headers["Content-Type"] = call.body.contentType;
+      headers.set("Content-Type", call.body.contentType);
     } else if (call.json !== undefined) {
       // serialised once: every retry must carry the same bytes as the idempotency fingerprint
       body = JSON.stringify(call.json);
-      headers["Content-Type"] = "application/json";
+      headers.set("Content-Type", "application/json");
     }
     const url = `${this.baseUrl}${path}${encodeQuery(call.query)}`;
-    const maxRetries = options.maxRetries ?? this.maxRetries;
+    const maxRetries = options.maxRetries ?? options.retries ?? this.maxRetries;
 
     for (let attempt = 0; ; attempt++) {
       const timeout = AbortSignal.timeout(options.timeoutMs ?? this.timeoutMs);

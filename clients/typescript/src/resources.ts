@@ -1,6 +1,13 @@
 import type { ApiResponse, Query, RequestOptions, Transport } from "./http.js";
 import type {
   Account,
+  ApiKey,
+  ApiKeyRevoked,
+  CreateApiKeyRequest,
+  CreatedApiKey,
+  CreateProfileRequest,
+  Profile,
+  UpdateProfileRequest,
   CanceledPost,
   CompleteConnectRequest,
   ConnectRequest,
@@ -219,11 +226,21 @@ export class Accounts {
     return data(this.t.operation("completeConnect", { path: { platform }, json: body, options }));
   }
 
+  /** `complete` under `@letmepost/sdk`'s name. */
+  completeConnect(platform: string, body: CompleteConnectRequest, options?: RequestOptions): Promise<Account> {
+    return this.complete(platform, body, options);
+  }
+
   /** Remove the account and its stored token (the platform-side grant is not revoked). */
   disconnect(accountId: string, options?: RequestOptions): Promise<Deleted> {
     return data(
       this.t.operation("disconnectAccount", { path: { account_id: accountId }, options }),
     );
+  }
+
+  /** `disconnect` under `@letmepost/sdk`'s name; works with an API key here. */
+  delete(accountId: string, options?: RequestOptions): Promise<Deleted> {
+    return this.disconnect(accountId, options);
   }
 
   listPinterestBoards(accountId: string, options?: RequestOptions): Promise<PinterestBoardList> {
@@ -246,11 +263,22 @@ export class Accounts {
     );
   }
 
+  /** `createPinterestBoard` under `@letmepost/sdk`'s name. */
+  addPinterestBoard(
+    accountId: string,
+    body: CreatePinterestBoardRequest,
+    options?: RequestOptions,
+  ): Promise<PinterestBoardCreated> {
+    return this.createPinterestBoard(accountId, body, options);
+  }
+
+  /** `board` is the id, or `{ boardId }` as `@letmepost/sdk` passes it. */
   setPinterestDefaultBoard(
     accountId: string,
-    boardId: string,
+    board: string | { boardId: string },
     options?: RequestOptions,
   ): Promise<PinterestDefaultBoard> {
+    const boardId = typeof board === "string" ? board : board.boardId;
     return data(
       this.t.operation("setPinterestDefaultBoard", {
         path: { account_id: accountId },
@@ -268,7 +296,7 @@ export class WebhookEndpoints {
     return data(this.t.operation("listWebhookEndpoints", { options }));
   }
 
-  /** The answer carries `secret` (whsec_…): store it, it is not shown again. */
+  /** The answer carries `signingSecret` (whsec_…): store it, it is not shown again. */
   create(body: CreateWebhookEndpointRequest, options?: RequestOptions): Promise<WebhookEndpointWithSecret> {
     return data(this.t.operation("createWebhookEndpoint", { json: body, options }));
   }
@@ -295,16 +323,19 @@ export class WebhookEndpoints {
     );
   }
 
-  /** Send a signed test event now and report what the receiver answered. */
+  /**
+   * Send a signed test event now and report what the receiver answered. `event` is the body, or
+   * just the event type as `@letmepost/sdk` passes it.
+   */
   test(
     endpointId: string,
-    body: { type?: WebhookEventType; data?: unknown } = {},
+    event: WebhookEventType | { type?: WebhookEventType; data?: unknown } = {},
     options?: RequestOptions,
   ): Promise<WebhookTestResult> {
     return data(
       this.t.operation("testWebhookEndpoint", {
         path: { endpoint_id: endpointId },
-        json: body,
+        json: typeof event === "string" ? { type: event } : event,
         options,
       }),
     );
@@ -353,6 +384,53 @@ export class WebhookEndpoints {
         options,
       }),
     );
+  }
+}
+
+/** Workspace profiles; a profile-scoped key sees only its own. */
+export class Profiles {
+  constructor(private readonly t: Transport) {}
+
+  list(options?: RequestOptions): Promise<List<Profile>> {
+    return data(this.t.operation("listProfiles", { options }));
+  }
+
+  create(body: CreateProfileRequest, options?: RequestOptions): Promise<Profile> {
+    return data(this.t.operation("createProfile", { json: body, options }));
+  }
+
+  get(profileId: string, options?: RequestOptions): Promise<Profile> {
+    return data(this.t.operation("getProfile", { path: { profile_id: profileId }, options }));
+  }
+
+  update(profileId: string, body: UpdateProfileRequest, options?: RequestOptions): Promise<Profile> {
+    return data(
+      this.t.operation("updateProfile", { path: { profile_id: profileId }, json: body, options }),
+    );
+  }
+
+  /** Deletes the profile with its accounts, posts and media. */
+  delete(profileId: string, options?: RequestOptions): Promise<Deleted> {
+    return data(this.t.operation("deleteProfile", { path: { profile_id: profileId }, options }));
+  }
+}
+
+/** API keys (admin keys only); a test key mints and sees test keys only. */
+export class ApiKeys {
+  constructor(private readonly t: Transport) {}
+
+  list(options?: RequestOptions): Promise<List<ApiKey>> {
+    return data(this.t.operation("listApiKeys", { options }));
+  }
+
+  /** The answer's `key` is the secret: shown only here. */
+  create(body: CreateApiKeyRequest, options?: RequestOptions): Promise<CreatedApiKey> {
+    return data(this.t.operation("createApiKey", { json: body, options }));
+  }
+
+  /** Revoke: the key stops working at once. */
+  delete(keyId: string, options?: RequestOptions): Promise<ApiKeyRevoked> {
+    return data(this.t.operation("revokeApiKey", { path: { key_id: keyId }, options }));
   }
 }
 

@@ -39,6 +39,16 @@ export const ROUTES = {
   listWebhookDeliveries: ["GET", "/v1/webhook-endpoints/{endpoint_id}/deliveries"],
   replayWebhookEvent: ["POST", "/v1/webhook-endpoints/{endpoint_id}/replay/{event_id}"],
   rotateWebhookEndpointSecret: ["POST", "/v1/webhook-endpoints/{endpoint_id}/rotate-secret"],
+  // profiles
+  listProfiles: ["GET", "/v1/profiles"],
+  createProfile: ["POST", "/v1/profiles"],
+  getProfile: ["GET", "/v1/profiles/{profile_id}"],
+  updateProfile: ["PATCH", "/v1/profiles/{profile_id}"],
+  deleteProfile: ["DELETE", "/v1/profiles/{profile_id}"],
+  // API keys
+  listApiKeys: ["GET", "/v1/api-keys"],
+  createApiKey: ["POST", "/v1/api-keys"],
+  revokeApiKey: ["DELETE", "/v1/api-keys/{key_id}"],
   // reference data
   listPreflightRules: ["GET", "/v1/preflight/rules"],
   listPlatformVersions: ["GET", "/v1/platform-versions"],
@@ -51,12 +61,4 @@ export const NOT_COVERED: Readonly<Record<string, string>> = {
   health: "liveness probe for operators, not an API call",
   ready: "readiness probe for operators, not an API call",
   oauthCallback: "the platform redirects the user's browser here, never a client",
-  listProfiles: "workspace administration: use the dashboard, the Python SDK or request()",
-  createProfile: "workspace administration: use the dashboard, the Python SDK or request()",
-  getProfile: "workspace administration: use the dashboard, the Python SDK or request()",
-  updateProfile: "workspace administration: use the dashboard, the Python SDK or request()",
-  deleteProfile: "workspace administration: use the dashboard, the Python SDK or request()",
-  listApiKeys: "key management: use the dashboard, the Python SDK or request()",
-  createApiKey: "key management: use the dashboard, the Python SDK or request()",
-  revokeApiKey: "key management: use the dashboard, the Python SDK or request()",
 };

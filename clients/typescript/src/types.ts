@@ -134,7 +134,7 @@ export interface TargetError {
 
 export interface PostTargetResult {
   accountId: string;
-  platform: string;
+  platform: Platform;
   postId: string;
   status: PostStatus;
   uri?: string;
@@ -157,7 +157,7 @@ export interface CreatePostResponse {
 
 export interface ValidateTargetResult {
   accountId: string;
-  platform: string;
+  platform: Platform;
   valid: boolean;
   violations: Violation[];
 }
@@ -169,7 +169,7 @@ export interface ValidatePostResponse {
 
 export interface AccountSummary {
   id: string;
-  platform: string;
+  platform: Platform;
   platformAccountId: string;
   displayName: string;
 }
@@ -180,15 +180,15 @@ export interface Post {
   profileId: string;
   accountId: string;
   account: AccountSummary;
-  platform: string;
-  status?: PostStatus;
+  platform: Platform;
+  status: PostStatus;
   livemode?: boolean;
   text: string;
-  mediaRefs: unknown;
+  mediaRefs: unknown[];
   firstComment: Record<string, unknown> | null;
   options?: unknown;
-  scheduledAt?: string | null;
-  publishedAt?: string | null;
+  scheduledAt: string | null;
+  publishedAt: string | null;
   platformUri: string | null;
   platformCid: string | null;
   error?: TargetError | null;
@@ -203,7 +203,7 @@ export interface PostAttempt {
   attemptNumber: number;
   outcome?: string;
   startedAt: string;
-  finishedAt?: string | null;
+  finishedAt: string | null;
   succeeded: boolean;
   errorCode?: string;
   errorMessage?: string;
@@ -260,14 +260,18 @@ export interface ListMediaParams {
 export interface Account {
   id: string;
   profileId: string;
-  platform: string;
+  platform: Platform;
   platformAccountId: string;
-  displayName?: string;
+  displayName: string;
   status?: "active" | "needs_reauth";
   needsReconnect: boolean;
   tokenExpiresAt?: string | null;
   createdAt: string;
   updatedAt: string;
+  /** Pinterest accounts only. */
+  pinterest?: { defaultBoardId: string | null; defaultBoardName: string | null };
+  /** Instagram accounts only; `accountType` and `grantedScopes` as Meta reported them at connect. */
+  instagram?: { kind: string | null; accountType: string | null; grantedScopes: string[] | null };
   [extension: string]: unknown;
 }
 
@@ -299,7 +303,7 @@ export type ConnectDescriptor =
   | { kind: "credentials"; helpText?: string; fields: CredentialField[] };
 
 export interface ConnectResponse {
-  platform: string;
+  platform: Platform;
   state: string;
   descriptor: ConnectDescriptor;
 }
@@ -359,7 +363,7 @@ export interface WebhookEndpoint {
   url: string;
   events: WebhookEventType[];
   description?: string;
-  active?: boolean;
+  active: boolean;
   createdAt: string;
   updatedAt: string;
   lastDeliveryAt?: string | null;
@@ -374,7 +378,7 @@ export interface WebhookEndpoint {
 
 export interface WebhookEndpointWithSecret extends WebhookEndpoint {
   /** `whsec_…`: shown only on create and rotate. */
-  secret: string;
+  signingSecret: string;
 }
 
 export interface CreateWebhookEndpointRequest {
@@ -468,4 +472,51 @@ export interface PlatformVersion {
   noticeUrl: string | null;
   migrationStatus: string;
   updatedAt: string;
+}
+
+// ---- profiles and API keys ----
+
+export interface Profile {
+  id: string;
+  name: string;
+  slug: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface CreateProfileRequest {
+  name: string;
+  slug?: string;
+}
+
+export type UpdateProfileRequest = Partial<CreateProfileRequest>;
+
+export interface ApiKey {
+  id: string;
+  name: string;
+  prefix: "lmp_live_" | "lmp_test_" | string;
+  last4: string;
+  scopes: string[];
+  profileId?: string | null;
+  createdAt: string;
+  lastUsedAt?: string | null;
+  revokedAt?: string | null;
+}
+
+export interface CreateApiKeyRequest {
+  name: string;
+  /** Default `lmp_live_`; a test key may mint only test keys. */
+  prefix?: "lmp_live_" | "lmp_test_";
+  scopes?: string[];
+  profileId?: string | null;
+}
+
+export interface CreatedApiKey extends ApiKey {
+  /** The secret: shown only in this answer. */
+  key: string;
+}
+
+export interface ApiKeyRevoked {
+  id: string;
+  revokedAt: string;
 }

@@ -3,6 +3,8 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import { WebhookSignatureError } from "./errors.js";
 import type { WebhookEvent } from "./types.js";
 
+export type { WebhookEvent, WebhookEventType } from "./types.js";
+
 export const SIGNATURE_HEADER = "X-Letmepost-Signature";
 export const SIGNATURE_V2_HEADER = "X-Letmepost-Signature-V2";
 export const TIMESTAMP_HEADER = "X-Letmepost-Timestamp";
@@ -71,23 +73,53 @@ function header(headers: HeaderBag, name: string): string | undefined {
   return undefined;
 }
 
+/** `@letmepost/sdk`'s arguments: the raw body, the `X-Letmepost-Signature` value, the secret. */
+export interface VerifyWebhookArgs {
+  body: RawBody;
+  signature: string | undefined | null;
+  secret: string;
+}
+
+/** `@letmepost/sdk`'s check: `X-Letmepost-Signature` only (no age check), never throws. */
+export function verifyWebhookSignature(args: VerifyWebhookArgs): boolean {
+  if (!args.signature || !args.secret) return false;
+  return verifySignature(args.body, args.signature, args.secret);
+}
+
+const parseEvent = <T>(body: RawBody): T => JSON.parse(toBytes(body).toString("utf8")) as T;
+
 /**
  * Return the parsed event if the delivery is authentic, else throw WebhookSignatureError.
  * Prefers the timestamped V2 header (replay window) and falls back to the plain one.
  * Dedupe on `event.id`: retries and replays keep it.
+ *
+ * `verifyWebhook({ body, signature, secret })`, as `@letmepost/sdk` calls it, checks the plain
+ * header's value only.
  */
+export function verifyWebhook<T = unknown>(args: VerifyWebhookArgs): T;
 export function verifyWebhook<T = unknown>(
   body: RawBody,
   headers: HeaderBag,
   secret: string,
+  options?: { toleranceSeconds?: number; now?: number },
+): WebhookEvent<T>;
+export function verifyWebhook<T = unknown>(
+  bodyOrArgs: RawBody | VerifyWebhookArgs,
+  headers?: HeaderBag,
+  secret?: string,
   options: { toleranceSeconds?: number; now?: number } = {},
-): WebhookEvent<T> {
-  const v2 = header(headers, SIGNATURE_V2_HEADER);
-  const v1 = header(headers, SIGNATURE_HEADER);
+): WebhookEvent<T> | T {
+  if (typeof bodyOrArgs !== "string" && !(bodyOrArgs instanceof Uint8Array)) {
+    if (!verifyWebhookSignature(bodyOrArgs)) throw new WebhookSignatureError();
+    return parseEvent<T>(bodyOrArgs.body);
+  }
+  const v2 = headers && header(headers, SIGNATURE_V2_HEADER);
+  const v1 = headers && header(headers, SIGNATURE_HEADER);
+  const key = secret ?? "";
   const ok =
     v2 !== undefined
-      ? verifySignatureV2(body, v2, secret, options)
-      : v1 !== undefined && verifySignature(body, v1, secret);
+      ? verifySignatureV2(bodyOrArgs, v2, key, options)
+      : v1 !== undefined && verifySignature(bodyOrArgs, v1, key);
   if (!ok) throw new WebhookSignatureError();
-  return JSON.parse(toBytes(body).toString("utf8")) as WebhookEvent<T>;
+  return parseEvent<WebhookEvent<T>>(bodyOrArgs);
 }

@@ -272,7 +272,7 @@ describe("webhooks", () => {
   test("create, get, update, list", async () => {
     const url = `http://127.0.0.1:${receiver.address().port}/hook`;
     endpoint = await lmp.webhookEndpoints.create({ url, description: "sdk test" });
-    assert.match(endpoint.secret, /^whsec_/);
+    assert.match(endpoint.signingSecret, /^whsec_/);
     assert.equal((await lmp.webhookEndpoints.get(endpoint.id)).url, url);
     const changed = await lmp.webhookEndpoints.update(endpoint.id, { description: "renamed" });
     assert.equal(changed.description, "renamed");
@@ -288,12 +288,12 @@ describe("webhooks", () => {
       () => received.find((r) => r.headers["x-letmepost-delivery-id"] === result.deliveryId),
       "the test delivery",
     );
-    const event = verifyWebhook(hit.body, hit.headers, endpoint.secret);
+    const event = verifyWebhook(hit.body, hit.headers, endpoint.signingSecret);
     assert.equal(event.id, result.sentEvent.id);
     assert.equal(event.type, "post.published");
     assert.throws(() => verifyWebhook(hit.body, hit.headers, "whsec_wrong"), WebhookSignatureError);
     const tampered = Buffer.concat([hit.body, Buffer.from(" ")]);
-    assert.throws(() => verifyWebhook(tampered, hit.headers, endpoint.secret), WebhookSignatureError);
+    assert.throws(() => verifyWebhook(tampered, hit.headers, endpoint.signingSecret), WebhookSignatureError);
   });
 
   test("a real post.published event is delivered, logged and replayed", async () => {
@@ -304,7 +304,7 @@ describe("webhooks", () => {
       return JSON.parse(r.body.toString()).data.id === postId;
     };
     const hit = await waitFor(() => received.find(isOurs), "post.published for the new post");
-    const event = verifyWebhook(hit.body, hit.headers, endpoint.secret);
+    const event = verifyWebhook(hit.body, hit.headers, endpoint.signingSecret);
     assert.equal(event.data.id, postId);
 
     const deliveries = await lmp.webhookEndpoints.deliveries(endpoint.id, { limit: 50 });
@@ -319,24 +319,43 @@ describe("webhooks", () => {
     assert.equal(replay.eventId, event.id);
     await waitFor(() => received.filter(isOurs).length > before, "the replayed delivery");
     const replayed = received.filter(isOurs).at(-1);
-    assert.equal(verifyWebhook(replayed.body, replayed.headers, endpoint.secret).id, event.id);
+    assert.equal(verifyWebhook(replayed.body, replayed.headers, endpoint.signingSecret).id, event.id);
   });
 
   test("rotating the secret signs with the new one at once", async () => {
     const rotated = await lmp.webhookEndpoints.rotateSecret(endpoint.id);
-    assert.notEqual(rotated.secret, endpoint.secret);
+    assert.notEqual(rotated.signingSecret, endpoint.signingSecret);
     const result = await lmp.webhookEndpoints.test(endpoint.id);
     const hit = await waitFor(
       () => received.find((r) => r.headers["x-letmepost-delivery-id"] === result.deliveryId),
       "the test delivery after rotation",
     );
-    assert.equal(verifyWebhook(hit.body, hit.headers, rotated.secret).id, result.sentEvent.id);
-    assert.throws(() => verifyWebhook(hit.body, hit.headers, endpoint.secret), WebhookSignatureError);
+    assert.equal(verifyWebhook(hit.body, hit.headers, rotated.signingSecret).id, result.sentEvent.id);
+    assert.throws(() => verifyWebhook(hit.body, hit.headers, endpoint.signingSecret), WebhookSignatureError);
   });
 
   test("delete", async () => {
     assert.equal((await lmp.webhookEndpoints.delete(endpoint.id)).deleted, true);
     await assert.rejects(lmp.webhookEndpoints.get(endpoint.id), NotFoundError);
+  });
+});
+
+describe("profiles and API keys", () => {
+  test("a profile's life and a scoped key's", async () => {
+    const made = await lmp.profiles.create({ name: "Side project" });
+    assert.ok((await lmp.profiles.list()).data.some((p) => p.id === made.id));
+    assert.equal((await lmp.profiles.update(made.id, { slug: "side" })).slug, "side");
+    assert.equal((await lmp.profiles.get(made.id)).name, "Side project");
+    const key = await lmp.apiKeys.create({ name: "side", prefix: "lmp_test_", profileId: made.id });
+    assert.equal(key.profileId, made.id);
+    const scoped = new Letmepost({ apiKey: key.key, baseUrl: server.baseUrl });
+    assert.deepEqual(
+      (await scoped.profiles.list()).data.map((p) => p.id),
+      [made.id],
+    );
+    assert.ok((await lmp.apiKeys.list()).data.some((k) => k.id === key.id));
+    assert.equal((await lmp.apiKeys.delete(key.id)).id, key.id);
+    assert.deepEqual(await lmp.profiles.delete(made.id), { id: made.id, deleted: true });
   });
 });
 

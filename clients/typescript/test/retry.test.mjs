@@ -9,8 +9,13 @@ import {
   InternalServerError,
   Letmepost,
   LetmepostConnectionError,
+  LetmepostError,
+  NotFoundError,
   PlatformError,
   RateLimitError,
+  RateLimitedError,
+  UnauthenticatedError,
+  UnauthorizedError,
   ValidationError,
   parseRetryAfter,
 } from "../dist/index.js";
@@ -164,7 +169,57 @@ test("an unreachable server is a LetmepostConnectionError, and is not retried", 
   closed.close();
   await once(closed, "close");
   const c = new Letmepost({ apiKey: "lmp_test_x", baseUrl: `http://127.0.0.1:${port}` });
-  await assert.rejects(c.accounts.list(), LetmepostConnectionError);
+  await assert.rejects(c.accounts.list(), (err) => {
+    assert.ok(err instanceof LetmepostConnectionError && err instanceof LetmepostError);
+    assert.equal(err.status, 0);
+    assert.equal(err.code, "internal_error");
+    return true;
+  });
+});
+
+test("rate_limited is a RateLimitedError with retryAfterSeconds; `retries: 0` turns retries off", async () => {
+  const noRetry = new Letmepost({ apiKey: "lmp_test_x", baseUrl: `http://127.0.0.1:${stub.address().port}`, retries: 0 });
+  script = [{ status: 429, headers: { "retry-after": "2" }, body: envelope("rate_limited") }];
+  await assert.rejects(noRetry.posts.list(), (err) => {
+    assert.ok(err instanceof RateLimitedError && err instanceof RateLimitError);
+    assert.equal(err.name, "RateLimitedError");
+    assert.equal(err.retryAfterSeconds, 2);
+    return true;
+  });
+  assert.equal(seen.length, 1);
+});
+
+test("an answer without an envelope gets its code from the status", async () => {
+  for (const [status, code, Cls] of [
+    [401, "unauthenticated", UnauthenticatedError],
+    [403, "unauthorized", UnauthorizedError],
+    [404, "not_found", NotFoundError],
+    [400, "validation_failed", ValidationError],
+  ]) {
+    script = [{ status, body: "<html>proxy</html>" }];
+    await assert.rejects(client.accounts.list(), (err) => err instanceof Cls && err.code === code && err.status === status);
+  }
+});
+
+test("an aborted call rejects with the AbortError itself and is not retried", async () => {
+  let calls = 0;
+  const c = new Letmepost({
+    apiKey: "lmp_test_x",
+    baseUrl: "http://127.0.0.1:9",
+    retries: 3,
+    fetch: (url, init) => {
+      calls += 1;
+      return fetch(url, init);
+    },
+  });
+  const controller = new AbortController();
+  controller.abort();
+  await assert.rejects(c.posts.list({}, { signal: controller.signal }), (err) => {
+    assert.equal(err.name, "AbortError");
+    assert.ok(!(err instanceof LetmepostError));
+    return true;
+  });
+  assert.equal(calls, 1);
 });
 
 test("parseRetryAfter reads seconds and HTTP dates", () => {

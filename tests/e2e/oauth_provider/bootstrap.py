@@ -14,7 +14,10 @@ from django.contrib.auth.models import User  # noqa: E402
 from oauth2_provider.models import Application  # noqa: E402
 
 User.objects.create_user(
-    "alice", password=os.environ["OAUTH_PROVIDER_PASSWORD"], first_name="Alice"
+    "alice",
+    email=os.environ.get("OAUTH_PROVIDER_EMAIL", ""),
+    password=os.environ["OAUTH_PROVIDER_PASSWORD"],
+    first_name="Alice",
 )
 Application.objects.create(
     name="letmepost-e2e",

@@ -4,7 +4,10 @@ from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, JsonResponse
 from django.urls import include, path
 from django.views import View
+from oauth2_provider.views import AuthorizationView, TokenView
 from oauth2_provider.views.mixins import OAuthLibMixin
+
+from tests.e2e.oauth_provider.identity import GitHubEmails, GitHubUser, GoogleUserinfo
 
 
 class XUsersMe(OAuthLibMixin, View):
@@ -42,4 +45,12 @@ urlpatterns = [
     path("login/", LoginView.as_view()),
     path("o/", include("oauth2_provider.urls", namespace="oauth2_provider")),
     path("2/users/me", XUsersMe.as_view()),
+    # Google's and GitHub's paths for the same server (sign-in e2e).
+    path("o/oauth2/v2/auth", AuthorizationView.as_view()),
+    path("token", TokenView.as_view()),
+    path("oauth2/v2/userinfo", GoogleUserinfo.as_view()),
+    path("login/oauth/authorize", AuthorizationView.as_view()),
+    path("login/oauth/access_token", TokenView.as_view()),
+    path("api/v3/user", GitHubUser.as_view()),
+    path("api/v3/user/emails", GitHubEmails.as_view()),
 ]

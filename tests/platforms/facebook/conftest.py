@@ -27,6 +27,7 @@ PAYLOADS = Path(__file__).parent / "payloads"
 CLIENT = {"client_id": "1234567890123", "client_secret": "fb-app-secret-0123"}
 PAGE_ID = "104528331234567"
 PAGE_TOKEN = "EAAGPageTokenBakery111111111"
+USER_ID = "10158000000000001"  # the app-scoped id of the person who connects the Pages
 
 
 @cache
@@ -47,6 +48,8 @@ def api(path: str) -> str:
 def route(method: str, segments: list[str], params: dict[str, str]):
     if segments == ["oauth", "access_token"]:
         return None  # OAuth: not in the node specs, checked by hand
+    if segments == ["me"]:
+        return ("User", None)
     if segments == ["me", "accounts"]:
         return ("User", "accounts")
     if len(segments) == 2 and segments[0] == PAGE_ID:
@@ -86,7 +89,7 @@ def connect_page(persona: Persona, token: str = PAGE_TOKEN) -> PlatformAccount:
             external_id=PAGE_ID,
             display_name="Corner Bakery",
             credentials={"accessToken": token},
-            metadata={"kind": "page", "pageId": PAGE_ID},
+            metadata={"kind": "page", "pageId": PAGE_ID, "userId": USER_ID},
             own_expiry=True,
         ),
     )

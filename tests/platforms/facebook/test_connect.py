@@ -11,6 +11,7 @@ from tests.platforms.facebook.conftest import (
     CLIENT,
     PAGE_ID,
     PAGE_TOKEN,
+    USER_ID,
     api,
     connect_page,
     payload,
@@ -37,6 +38,7 @@ def start(persona: Persona) -> str:
 def stubs(upstream, accounts: dict | None = None) -> None:
     upstream.post(TOKEN_URL, json=payload("token"))
     upstream.get(TOKEN_URL, json=payload("long_lived"))
+    upstream.get(api("me"), json={"id": USER_ID})
     upstream.get(api("me/accounts"), json=accounts or payload("accounts"))
 
 
@@ -72,7 +74,7 @@ def test_the_callback_stores_one_account_per_page_with_its_page_token(
     assert response.status_code == 302
     assert "connected=facebook" in response["Location"]
     assert "accounts=2" in response["Location"]
-    exchange, extend, pages = upstream.calls
+    exchange, extend, me, pages = upstream.calls
     assert {k: v[0] for k, v in parse_qs(exchange.request.body).items()} == {
         "grant_type": "authorization_code",
         "code": "AQD-code",
@@ -86,6 +88,7 @@ def test_the_callback_stores_one_account_per_page_with_its_page_token(
         "client_secret": CLIENT["client_secret"],
         "fb_exchange_token": SHORT,
     }
+    assert sent(me) == {"fields": "id"}
     assert sent(pages) == {"fields": "id,name,access_token", "limit": "100"}
     assert query(pages.request.url)["access_token"] == LONG
     stored = {
@@ -98,6 +101,8 @@ def test_the_callback_stores_one_account_per_page_with_its_page_token(
         {"accessToken": PAGE_TOKEN},
     )
     assert bakery.token_expires_at is None  # Page tokens do not expire
+    # Meta's deauthorize and data-deletion callbacks name the person, not the Page.
+    assert bakery.metadata["userId"] == USER_ID
 
 
 def test_reconnecting_updates_the_pages_without_duplicates(

@@ -12,6 +12,7 @@ from django.utils import timezone
 from platforms.models import PlatformAccount
 from platforms.tokens import refresh_due_tokens
 from tests.conftest import Persona, error_of, post_json
+from tests.fixtures.reference_openapi import assert_matches_reference
 from tests.platforms.instagram.conftest import (
     CLIENT,
     GRAPH,
@@ -209,3 +210,33 @@ def test_a_refresh_that_fails_for_now_keeps_the_account(
     account.refresh_from_db()
     assert account.status == PlatformAccount.Status.ACTIVE
     assert account.credentials["accessToken"] == TOKEN
+
+
+def test_the_account_carries_the_reference_instagram_block(
+    owner: Persona, upstream
+) -> None:
+    exchange_stubs(upstream)
+    response = complete(owner, start(owner)["state"])
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert_matches_reference(body, "Account")
+    assert body["instagram"] == {
+        "kind": "ig-login",
+        "accountType": "BUSINESS",
+        # Meta's comma-joined string, as the list the reference types it as
+        "grantedScopes": [
+            "instagram_business_basic",
+            "instagram_business_content_publish",
+        ],
+    }
+    assert "pinterest" not in body
+    assert owner.client.get(f"/v1/accounts/{body['id']}").json() == body
+
+
+def test_what_meta_did_not_report_is_null_in_the_instagram_block(
+    owner: Persona,
+) -> None:
+    account = connect_instagram(owner)  # stored without grantedScopes
+    body = owner.client.get(f"/v1/accounts/{account.pk}").json()
+    assert_matches_reference(body, "Account")
+    assert body["instagram"]["grantedScopes"] is None

@@ -11,6 +11,7 @@ from django.utils import timezone
 from platforms.models import PlatformAccount
 from platforms.tokens import refresh_account
 from tests.conftest import Persona, error_of, post_json
+from tests.fixtures.reference_openapi import assert_matches_reference
 from tests.platforms.pinterest.conftest import (
     CLIENT,
     DOC,
@@ -179,3 +180,28 @@ def test_a_refused_refresh_revokes_and_needs_reconnecting(
     assert account.status == PlatformAccount.Status.NEEDS_REAUTH
     (event,) = WebhookEvent.objects.filter(type="token.revoked")
     assert event.envelope["data"]["reason"] == "refresh_failed"
+
+
+def test_the_account_carries_the_reference_pinterest_block(
+    owner: Persona, upstream
+) -> None:
+    finish(owner, upstream, start(owner)["state"])
+    account = PlatformAccount.objects.get()
+    body = owner.client.get(f"/v1/accounts/{account.pk}").json()
+    assert_matches_reference(body, "Account")
+    assert body["pinterest"] == {
+        "defaultBoardId": "549755885175",
+        "defaultBoardName": "Summer recipes",
+    }
+    assert "instagram" not in body
+
+
+def test_without_boards_the_pinterest_block_is_null_valued(
+    owner: Persona, upstream
+) -> None:
+    finish(
+        owner, upstream, start(owner)["state"], boards={"items": [], "bookmark": None}
+    )
+    (body,) = owner.client.get("/v1/accounts").json()["data"]
+    assert_matches_reference(body, "Account")
+    assert body["pinterest"] == {"defaultBoardId": None, "defaultBoardName": None}

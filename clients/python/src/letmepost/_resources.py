@@ -548,7 +548,7 @@ class WebhookEndpoints(_Resource):
         active: bool | None = None,
         idempotency_key: str | None = None,
     ) -> WebhookEndpointWithSecret:
-        """Subscribe `url` (`events` empty = all); the signing `secret` is shown only here."""
+        """Subscribe `url` (`events` empty = all); `signingSecret` is shown only here."""
         body = _bodies.compact(
             url=url,
             events=list(events) if events is not None else None,

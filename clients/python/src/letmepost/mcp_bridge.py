@@ -1,9 +1,9 @@
 """`letmepost mcp`: a stdio MCP server for desktop agents that forwards to the server's `/mcp`.
 
 The tools live on the letmepost server (one implementation, next to the API they call); this
-bridge only relays `tools/list` and `tools/call` over streamable HTTP with the API key, so a
-desktop agent that speaks stdio gets the same tools, arguments and error envelopes as an HTTP
-MCP client. Needs the `mcp` extra: `pip install "letmepost[mcp]"`.
+bridge only relays the server's instructions, `tools/list` and `tools/call` over streamable HTTP
+with the API key, so a desktop agent that speaks stdio gets the same tools (task-shaped and
+letmepost.dev's `get_v1_posts_by_id`…), arguments and error envelopes as an HTTP MCP client. Needs the `mcp` extra: `pip install "letmepost[mcp]"`.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ async def serve(base_url: str, api_key: str) -> None:
         ) as streams,
         ClientSession(streams[0], streams[1]) as upstream,
     ):
-        await upstream.initialize()
+        welcome = await upstream.initialize()
 
         async def list_tools(ctx: Any, params: Any) -> types.ListToolsResult:
             return await upstream.list_tools(params=params)
@@ -42,7 +42,10 @@ async def serve(base_url: str, api_key: str) -> None:
             return await upstream.call_tool(params.name, params.arguments or {})
 
         server: Server[Any] = Server(
-            "letmepost", on_list_tools=list_tools, on_call_tool=call_tool
+            "letmepost",
+            instructions=welcome.instructions,  # how the server's tools fit together
+            on_list_tools=list_tools,
+            on_call_tool=call_tool,
         )
         async with stdio_server() as (read, write):
             await server.run(read, write, server.create_initialization_options())

@@ -5,7 +5,23 @@ They are `total=False` because the API omits absent optional members rather than
 
 from __future__ import annotations
 
-from typing import Any, TypedDict
+from typing import Any, Literal, TypedDict
+
+# Every platform slug the API accepts in a target's `platform` (and reports in every platform
+# field). The server's registry contract test keeps this list in step with its platforms.
+Platform = Literal[
+    "bluesky",
+    "facebook",
+    "instagram",
+    "linkedin",
+    "mastodon",
+    "pinterest",
+    "sandbox",
+    "threads",
+    "tiktok",
+    "twitter",
+    "youtube",
+]
 
 
 class Violation(TypedDict, total=False):
@@ -121,6 +137,17 @@ class CanceledPost(TypedDict):
     status: str
 
 
+class PinterestAccountInfo(TypedDict):
+    defaultBoardId: str | None
+    defaultBoardName: str | None
+
+
+class InstagramAccountInfo(TypedDict):
+    kind: str | None
+    accountType: str | None
+    grantedScopes: list[str] | None
+
+
 class Account(TypedDict, total=False):
     id: str
     profileId: str
@@ -132,6 +159,8 @@ class Account(TypedDict, total=False):
     tokenExpiresAt: str | None
     createdAt: str
     updatedAt: str
+    pinterest: PinterestAccountInfo  # Pinterest accounts only
+    instagram: InstagramAccountInfo  # Instagram accounts only
 
 
 class ConnectResult(TypedDict, total=False):
@@ -214,7 +243,7 @@ class WebhookEndpoint(TypedDict, total=False):
 
 
 class WebhookEndpointWithSecret(WebhookEndpoint, total=False):
-    secret: str
+    signingSecret: str  # whsec_…: only in the answers to create and rotate_secret
 
 
 class WebhookDelivery(TypedDict, total=False):

@@ -6,7 +6,17 @@ import { dirname, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), "../../../..");
+// Walk up to the repository root: this file also runs compiled into build/test/support.
+function findRoot(dir) {
+  while (!existsSync(resolve(dir, "clients/testserver.py"))) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error("clients/testserver.py not found above the tests");
+    dir = up;
+  }
+  return dir;
+}
+
+const root = findRoot(dirname(fileURLToPath(import.meta.url)));
 const python = process.env.LETMEPOST_PYTHON ?? resolve(root, ".venv/bin/python");
 
 export async function startServer() {

@@ -2,6 +2,10 @@
 
 Exit codes: 0 success; 1 an error (the API's envelope is printed); 2 the request worked but the
 content did not pass (`validate` found violations, or a `post` target failed or was rejected).
+
+Also installed as `lmp`, and it takes the commands and flags of letmepost.dev's `lmp` CLI
+(`post --to a,b --schedule …`, `profiles use`, `accounts disconnect`, `-v`), so scripts written
+for it run unchanged.
 """
 
 import functools
@@ -25,6 +29,13 @@ from rich.progress import (
 from letmepost._bodies import is_uuid
 from letmepost._version import __version__
 from letmepost.cli import config
+from letmepost.cli.oauth_login import (
+    LoginFailed,
+    LoginResult,
+    OAuthUnavailable,
+    RegisteredClient,
+    browser_login,
+)
 from letmepost.cli.render import emit_json, err, error, out, table, target_line
 from letmepost.client import Letmepost, mask_key
 from letmepost.errors import LetmepostError
@@ -44,12 +55,22 @@ posts_app = typer.Typer(
     help="The post log: list, inspect, cancel, reschedule, retry.", no_args_is_help=True
 )
 webhooks_app = typer.Typer(help="Webhook endpoints.", no_args_is_help=True)
+profiles_app = typer.Typer(
+    help="Profiles, and the one commands use by default.", no_args_is_help=True
+)
 app.add_typer(accounts_app, name="accounts")
+app.add_typer(profiles_app, name="profiles")
 app.add_typer(posts_app, name="posts")
 app.add_typer(webhooks_app, name="webhooks")
 
 JsonOpt = Annotated[
     bool, typer.Option("--json", help="Print the API's JSON (for scripts).")
+]
+ProfileOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--profile", help="Profile id (default: the one `profiles use` chose)."
+    ),
 ]
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -62,6 +83,13 @@ class _State:
 state = _State()
 
 
+def _print_version(value: bool) -> None:
+    """`-v`: answered while parsing, before Typer insists on a command."""
+    if value:
+        out.print(f"letmepost {__version__} ({escape(config.resolve().base_url)})")
+        raise typer.Exit(EXIT_OK)
+
+
 @app.callback()
 def _root(
     api_key: Annotated[
@@ -70,6 +98,16 @@ def _root(
     base_url: Annotated[
         str | None, typer.Option("--base-url", help="Overrides env and the stored URL.")
     ] = None,
+    show_version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            "-v",
+            is_eager=True,
+            callback=_print_version,
+            help="Print the version and exit.",
+        ),
+    ] = False,
 ) -> None:
     state.api_key = api_key
     state.base_url = base_url
@@ -103,10 +141,40 @@ def client(*, as_json: bool) -> Letmepost:
     settings = config.resolve(api_key=state.api_key, base_url=state.base_url)
     if not settings.api_key:
         fail(
-            "No API key: run `letmepost login`, or set LETMEPOST_API_KEY.",
+            "No API key: run `letmepost login`, or set LETMEPOST_API_KEY (or LMP_API_KEY).",
             as_json=as_json,
         )
     return Letmepost(api_key=settings.api_key, base_url=settings.base_url)
+
+
+def split_commas(values: list[str] | None) -> list[str]:
+    """`--to a,b --to c` → [a, b, c]: the reference CLI takes comma lists, ours repeats flags."""
+    return [
+        part.strip()
+        for value in values or []
+        for part in value.split(",")
+        if part.strip()
+    ]
+
+
+def media_paths(values: list[str] | None, *, as_json: bool) -> list[Path]:
+    paths = [Path(value) for value in split_commas(values)]
+    for path in paths:
+        if not path.is_file():
+            fail(f"Media file not found: {path}", as_json=as_json)
+    return paths
+
+
+def profile_or_stored(given: str | None) -> str | None:
+    return given or config.stored_profile()
+
+
+def check_in_profile(
+    found: Any, profile: str | None, what: str, *, as_json: bool
+) -> None:
+    """`--profile` (or the stored profile) narrows a lookup by id, as the reference CLI's does."""
+    if profile and found.get("profileId") != profile:
+        fail(f"No {what} {found.get('id')} in profile {profile}.", as_json=as_json)
 
 
 RELATIVE = re.compile(r"^\+(\d+)([smhd])$")
@@ -131,7 +199,13 @@ def parse_when(value: str) -> str:
     return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
 
 
-def resolve_targets(lmp: Letmepost, values: list[str], *, as_json: bool) -> list[str]:
+def resolve_targets(
+    lmp: Letmepost,
+    values: list[str],
+    *,
+    as_json: bool,
+    profile_id: str | None = None,
+) -> list[str]:
     """Account ids as given; a platform slug means every account on that platform."""
     ids: list[str] = []
     accounts = None
@@ -140,7 +214,7 @@ def resolve_targets(lmp: Letmepost, values: list[str], *, as_json: bool) -> list
             ids.append(value)
             continue
         if accounts is None:
-            accounts = lmp.accounts.list()
+            accounts = lmp.accounts.list(profile_id=profile_id)
         matching = [a["id"] for a in accounts if a.get("platform") == value]
         if not matching:
             fail(
@@ -152,7 +226,12 @@ def resolve_targets(lmp: Letmepost, values: list[str], *, as_json: bool) -> list
 
 
 def upload_all(
-    lmp: Letmepost, paths: list[Path], *, as_json: bool, key: str | None = None
+    lmp: Letmepost,
+    paths: list[Path],
+    *,
+    as_json: bool,
+    key: str | None = None,
+    profile_id: str | None = None,
 ) -> list[Media]:
     """Upload with a progress bar; under a command's idempotency key each upload gets its own
     derived key, so re-running the command replays the uploads too."""
@@ -176,7 +255,12 @@ def upload_all(
 
             upload_key = f"{key}:media:{index}" if key else None
             uploaded.append(
-                lmp.media.upload(path, progress=report, idempotency_key=upload_key)
+                lmp.media.upload(
+                    path,
+                    progress=report,
+                    idempotency_key=upload_key,
+                    profile_id=profile_id,
+                )
             )
     return uploaded
 
@@ -191,21 +275,40 @@ def login(
         str | None,
         typer.Option("--base-url", help="Your server, e.g. https://lmp.example.com"),
     ] = None,
+    no_browser: Annotated[
+        bool,
+        typer.Option(
+            "--no-browser", help="Print the sign-in URL instead of opening it."
+        ),
+    ] = False,
+    paste_key: Annotated[
+        bool, typer.Option("--paste-key", help="Skip the browser: paste an API key.")
+    ] = False,
     json_out: JsonOpt = False,
 ) -> None:
-    """Check an API key against the server and store it (with the base URL) for later commands."""
+    """Sign in through the browser (OAuth) or with an API key, and store the key for later.
+
+    Without --api-key, the browser opens at your server's consent page; the CLI keeps the API
+    key it is given there. A server without OAuth sign-in asks you to paste a key instead.
+    """
     current = config.resolve(base_url=base_url or state.base_url)
     url = current.base_url
     if base_url is None and state.base_url is None and not json_out:
         url = typer.prompt("Server URL", default=url)
-    key = (
-        api_key
-        or state.api_key
-        or typer.prompt("API key (lmp_live_… or lmp_test_…)", hide_input=True)
-    )
+    signed_in = None
+    key = api_key or state.api_key
+    if not key and not paste_key:
+        signed_in = sign_in_with_browser(url, no_browser=no_browser, as_json=json_out)
+        key = signed_in.api_key if signed_in else None
+    key = key or typer.prompt("API key (lmp_live_… or lmp_test_…)", hide_input=True)
     with Letmepost(api_key=key, base_url=url) as lmp:
         accounts = lmp.accounts.list()
     path = config.save(api_key=key, base_url=url.rstrip("/"))
+    if signed_in:  # reused on the next login while the server still knows it
+        config.remember(
+            clientId=signed_in.client.client_id,
+            clientRegistrationToken=signed_in.client.registration_token,
+        )
     if json_out:
         emit_json(
             {
@@ -220,6 +323,31 @@ def login(
         f"Logged in to {escape(url)} as {escape(mask_key(key))} ({len(accounts)} accounts)."
     )
     out.print(f"Stored in {escape(str(path))}.")
+
+
+def sign_in_with_browser(
+    url: str, *, no_browser: bool, as_json: bool
+) -> LoginResult | None:
+    """The browser sign-in, or None when the server has none (a key is pasted instead)."""
+    stored = config.load()
+    cached = None
+    if stored.get("clientId") and stored.get("baseUrl") == url.rstrip("/"):
+        cached = RegisteredClient(
+            stored["clientId"], stored.get("clientRegistrationToken", "")
+        )
+
+    def show(link: str) -> None:
+        err.print(f"Sign in and allow the CLI in your browser:\n{escape(link)}")
+        if not no_browser:
+            webbrowser.open(link)
+
+    try:
+        return browser_login(url, open_url=show, client=cached)
+    except OAuthUnavailable:
+        err.print("This server has no browser sign-in: paste an API key instead.")
+        return None
+    except LoginFailed as exc:
+        fail(str(exc), as_json=as_json)
 
 
 @app.command()
@@ -241,6 +369,7 @@ def whoami(json_out: JsonOpt = False) -> None:
     with client(as_json=json_out) as lmp:
         info: dict[str, Any] = dict(lmp.whoami())
     info["keySource"] = settings.key_source
+    info["profileId"] = config.stored_profile()
     if json_out:
         emit_json(info)
         return
@@ -253,18 +382,21 @@ def whoami(json_out: JsonOpt = False) -> None:
         f"profiles  {', '.join(escape(p.get('name', '')) for p in info.get('profiles', []))}"
     )
     out.print(f"accounts  {info['accounts']}")
+    out.print(f"using     {info['profileId'] or 'none — using key default'}")
 
 
 @accounts_app.command("list")
 @handles_errors
 def accounts_list(
     platform: Annotated[str | None, typer.Option(help="Only this platform.")] = None,
-    profile: Annotated[str | None, typer.Option(help="Only this profile id.")] = None,
+    profile: ProfileOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Connected accounts."""
     with client(as_json=json_out) as lmp:
-        rows = lmp.accounts.list(profile_id=profile, platform=platform)
+        rows = lmp.accounts.list(
+            profile_id=profile_or_stored(profile), platform=platform
+        )
     if json_out:
         emit_json({"data": rows})
         return
@@ -358,6 +490,84 @@ def accounts_connect(
     )
 
 
+@accounts_app.command("disconnect")
+@handles_errors
+def accounts_disconnect(
+    account_id: str, profile: ProfileOpt = None, json_out: JsonOpt = False
+) -> None:
+    """Remove a connected account and its stored token."""
+    with client(as_json=json_out) as lmp:
+        check_in_profile(
+            lmp.accounts.get(account_id),
+            profile_or_stored(profile),
+            "account",
+            as_json=json_out,
+        )
+        result = lmp.accounts.disconnect(account_id)
+    if json_out:
+        emit_json(result)
+    else:
+        out.print(f"[green]✔[/] disconnected {escape(account_id)}")
+
+
+@profiles_app.command("list")
+@handles_errors
+def profiles_list(json_out: JsonOpt = False) -> None:
+    """Every profile the key can see; ✔ marks the one `profiles use` chose."""
+    with client(as_json=json_out) as lmp:
+        rows = lmp.profiles.list()
+    if json_out:
+        emit_json({"data": rows})
+        return
+    current = config.stored_profile()
+    table(
+        ["ID", "NAME", "SLUG", "CREATED_AT", "CURRENT"],
+        [
+            (
+                p.get("id"),
+                p.get("name"),
+                p.get("slug"),
+                short_time(p.get("createdAt")),
+                "✔" if p.get("id") == current else "",
+            )
+            for p in rows
+        ],
+    )
+
+
+@profiles_app.command("use")
+@handles_errors
+def profiles_use(profile_id: str, json_out: JsonOpt = False) -> None:
+    """Make commands without --profile use this profile (checked against the server)."""
+    wanted = profile_id.strip()
+    with client(as_json=json_out) as lmp:
+        match = next((p for p in lmp.profiles.list() if p.get("id") == wanted), None)
+    if match is None:
+        fail(
+            f'Profile "{wanted}" not found in this org. '
+            "Run `letmepost profiles list` to see the available ids.",
+            as_json=json_out,
+        )
+    config.remember(profileId=wanted)
+    if json_out:
+        emit_json({"profileId": wanted, "name": match.get("name")})
+    else:
+        out.print(
+            f"[green]✔[/] Default profile set to {escape(str(match.get('name')))} ({wanted})."
+        )
+
+
+@profiles_app.command("current")
+@handles_errors
+def profiles_current(json_out: JsonOpt = False) -> None:
+    """The profile `profiles use` chose, or none (the key's default)."""
+    current = config.stored_profile()
+    if json_out:
+        emit_json({"profileId": current})
+    else:
+        out.print(current or "none — using key default")
+
+
 def short_time(value: str | None) -> str:
     """`2026-06-01T09:00:00.000Z` as `2026-06-01 09:00Z` to leave the text room."""
     return (
@@ -378,28 +588,25 @@ def post(
         typer.Option(
             "--to",
             "-t",
-            help="Account id or platform slug (all its accounts); repeat for more.",
+            help="Account id or platform slug (all its accounts); repeat or comma-separate.",
         ),
     ],
     media: Annotated[
-        list[Path] | None,
-        typer.Option(
-            "--media",
-            "-m",
-            exists=True,
-            dir_okay=False,
-            readable=True,
-            help="File to attach; repeatable.",
-        ),
+        list[str] | None,
+        typer.Option("--media", "-m", help="File to attach; repeat or comma-separate."),
     ] = None,
     at: Annotated[
         str | None,
-        typer.Option("--at", help="Schedule: ISO-8601 time or +30m / +2h / +1d."),
+        typer.Option(
+            "--at",
+            "--schedule",
+            help="Schedule: ISO-8601 time or +30m / +2h / +1d.",
+        ),
     ] = None,
     first_comment: Annotated[
         str | None, typer.Option(help="Posted as the first reply.")
     ] = None,
-    profile: Annotated[str | None, typer.Option(help="Profile id.")] = None,
+    profile: ProfileOpt = None,
     idempotency_key: Annotated[
         str | None,
         typer.Option("--idempotency-key", help="Re-run safely: same key, same post."),
@@ -408,10 +615,14 @@ def post(
 ) -> None:
     """Publish now, or schedule with --at. Exit 2 when a target failed or was rejected."""
     scheduled_at = parse_when(at) if at else None
+    files = media_paths(media, as_json=json_out)
+    profile = profile_or_stored(profile)
     with client(as_json=json_out) as lmp:
-        targets = resolve_targets(lmp, to, as_json=json_out)
+        targets = resolve_targets(
+            lmp, split_commas(to), as_json=json_out, profile_id=profile
+        )
         uploaded = upload_all(
-            lmp, list(media or []), as_json=json_out, key=idempotency_key
+            lmp, files, as_json=json_out, key=idempotency_key, profile_id=profile
         )
         result = lmp.posts.create(
             targets=targets,
@@ -439,18 +650,13 @@ def validate(
     text: Annotated[str, typer.Argument(help="The text to check.")],
     to: Annotated[
         list[str],
-        typer.Option("--to", "-t", help="Account id or platform slug; repeatable."),
+        typer.Option(
+            "--to", "-t", help="Account id or platform slug; repeat or comma-separate."
+        ),
     ],
     media: Annotated[
-        list[Path] | None,
-        typer.Option(
-            "--media",
-            "-m",
-            exists=True,
-            dir_okay=False,
-            readable=True,
-            help="File to check; uploaded first.",
-        ),
+        list[str] | None,
+        typer.Option("--media", "-m", help="File to check; uploaded first."),
     ] = None,
     at: Annotated[
         str | None, typer.Option("--at", help="Check as if scheduled at this time.")
@@ -459,9 +665,10 @@ def validate(
 ) -> None:
     """Run every preflight rule without publishing. Exit 0 valid, 2 violations, 1 error."""
     scheduled_at = parse_when(at) if at else None
+    files = media_paths(media, as_json=json_out)
     with client(as_json=json_out) as lmp:
-        targets = resolve_targets(lmp, to, as_json=json_out)
-        uploaded = upload_all(lmp, list(media or []), as_json=json_out)
+        targets = resolve_targets(lmp, split_commas(to), as_json=json_out)
+        uploaded = upload_all(lmp, files, as_json=json_out)
         result = lmp.posts.validate(
             targets=targets,
             text=text,
@@ -500,6 +707,7 @@ def posts_list(
         list[str] | None, typer.Option(help="Account id; repeatable.")
     ] = None,
     q: Annotated[str | None, typer.Option("--q", help="Text contains.")] = None,
+    profile: ProfileOpt = None,
     limit: Annotated[int, typer.Option(min=1, max=200, help="Page size.")] = 20,
     cursor: Annotated[
         str | None, typer.Option(help="nextCursor of a previous page.")
@@ -511,10 +719,11 @@ def posts_list(
 ) -> None:
     """The post log, newest first (one row per target)."""
     filters: dict[str, Any] = {
-        "status": status,
-        "platform": platform,
+        "status": split_commas(status) or None,
+        "platform": split_commas(platform) or None,
         "account_id": account,
         "q": q,
+        "profile_id": profile_or_stored(profile),
     }
     with client(as_json=json_out) as lmp:
         if all_pages:
@@ -547,10 +756,13 @@ def posts_list(
 
 @posts_app.command("get")
 @handles_errors
-def posts_get(post_id: str, json_out: JsonOpt = False) -> None:
+def posts_get(
+    post_id: str, profile: ProfileOpt = None, json_out: JsonOpt = False
+) -> None:
     """One post with its attempts and error."""
     with client(as_json=json_out) as lmp:
         detail = lmp.posts.get(post_id)
+    check_in_profile(detail, profile_or_stored(profile), "post", as_json=json_out)
     if json_out:
         emit_json(detail)
         return
