@@ -1,9 +1,20 @@
+"""The ASGI application `manage.py serve` runs (embedded mode, `make run`): `/mcp` and Django.
+
+Django itself runs as WSGI on a pool of threads (a2wsgi), not through Django's ASGI handler:
+that one runs every sync middleware and view of the process on asgiref's single thread, one
+request after another, with a thread hand-off per request. Measured with
+`bench.web_throughput --role embedded` on a quiet machine: ~30 % less CPU per request and
+~1.5x the accepted posts per second (docs/performance.md). Only `/mcp` (the MCP SDK) is ASGI.
+"""
+
 import os
 
-from django.core.asgi import get_asgi_application
+from a2wsgi import WSGIMiddleware
+from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "letmepost.settings")
-django_application = get_asgi_application()
+# Threads overlap database waits; SQLite still takes one writer at a time (BEGIN IMMEDIATE).
+django_application = WSGIMiddleware(get_wsgi_application(), workers=8)
 
 # Imported after Django is set up: the MCP endpoint calls our models and services.
 from letmepost.agent_server import AgentEndpoint  # noqa: E402
