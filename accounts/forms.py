@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 
 from accounts.api.serializers import ApiKeyIn, ProfileIn, ProfilePatchIn
 from accounts.models import ApiKey, Membership, Profile
 from letmepost.dashboard import Form
+from letmepost.forms import choice_field
 
 ROLE_CHOICES = [
     (Membership.Role.MEMBER, "Member: compose, connect accounts, read the log"),
@@ -36,7 +37,7 @@ class RoleForm(Form):
 
 
 class ProfileForm(Form):
-    serializer_class = ProfileIn
+    serializer_class: ClassVar[type[ProfileIn | ProfilePatchIn]] = ProfileIn
     name = forms.CharField(label="Name", max_length=120)
     slug = forms.CharField(
         label="Slug",
@@ -53,7 +54,8 @@ class ProfileEditForm(ProfileForm):
 class ApiKeyForm(Form):
     serializer_class = ApiKeyIn
     name = forms.CharField(label="Name", max_length=100, initial="")
-    prefix = forms.ChoiceField(
+    # Django's metaclass moves declared fields off the class; the stubs see BaseForm.prefix.
+    prefix = forms.ChoiceField(  # type: ignore[assignment]
         label="Environment",
         choices=[
             (ApiKey.Prefix.LIVE, "Live: publishes for real (lmp_live_…)"),
@@ -71,7 +73,7 @@ class ApiKeyForm(Form):
     def __init__(self, *args: Any, profiles: list[Profile], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.profiles = {str(p.pk): p for p in profiles}
-        self.fields["profile_id"].choices = [("", "Whole workspace")] + [
+        choice_field(self.fields, "profile_id").choices = [("", "Whole workspace")] + [
             (str(p.pk), f"Profile: {p.name}") for p in profiles
         ]
 

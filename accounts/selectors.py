@@ -5,18 +5,14 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from accounts.models import ApiKey, Membership, Profile, User, Workspace
-from letmepost.errors import NotFound
-from letmepost.ids import parse_uuid
+from accounts.signals import profile_holds_live_objects
+from letmepost.ids import get_by_id, parse_uuid
 
 
 def get_profile_for_workspace(
     workspace: Workspace, profile_id: str, *, rule: str | None = None
 ) -> Profile:
-    pk = parse_uuid(profile_id)
-    profile = Profile.objects.filter(workspace=workspace, pk=pk).first() if pk else None
-    if profile is None:
-        raise NotFound("No such profile.", resource="profile", rule=rule)
-    return profile
+    return get_by_id(list_profiles(workspace), profile_id, "profile", rule=rule)
 
 
 def list_profiles(workspace: Workspace) -> QuerySet[Profile]:
@@ -24,32 +20,19 @@ def list_profiles(workspace: Workspace) -> QuerySet[Profile]:
 
 
 def holds_live_objects(profile: Profile) -> bool:
-    """Whether anything live depends on the profile: an account (shared by both modes), a
-    live key, live media or a live post. Profiles have no mode of their own (D23)."""
-    from media.models import Media
-    from platforms.models import PlatformAccount
-    from posts.models import PostTarget
-
-    return (
-        PlatformAccount.objects.filter(profile=profile).exists()
-        or profile.api_keys.filter(prefix=ApiKey.Prefix.LIVE).exists()
-        or Media.objects.filter(profile=profile, livemode=True).exists()
-        or PostTarget.objects.filter(profile=profile, livemode=True).exists()
-    )
+    """Whether anything live depends on the profile: a live key, or what another app answers (an
+    account, shared by both modes; live media; a live post). Profiles have no mode of their own
+    (D23)."""
+    if profile.api_keys.filter(prefix=ApiKey.Prefix.LIVE).exists():
+        return True
+    answers = profile_holds_live_objects.send(sender=Profile, profile=profile)
+    return any(held for _, held in answers)
 
 
 def get_api_key_for_workspace(
     workspace: Workspace, key_id: str, *, livemode: bool
 ) -> ApiKey:
-    pk = parse_uuid(key_id)
-    api_key = (
-        list_api_keys(workspace, livemode=livemode).filter(pk=pk).first()
-        if pk
-        else None
-    )
-    if api_key is None:
-        raise NotFound("No such API key.", resource="API key")
-    return api_key
+    return get_by_id(list_api_keys(workspace, livemode=livemode), key_id, "API key")
 
 
 def list_api_keys(workspace: Workspace, *, livemode: bool) -> QuerySet[ApiKey]:

@@ -31,6 +31,7 @@ from letmepost.dashboard import (
     safe_next,
 )
 from letmepost.errors import LetmepostError, ValidationFailed
+from letmepost.forms import choice_field
 
 # --- workspaces ------------------------------------------------------------------------------
 
@@ -95,7 +96,7 @@ def members_page(request: DashboardRequest) -> HttpResponse:
             "members": members.list_members(request.workspace),
             "invite_form": invite,
             "rename_form": WorkspaceForm(initial={"name": request.workspace.name}),
-            "role_choices": RoleForm.base_fields["role"].choices,
+            "role_choices": choice_field(RoleForm.base_fields, "role").choices,
         },
         status=400 if invite.errors else 200,
     )

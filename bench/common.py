@@ -74,6 +74,8 @@ def bench_env(data_dir: Path, **overrides: str) -> dict[str, str]:
         "LETMEPOST_DISPATCH_AHEAD_MS",
         "LETMEPOST_WORKER_CONCURRENCY",
         "LETMEPOST_WORKER_DB_POOL_SIZE",
+        "LETMEPOST_WEB_WORKERS",
+        "LETMEPOST_WEB_THREADS",
     )
     env = {
         name: value

@@ -69,11 +69,39 @@ GOALS = {
 ROWS_SQL = (
     "SELECT t.status, t.scheduled_at, t.published_at, s.created_at, t.attempt_count, "
     "(SELECT COUNT(*) FROM posts_publishattempt a WHERE a.target_id = t.id "
-    "AND a.outcome IN ('published', 'reconciled')) "
+    "AND a.outcome IN ('published', 'reconciled')), "
+    "(SELECT MIN(a.started_at) FROM posts_publishattempt a WHERE a.target_id = t.id) "
     "FROM posts_posttarget t LEFT JOIN platforms_sandboxpost s ON {join} "
     "WHERE t.text LIKE {p}"
 )
 TERMINAL_SQL = "SELECT COUNT(*) FROM posts_posttarget WHERE text LIKE {p} AND status IN ({p},{p},{p},{p})"
+IDLE_SAMPLE = 5.0  # seconds of idle CPU sampled before a burst
+ROLES = (("run_dispatcher", "dispatcher"), ("beat", "beat"), ("celery", "worker"))
+
+
+def _role(cmdline: str) -> str:
+    for needle, role in ROLES:
+        if needle in cmdline:
+            return role
+    return "web" if "gunicorn" in cmdline else "server"
+
+
+def cpu_by_role(session: int) -> dict[str, float]:
+    """CPU seconds (user + system) used so far by the live processes of `session`, by Procfile
+    role: on a shared machine this, not wall-clock lag, is what compares runs fairly."""
+    tick = os.sysconf("SC_CLK_TCK")
+    used: dict[str, float] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            cmdline = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ")
+        except OSError:
+            continue  # exited meanwhile
+        if int(fields[3]) != session:  # fields[3] is the session id (field 6 of stat)
+            continue
+        role = _role(cmdline.decode(errors="replace"))
+        used[role] = used.get(role, 0.0) + (int(fields[11]) + int(fields[12])) / tick
+    return used
 
 
 class Store:
@@ -115,8 +143,14 @@ class Store:
         if self.url:
             return found
         return [
-            (s, *(parse_db_time(v) if v else None for v in (a, b, c)), n, w)
-            for s, a, b, c, n, w in found
+            (
+                s,
+                *(parse_db_time(v) if v else None for v in (a, b, c)),
+                n,
+                w,
+                parse_db_time(t) if t else None,
+            )
+            for s, a, b, c, n, w, t in found
         ]
 
 
@@ -212,6 +246,7 @@ def collect(
     published = [r for r in rows if r[0] == "published"]
     lag = [(r[2] - r[1]).total_seconds() for r in published]
     live = [(r[3] - r[1]).total_seconds() for r in published if r[3]]
+    taken = [(r[6] - r[1]).total_seconds() for r in published if r[6]]
     last = max((r[2] for r in published), default=first_due)
     return {
         "targets": targets,
@@ -221,6 +256,7 @@ def collect(
         "retried": sum(1 for r in published if r[4] > 1),
         "lag": summary(lag) if lag else None,
         "live": summary(live) if live else None,
+        "taken": summary(taken) if taken else None,
         "drain": (last - first_due).total_seconds(),
     }
 
@@ -239,9 +275,44 @@ def measure(
     due, took = schedule(
         server, targets=targets, lead=lead, marker=marker, delay_ms=delay_ms
     )
+    # CPU from here on is the publish side's (creating is done), less what the roles burn
+    # polling when idle; split at the due instant: what was done ahead, and what was left.
+    before = cpu_by_role(server.process.pid)
+    started = time.monotonic()
+    time.sleep(max(0.0, (due - datetime.now(UTC)).total_seconds()))
+    at_due, ahead = cpu_by_role(server.process.pid), time.monotonic() - started
     done = wait_terminal(store, targets=targets, last_due=due, marker=marker)
     result = collect(store, marker=marker, targets=targets, first_due=due, done=done)
-    return {**result, "series": "burst", "delay_ms": delay_ms, "created_in": took}
+    after, span = cpu_by_role(server.process.pid), time.monotonic() - started
+    idle = idle_cpu(server.process.pid)
+    busy = sum(idle.values())
+    cpu = {
+        role: spent - idle.get(role, 0.0) * span
+        for role, spent in _spent(before, after).items()
+    }
+    cpu_ahead = sum(_spent(before, at_due).values()) - busy * ahead
+    return {
+        **result,
+        "series": "burst",
+        "delay_ms": delay_ms,
+        "created_in": took,
+        "cpu": cpu,
+        "cpu_ahead": cpu_ahead,
+    }
+
+
+def _spent(before: dict[str, float], after: dict[str, float]) -> dict[str, float]:
+    return {role: after[role] - before.get(role, 0.0) for role in sorted(after)}
+
+
+def idle_cpu(session: int, seconds: float = IDLE_SAMPLE) -> dict[str, float]:
+    """CPU seconds per second each role uses with nothing to publish."""
+    before = cpu_by_role(session)
+    time.sleep(seconds)
+    return {
+        role: spent / seconds
+        for role, spent in _spent(before, cpu_by_role(session)).items()
+    }
 
 
 def measure_lone(
@@ -296,6 +367,7 @@ def report(
         f"{'lag after scheduledAt':<36}{'min s':>8}{'p50 s':>8}{'p99 s':>8}{'max s':>8}"
     )
     for label, figures in (
+        ("first attempt opened (taken)", result.get("taken")),
         ("published_at (recorded)", result["lag"]),
         ("sandbox timeline row (live)", result["live"]),
     ):
@@ -304,6 +376,15 @@ def report(
                 f"{label:<36}{figures['min']:>8.2f}{figures['p50']:>8.2f}"
                 f"{figures['p99']:>8.3f}{figures['max']:>8.3f}"
             )
+    if cpu := result.get("cpu"):
+        per = 1000 * sum(cpu.values()) / max(1, result["targets"])
+        ahead = 1000 * result["cpu_ahead"] / max(1, result["targets"])
+        say(
+            f"CPU once created, less idle polling: {per:.1f} ms per target, "
+            f"{ahead:.1f} of them before the due instant ("
+            + ", ".join(f"{role} {secs:.1f}s" for role, secs in cpu.items())
+            + ")"
+        )
     if (goal := GOALS.get((series, mode))) and result["lag"]:
         name, p99, worst = goal
         met = (

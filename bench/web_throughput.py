@@ -135,6 +135,28 @@ def tree_cpu(root: int) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
+def machine_busy() -> float:
+    """CPU seconds all processes of the machine have used so far (user, system, irq, softirq)."""
+    fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+    user, nice, system, _idle, _iowait, irq, softirq = (int(f) for f in fields[:7])
+    return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
+
+
+def database_cpu() -> float:
+    """CPU seconds PostgreSQL's processes have used so far (0 on SQLite: it runs in the server)."""
+    ticks = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        name, rest = text.split("(", 1)[1].rsplit(")", 1)
+        if name.startswith("postgres"):
+            fields = rest.split()
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 @contextmanager
 def web_role(
     role: str, workdir: Path, command: list[str] | None = None
@@ -294,7 +316,7 @@ def main() -> None:
                 )
             for _ in range(args.rounds):
                 for name, (path, body, status) in series.items():
-                    cpu = tree_cpu(pid)
+                    cpu, db, busy = tree_cpu(pid), database_cpu(), machine_busy()
                     runs[name].append(
                         wrk(
                             port,
@@ -309,9 +331,10 @@ def main() -> None:
                         )
                     )
                     last = runs[name][-1]
-                    last["cpu_ms"] = (
-                        (tree_cpu(pid) - cpu) * 1000 / max(1, last["requests"])
-                    )
+                    done = max(1, last["requests"])
+                    last["cpu_ms"] = (tree_cpu(pid) - cpu) * 1000 / done
+                    last["db_ms"] = (database_cpu() - db) * 1000 / done
+                    last["busy_ms"] = (machine_busy() - busy) * 1000 / done
                     sizes = tree_rss(pid)
                     rss.append(sum(sizes))
                     biggest = max(sizes)
@@ -336,18 +359,21 @@ def report(
     )
     say(
         f"{'series':<8}{'req/s (each round)':>22}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}"
-        f"{'x floor':>9}{'server CPU ms/req':>19}"
+        f"{'x floor':>9}{'CPU ms/req: server':>19}{'database':>9}{'machine':>9}"
     )
     floor = sum(r["rate"] for r in runs["floor"]) / len(runs["floor"])
     for name, results in runs.items():
         rates = " / ".join(f"{r['rate']:.0f}" for r in results)
         mean = sum(r["rate"] for r in results) / len(results)
-        cpu = sum(r["cpu_ms"] for r in results) / len(results)
+        cpu, db, busy = (
+            sum(r[k] for r in results) / len(results)
+            for k in ("cpu_ms", "db_ms", "busy_ms")
+        )
         say(
             f"{name:<8}{rates:>22}{max(r['p50'] for r in results):>9.1f}"
             f"{max(r['p99'] for r in results):>9.1f}"
             f"{sum(r['errors'] + r['unexpected'] for r in results):>8.0f}{mean / floor:>9.2f}"
-            f"{cpu:>19.2f}"
+            f"{cpu:>19.2f}{db:>9.2f}{busy:>9.2f}"
         )
     say(
         f"RSS under load: {total_rss / 2**20:.0f} MiB all processes, "

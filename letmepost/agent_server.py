@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Annotated, Any
 
 import httpx2
@@ -28,6 +28,7 @@ from mcp.server.mcpserver.exceptions import ToolError
 from mcp.server.transport_security import TransportSecuritySettings
 from pydantic import Field
 from starlette.middleware.cors import CORSMiddleware
+from starlette.types import Receive, Scope, Send
 
 from accounts.oauth.selectors import access_for_token
 from accounts.services import authenticate_api_key
@@ -85,6 +86,8 @@ class ApiCaller:
         idempotency_key: str | None = None,
     ) -> Any:
         request = ctx.request_context.request
+        if request is None:  # tools are only served over HTTP (/mcp)
+            raise ToolError("This tool needs the HTTP request it came in on.")
         headers = {"Authorization": request.headers.get("authorization", "")}
         if method != "GET":
             headers["Idempotency-Key"] = idempotency_key or str(uuid.uuid4())
@@ -321,9 +324,7 @@ class AgentEndpoint:
         else:
             await self.django_app(scope, receive, send)
 
-    async def _authorized_mcp(
-        self, scope: dict[str, Any], receive: Any, send: Any
-    ) -> None:
+    async def _authorized_mcp(self, scope: Scope, receive: Receive, send: Send) -> None:
         refusal = await sync_to_async(_refusal)(_header(scope, b"authorization"))
         if refusal is None:
             await self.mcp_app(scope, receive, send)
@@ -331,7 +332,7 @@ class AgentEndpoint:
             await _send_error(refusal, send)
 
 
-def _header(scope: dict[str, Any], name: bytes) -> str:
+def _header(scope: Mapping[str, Any], name: bytes) -> str:
     for key, value in scope.get("headers", []):
         if key == name:
             return value.decode("latin-1")

@@ -8,13 +8,18 @@ request after another, with a thread hand-off per request. Measured with
 """
 
 import os
+from typing import TYPE_CHECKING, cast
 
 from a2wsgi import WSGIMiddleware
 from django.core.wsgi import get_wsgi_application
 
+if TYPE_CHECKING:
+    from a2wsgi.wsgi_typing import WSGIApp
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "letmepost.settings")
 # Threads overlap database waits; SQLite still takes one writer at a time (BEGIN IMMEDIATE).
-django_application = WSGIMiddleware(get_wsgi_application(), workers=8)
+# cast: Django's handler returns an HttpResponse, which iterates bytes as WSGI asks.
+django_application = WSGIMiddleware(cast("WSGIApp", get_wsgi_application()), workers=8)
 
 # Imported after Django is set up: the MCP endpoint calls our models and services.
 from letmepost.agent_server import AgentEndpoint  # noqa: E402

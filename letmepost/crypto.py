@@ -11,11 +11,20 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cryptography.fernet import Fernet, MultiFernet
 from django.conf import settings
 from django.db import models
+
+if TYPE_CHECKING:
+    from django.db.models.expressions import Combinable
+
+    # django-stubs types a model attribute from its field's generic parameters (set, get): a JSON
+    # object here, not the stored text. Django's fields are not subscriptable at run time.
+    _JSONText = models.TextField[dict[str, Any] | Combinable, dict[str, Any]]
+else:
+    _JSONText = models.TextField
 
 
 @cache
@@ -40,7 +49,7 @@ def rotate(token: str) -> str:
     return fernet().rotate(token.encode()).decode()
 
 
-class EncryptedJSONField(models.TextField):
+class EncryptedJSONField(_JSONText):
     """A JSON object stored as one Fernet token. Never filter on it: every write has a fresh IV."""
 
     def from_db_value(

@@ -13,7 +13,7 @@ import zoneinfo
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from datetime import timezone as dt_timezone
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 from urllib.parse import unquote
 
 from django import forms
@@ -24,6 +24,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.middleware import HtmxDetails
+from rest_framework import serializers
 
 from accounts.models import Membership, User, Workspace
 from accounts.selectors import get_membership
@@ -59,7 +60,7 @@ class Form(forms.Form):
     choices) identical to the API's; its errors land on the matching form field.
     """
 
-    serializer_class: ClassVar[Any] = None
+    serializer_class: ClassVar[type[serializers.Serializer[Any]] | None] = None
     validated: dict[str, Any]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -160,9 +161,7 @@ def current_membership(request: HttpRequest) -> Membership | None:
         return None
     cached = getattr(request, "_dashboard_membership", None)
     if cached is None:
-        cached = get_membership(
-            request.user, request.session.get(SESSION_WORKSPACE_KEY)
-        )
+        cached = get_membership(user, request.session.get(SESSION_WORKSPACE_KEY))
         request._dashboard_membership = cached  # type: ignore[attr-defined]
     return cached
 
@@ -178,10 +177,11 @@ def dashboard_view(
         membership = current_membership(request)
         if membership is None:
             return render(request, "accounts/no_workspace.html", status=200)
-        request.membership = membership  # type: ignore[attr-defined]
-        request.workspace = membership.workspace  # type: ignore[attr-defined]
-        request.principal = Principal(  # type: ignore[attr-defined]
-            workspace=membership.workspace, user=request.user, role=membership.role
+        dashboard = cast(DashboardRequest, request)  # this is where it becomes one
+        dashboard.membership = membership
+        dashboard.workspace = membership.workspace
+        dashboard.principal = Principal(
+            workspace=membership.workspace, user=dashboard.user, role=membership.role
         )
         try:
             return view(request, *args, **kwargs)
@@ -217,7 +217,7 @@ def nav(request: HttpRequest) -> dict[str, Any]:
         return context
     context["current_membership"] = membership
     context["memberships"] = (
-        Membership.objects.filter(user=request.user)
+        Membership.objects.filter(user_id=membership.user_id)
         .select_related("workspace")
         .order_by("workspace__name", "created_at")
     )

@@ -78,7 +78,8 @@ class PreparedQuery(Generic[M]):
         if not rows:
             return []
         compiler = compiled.compiler
-        populators = get_related_populators(compiler.klass_info, compiler.select, using)
+        # Django 5.2's private signature; django-stubs 6.1 describes 6.x's (with fetch_mode).
+        populators = get_related_populators(compiler.klass_info, compiler.select, using)  # type: ignore[call-arg]
         model = compiler.klass_info["model"]
         objects = []
         for row in compiler.results_iter(results=[rows]):

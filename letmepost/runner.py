@@ -1,13 +1,14 @@
 """The embedded runner: one thread doing in-process what the dispatcher, workers and beat do in
-production — the same dispatch tick (posts/tick.py), publishes on a thread pool, webhook
-deliveries on another, and the maintenance table."""
+production — the same dispatch tick (posts/tick.py), each claimed batch published by
+`posts.batch.publish_batch` (platform calls on a thread pool), webhook deliveries on another pool,
+and the maintenance table."""
 
 from __future__ import annotations
 
 import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import connections
@@ -20,13 +21,21 @@ if TYPE_CHECKING:
 logger = logging.getLogger("letmepost.runner")
 
 
-def _publish(claim: object) -> None:
-    from posts.dispatch import publish_claimed
+# Claims held at once per publishing thread: enough for a burst to be claimed ahead.
+CLAIMS_PER_WORKER = 64
+# Batches in flight at once, each on a thread that mostly waits: a tick hands over at most one,
+# so this covers a claim-ahead window of ticks plus a burst's back-to-back full batches.
+BATCHES_IN_FLIGHT = 64
+
+
+def _publish(claims: list[Any], io: ThreadPoolExecutor) -> None:
+    from posts.batch import publish_batch
 
     try:
-        publish_claimed(claim)  # type: ignore[arg-type]
+        publish_batch(claims, io)
     except Exception:
-        logger.exception("publishing %s failed unexpectedly", claim)
+        # Claims it could not finish are reclaimed when their lease runs out.
+        logger.exception("publishing a batch of %d failed unexpectedly", len(claims))
     finally:
         connections.close_all()
 
@@ -38,11 +47,16 @@ class EmbeddedRunner:
         self.interval = interval or settings.DISPATCH_INTERVAL_SECONDS
         self.clock = JobClock()
         self.workers = workers or settings.EMBEDDED_WORKERS
-        self._busy = 0
+        self.capacity = self.workers * CLAIMS_PER_WORKER
+        self._busy = 0  # claims handed over and not finished
         self._busy_lock = threading.Lock()
         self.pool = ThreadPoolExecutor(
             max_workers=self.workers,
             thread_name_prefix="publish",
+        )
+        # One thread per batch in flight: it waits for instants and records; `pool` calls out.
+        self.batches = ThreadPoolExecutor(
+            max_workers=BATCHES_IN_FLIGHT, thread_name_prefix="publish-batch"
         )
         from webhooks.runner import EmbeddedDeliverer
 
@@ -64,16 +78,17 @@ class EmbeddedRunner:
         self._stop.set()
         self._wake.set()
         self._thread.join(timeout)
+        self.batches.shutdown(wait=True)
         self.pool.shutdown(wait=True)
         self.webhooks.stop()
 
     def tick(self) -> Ticked:
         from posts.tick import tick
 
-        # Claim only what idle workers can start (or wait for, when claimed ahead): a claim left
-        # queued in the pool would age towards its lease while another worker could publish it.
+        # Claim no more than the runner holds at once: a claim queued behind too many others
+        # would age towards its lease while another process could publish it.
         with self._busy_lock:
-            free = self.workers - self._busy
+            free = self.capacity - self._busy
         ticked = tick(
             publish=self._submit,
             deliver=self.webhooks.submit,
@@ -83,17 +98,17 @@ class EmbeddedRunner:
         self.clock.run_due()
         return ticked
 
-    def _submit(self, claim: object) -> None:
+    def _submit(self, claims: list[Any]) -> None:
         with self._busy_lock:
-            self._busy += 1
-        self.pool.submit(self._publish_and_release, claim)
+            self._busy += len(claims)
+        self.batches.submit(self._publish_and_release, claims)
 
-    def _publish_and_release(self, claim: object) -> None:
+    def _publish_and_release(self, claims: list[Any]) -> None:
         try:
-            _publish(claim)
+            _publish(claims, self.pool)
         finally:
             with self._busy_lock:
-                self._busy -= 1
+                self._busy -= len(claims)
             self._wake.set()
 
     def _loop(self) -> None:

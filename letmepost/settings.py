@@ -8,6 +8,7 @@ where secrets must be given explicitly.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from corsheaders.defaults import default_headers as cors_default_headers
@@ -30,9 +31,17 @@ DATA_DIR = Path(env_str("LETMEPOST_DATA_DIR") or BASE_DIR / "var").resolve()
 
 # --- database and mode ---------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'db.sqlite3'}"
+# SQLite connections are kept (one per server thread; opening one costs ~10 % of a request's
+# CPU: the file, three PRAGMAs, Django's SQL functions); PostgreSQL uses the pool below instead.
+_KEEP_SQLITE_SECONDS = 600
 try:
     _db = dj_database_url.parse(
-        DATABASE_URL, conn_max_age=env_int("LETMEPOST_DB_CONN_MAX_AGE", 0, minimum=0)
+        DATABASE_URL,
+        conn_max_age=env_int(
+            "LETMEPOST_DB_CONN_MAX_AGE",
+            _KEEP_SQLITE_SECONDS if DATABASE_URL.startswith("sqlite:") else 0,
+            minimum=0,
+        ),
     )
 except ValueError as exc:
     raise ImproperlyConfigured(f"DATABASE_URL is not a database URL: {exc}") from exc
@@ -334,7 +343,7 @@ WHITENOISE_USE_FINDERS = True  # serve app static files without a collectstatic 
 # Media files: the local folder MEDIA_ROOT, or an S3-compatible bucket when one is named
 # (docs/media.md). Keys are `<workspaceId>/<mediaId>.<ext>`; nothing is ever overwritten.
 S3_BUCKET = env_str("LETMEPOST_S3_BUCKET")
-_media_storage: dict[str, object] = {
+_media_storage: dict[str, Any] = {
     "BACKEND": "django.core.files.storage.FileSystemStorage"
 }
 if S3_BUCKET:
@@ -360,7 +369,7 @@ if S3_BUCKET:
     }
 # Where platforms fetch media from: the bucket (or its CDN) when set, else this server's /m/ route.
 MEDIA_PUBLIC_BASE_URL = env_url("LETMEPOST_S3_PUBLIC_URL") if S3_BUCKET else ""
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": _media_storage,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
@@ -620,15 +629,20 @@ MASTODON_MEDIA_TIMEOUT_SECONDS = env_int(
     "LETMEPOST_MASTODON_MEDIA_TIMEOUT_SECONDS", 300, minimum=1
 )
 # X: the launch cap gate (rule twitter.launch_cap.per_account; 0 turns it off) and how long a
-# publish waits for X to process uploaded media.
+# publish waits for X to process uploaded media. The unprefixed TWITTER_LAUNCH_CAP_PER_ACCOUNT
+# and LINKEDIN_ORGANIZATIONS (letmepost.dev's names) stay read as aliases (docs/configuration.md).
 TWITTER_LAUNCH_CAP_PER_ACCOUNT = env_int(
-    "TWITTER_LAUNCH_CAP_PER_ACCOUNT", 50, minimum=0
+    "LETMEPOST_TWITTER_LAUNCH_CAP_PER_ACCOUNT",
+    env_int("TWITTER_LAUNCH_CAP_PER_ACCOUNT", 50, minimum=0),
+    minimum=0,
 )
 TWITTER_MEDIA_TIMEOUT_SECONDS = env_int(
     "LETMEPOST_TWITTER_MEDIA_TIMEOUT_SECONDS", 300, minimum=1
 )
 # LinkedIn: also ask for the organization scopes and connect the Pages a member administers.
-LINKEDIN_ORGANIZATIONS = env_bool("LINKEDIN_ORGANIZATIONS", False)
+LINKEDIN_ORGANIZATIONS = env_bool(
+    "LETMEPOST_LINKEDIN_ORGANIZATIONS", env_bool("LINKEDIN_ORGANIZATIONS", False)
+)
 LINKEDIN_VIDEO_TIMEOUT_SECONDS = env_int(
     "LETMEPOST_LINKEDIN_VIDEO_TIMEOUT_SECONDS", 600, minimum=1
 )

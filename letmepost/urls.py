@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import include, path, re_path
+from django.urls import URLPattern, URLResolver, include, path, re_path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularSwaggerSplitView
 
@@ -11,7 +11,7 @@ from letmepost.api.health import HealthApi, ReadyApi
 from letmepost.metrics import metrics_view
 from platforms.api.preflight_views import PreflightRulesApi
 
-v1 = [
+v1: list[URLPattern | URLResolver] = [
     path(
         "openapi.json",
         SpectacularJSONAPIView.as_view(
@@ -39,7 +39,7 @@ v1 = [
 
 # The dashboard: htmx pages over the same services as the API. Under /app/ because /posts is the
 # API's un-prefixed alias and /accounts/ belongs to sign-in (allauth).
-app = [
+app: list[URLPattern | URLResolver] = [
     # The dashboard's home is `/`; `/app/` itself, a natural guess, leads there.
     path("", RedirectView.as_view(pattern_name="home")),
     path("onboarding/key", views.onboarding_key, name="onboarding-key"),

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from django.db import transaction
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -22,8 +21,9 @@ from platforms.models import PlatformAccount
 from platforms.selectors import live_accounts
 from platforms.services import connect_with_credentials
 from posts.curl import curl_command
-from posts.dispatch import publish_now
 from posts.models import PostTarget
+from posts.publishing import commit_then_publish
+from posts.requests import PostRequest, TargetRequest
 from posts.selectors import targets_in_mode
 from posts.services import Caller, create_post
 
@@ -170,19 +170,17 @@ def onboarding_test_post(request: DashboardRequest) -> HttpResponse:
         livemode=request.principal.livemode,
         user=request.user,
     )
-    data = {
-        "targets": [{"account_id": str(state.account.pk)}],
-        "text": TEST_TEXT,
-        "publish_now": True,
-    }
+    wanted = PostRequest(
+        targets=(TargetRequest(account_id=str(state.account.pk)),),
+        text=TEST_TEXT,
+        publish_now=True,
+    )
     try:
-        with transaction.atomic():
-            created = create_post(caller=caller, data=data)
+        commit_then_publish(lambda: create_post(caller=caller, request=wanted))
     except LetmepostError as exc:
         return _onboarding(
             request, onboarding_state(request, error=exc.message, error_step="post")
         )
-    publish_now(created.claims)
     return _onboarding(
         request, onboarding_state(request, secret=request.POST.get("secret") or None)
     )

@@ -11,9 +11,12 @@ import asyncio
 import os
 import threading
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.wsgi import get_wsgi_application
+
+if TYPE_CHECKING:
+    from a2wsgi.asgi_typing import ASGIApp
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "letmepost.settings")
 django_application = get_wsgi_application()
@@ -80,7 +83,8 @@ class McpBridge:
                 asyncio.run_coroutine_threadsafe(
                     _start_lifespan(endpoint), loop
                 ).result(timeout=30)
-                self._mcp = ASGIMiddleware(endpoint, loop=loop)
+                # a2wsgi types scopes as TypedDicts, starlette as plain mappings: same dicts.
+                self._mcp = ASGIMiddleware(cast("ASGIApp", endpoint), loop=loop)
             return self._mcp
 
 

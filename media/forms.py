@@ -8,6 +8,7 @@ from django import forms
 
 from accounts.models import Profile
 from letmepost.dashboard import Form
+from letmepost.forms import choice_field
 
 
 class UploadForm(Form):
@@ -25,7 +26,7 @@ class UploadForm(Form):
     def __init__(self, *args: Any, profiles: list[Profile], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.profiles = {str(p.pk): p for p in profiles}
-        self.fields["profile_id"].choices = [("", "Default profile")] + [
+        choice_field(self.fields, "profile_id").choices = [("", "Default profile")] + [
             (str(p.pk), p.name) for p in profiles
         ]
 

@@ -13,6 +13,7 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypedDict
 
 import filetype
 from PIL import Image
@@ -99,7 +100,15 @@ def _video(path: Path, mime: str) -> Sniffed:
     )
 
 
-def probe_video(path: Path) -> dict[str, int | float]:
+class Probe(TypedDict, total=False):
+    """What ffprobe measured; a key is absent when it could not be read."""
+
+    width: int
+    height: int
+    duration_seconds: float
+
+
+def probe_video(path: Path) -> Probe:
     """Width, height and duration from ffprobe; empty (with a warning) when it is unavailable.
 
     ffprobe is optional (a fresh machine may not have it): without it, videos are still accepted
@@ -135,9 +144,9 @@ def probe_video(path: Path) -> dict[str, int | float]:
     return _parse_probe(report)
 
 
-def _parse_probe(report: dict) -> dict[str, int | float]:
-    found: dict[str, int | float] = {}
-    video = next(
+def _parse_probe(report: dict[str, Any]) -> Probe:
+    found: Probe = {}
+    video: dict[str, Any] = next(
         (s for s in report.get("streams", []) if s.get("codec_type") == "video"), {}
     )
     for key in ("width", "height"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.db import models
+from django.http import HttpRequest
 
 from platforms.models import PlatformVersion, VersionNotice
 
@@ -43,7 +44,9 @@ class PlatformVersionAdmin(admin.ModelAdmin):
         (None, {"fields": ("updated_at",)}),
     )
 
-    def has_delete_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_delete_permission(
+        self, request: HttpRequest, obj: PlatformVersion | None = None
+    ) -> bool:
         return False  # adapters and errors read these rows; edit them instead
 
 
@@ -53,5 +56,5 @@ class VersionNoticeAdmin(admin.ModelAdmin):
     list_filter = ("platform", "milestone")
     readonly_fields = [f.name for f in VersionNotice._meta.fields]
 
-    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False

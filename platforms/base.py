@@ -11,7 +11,7 @@ import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, BinaryIO, ClassVar
+from typing import TYPE_CHECKING, Any, BinaryIO, ClassVar, Protocol
 
 if TYPE_CHECKING:
     from platforms.models import PlatformAccount
@@ -30,6 +30,36 @@ class MediaItem:
     width: int | None = None
     height: int | None = None
     duration_seconds: float | None = None
+
+
+class PublishHistory(Protocol):
+    """What the engine knows of earlier publishing, read lazily by the adapters that need it (X).
+
+    posts implements it over its own models (posts.history) and hands it over in the Draft:
+    platforms sits below posts, so no adapter reads a posts model itself.
+    """
+
+    def first_attempt_at(self) -> datetime | None:
+        """When this target was first sent; None when it never was."""
+        ...
+
+    def counted_publishes(self, since: datetime) -> tuple[int, datetime | None]:
+        """The account's live targets created after `since` that reached a verdict (published,
+        rejected or failed, not refused as rate-limited): how many, and the oldest one's time."""
+        ...
+
+
+class NoHistory:
+    """A draft from outside the engine (preflight, a direct adapter call): nothing sent before."""
+
+    def first_attempt_at(self) -> datetime | None:
+        return None
+
+    def counted_publishes(self, since: datetime) -> tuple[int, datetime | None]:
+        return 0, None
+
+
+NO_HISTORY = NoHistory()
 
 
 @dataclass(frozen=True)
@@ -54,6 +84,8 @@ class Draft:
     # What the deep stage learnt about each URL it fetched (media and option URLs), by URL.
     # Empty in the shape stage: rules that need a probe skip URLs that have none.
     probes: dict[str, UrlProbe] = field(default_factory=dict)
+    # Earlier attempts and the account's publishing, filled by the engine for a real publish.
+    history: PublishHistory = NO_HISTORY
 
 
 @dataclass(frozen=True)
@@ -200,6 +232,11 @@ class PlatformAdapter(abc.ABC):
         super().__init_subclass__(**kwargs)
         if info := cls.__dict__.get("platform"):
             cls.slug, cls.display_name, cls.version = info.slug, info.name, info.label
+            if info.preflight and "rules" not in cls.__dict__:  # the catalog's, by slug
+                from platforms.preflight.catalog import deep_rules_for, rules_for
+
+                cls.rules = rules_for(info.slug)
+                cls.deep_rules = deep_rules_for(info.slug)
 
     def __init__(self, account: PlatformAccount) -> None:
         self.account = account

@@ -13,6 +13,7 @@ from django import forms
 
 from accounts.models import Profile
 from letmepost.dashboard import Form
+from letmepost.forms import choice_field
 from platforms.api.serializers import ConnectIn
 from platforms.base import CredentialField, PlatformAdapter
 from platforms.oauth import OAuthConnect
@@ -72,7 +73,9 @@ class ConnectForm(Form):
         super().__init__(*args, **kwargs)
         self.adapter = adapter
         self.profiles = {str(p.pk): p for p in profiles}
-        self.fields["profile"].choices = [(str(p.pk), p.name) for p in profiles]
+        choice_field(self.fields, "profile").choices = [
+            (str(p.pk), p.name) for p in profiles
+        ]
         if len(profiles) == 1:
             self.fields["profile"].widget = forms.HiddenInput()
         self.param_names: list[str] = []

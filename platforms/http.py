@@ -125,6 +125,17 @@ def private_urls_allowed() -> bool:
     return bool(getattr(settings, "ALLOW_PRIVATE_URLS", False))
 
 
+def require_https(scheme: str, field: str, carried: str, remediation: str) -> None:
+    """A server address a user gives must be https://, since `carried` (a credential) travels
+    over it; plain http only where private URLs are allowed (tests, a server on the LAN)."""
+    if scheme == "http" and not private_urls_allowed():
+        raise ValidationFailed(
+            f"{field} must use https://: {carried} travels over it.",
+            rule=field,
+            remediation=remediation,
+        )
+
+
 def _resolve(host: str, port: int) -> list[tuple[int, str]]:
     """(family, address) pairs for host, in the resolver's order, without duplicates."""
     infos = socket.getaddrinfo(
@@ -247,7 +258,7 @@ class GuardedAdapter(HTTPAdapter):
             "https": GuardedHTTPSConnectionPool,
         }
 
-    def send(  # type: ignore[override]
+    def send(
         self,
         request: requests.PreparedRequest,
         stream: bool = False,
@@ -274,7 +285,7 @@ class GuardedSession(requests.Session):
 
     def send(
         self, request: requests.PreparedRequest, **kwargs: Any
-    ) -> requests.Response:  # type: ignore[override]
+    ) -> requests.Response:
         url = request.url or ""
         if urlsplit(url).scheme not in ALLOWED_SCHEMES:
             raise _scheme_refused(url)

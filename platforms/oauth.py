@@ -166,7 +166,6 @@ class OAuthConnect:
     """
 
     connect_kind: ClassVar[str] = "oauth"
-    oauth: ClassVar[OAuthConfig | None] = None
     # Static providers (every platform but Mastodon) describe themselves here.
     oauth_provider: ClassVar[OAuthProvider | None] = None
     # Refresh this long before the token expires (spec/webhooks.md §5).
@@ -184,11 +183,9 @@ class OAuthConnect:
         cls, context: Mapping[str, Any], *, redirect_uri: str
     ) -> OAuthConfig:
         slug = getattr(cls, "slug", "?")
-        if cls.oauth_provider is not None:
-            return configured(slug, cls.oauth_provider)
-        if cls.oauth is None:
+        if cls.oauth_provider is None:
             raise PlatformNotEnabled(platform=slug)
-        return cls.oauth
+        return configured(slug, cls.oauth_provider)
 
     @classmethod
     def ensure_enabled(cls) -> None:
@@ -229,9 +226,14 @@ class OAuthConnect:
         except LetmepostError:
             return
         if config.revoke_url:
-            revoke_tokens(
-                config, platform=account.platform, credentials=account.credentials
-            )
+            cls.revoke(config, account)
+
+    @classmethod
+    def revoke(cls, config: OAuthConfig, account: PlatformAccount) -> None:
+        """The revocation call itself: RFC 7009 unless the platform has its own."""
+        revoke_tokens(
+            config, platform=account.platform, credentials=account.credentials
+        )
 
     @classmethod
     def connect_with_token(

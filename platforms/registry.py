@@ -54,4 +54,5 @@ def adapter_class(slug: str) -> type[PlatformAdapter]:
             rule="platform",
             remediation=f"Use one of: {', '.join(sorted(PLATFORMS))}.",
         )
-    return import_string(PLATFORMS[slug])
+    adapter: type[PlatformAdapter] = import_string(PLATFORMS[slug])
+    return adapter

@@ -16,6 +16,7 @@ from letmepost.errors import NotFound, Unauthorized
 from letmepost.ids import parse_uuid
 from letmepost.prepared import PreparedQuery
 from platforms.models import PlatformAccount
+from platforms.signals import test_disconnect_requested
 
 
 def live_accounts(
@@ -89,17 +90,7 @@ def require_live_for(platform: str, *, livemode: bool) -> None:
 
 def require_test_may_disconnect(account: PlatformAccount, *, livemode: bool) -> None:
     """A test key may disconnect a sandbox account, unless live posts wait on it (disconnecting
-    cancels them): a test key never changes a live object (D23)."""
-    from posts.models import PostTarget  # posts depends on platforms, not the reverse
-
+    cancels them): a test key never changes a live object (D23). posts answers that part."""
     require_live_for(account.platform, livemode=livemode)
-    waiting = PostTarget.objects.filter(
-        account=account, livemode=True, status=PostTarget.Status.QUEUED
-    )
-    if not livemode and waiting.exists():
-        raise Unauthorized(
-            "Live posts are queued on this account; a test key cannot cancel them.",
-            rule="api_key.livemode",
-            platform=account.platform,
-            remediation="Disconnect it with a live key or from the dashboard.",
-        )
+    if not livemode:
+        test_disconnect_requested.send(sender=PlatformAccount, account=account)

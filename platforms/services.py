@@ -12,6 +12,7 @@ from accounts.models import Profile, Workspace
 from platforms.base import ConnectedAccount
 from platforms.models import PlatformAccount
 from platforms.registry import adapter_class
+from platforms.signals import account_disconnected, token_event
 
 
 def connect_with_credentials(
@@ -82,11 +83,10 @@ def store_connected(
 
 @transaction.atomic
 def disconnect_account(*, account: PlatformAccount) -> None:
-    """Soft-delete: the post log keeps its history; queued targets are canceled, not orphaned."""
+    """Soft-delete: the post log keeps its history; queued targets are canceled, not orphaned
+    (by posts, on `account_disconnected`)."""
     from platforms.oauth import OAuthConnect
     from platforms.registry import PLATFORMS, adapter_class
-    from posts.models import PostTarget
-    from webhooks.events import emit_post_event
 
     if account.platform in PLATFORMS and account.credentials:
         adapter = adapter_class(account.platform)
@@ -96,22 +96,7 @@ def disconnect_account(*, account: PlatformAccount) -> None:
             )  # best effort: never blocks a disconnect
     now = timezone.now()
     PlatformAccount.objects.filter(pk=account.pk).update(deleted_at=now, credentials={})
-    queued = list(
-        PostTarget.objects.filter(account=account, status=PostTarget.Status.QUEUED)
-    )
-    PostTarget.objects.filter(
-        pk__in=[t.pk for t in queued], status=PostTarget.Status.QUEUED
-    ).update(
-        status=PostTarget.Status.CANCELED,
-        error={
-            "code": "validation_failed",
-            "message": "The account was disconnected.",
-            "rule": "account.disconnected",
-        },
-        error_code="validation_failed",
-    )
-    for target in queued:
-        emit_post_event("post.canceled", target=target)
+    account_disconnected.send(sender=PlatformAccount, account=account)
     account.deleted_at = now
 
 
@@ -123,18 +108,18 @@ def mark_needs_reauth(
     Emits `token.revoked` once, on the transition (reason: refresh_failed, revoked_upstream or
     app_password_deleted). Call it outside any transaction that is about to roll back.
     """
-    from django.apps import apps
-
     with transaction.atomic():
         changed = PlatformAccount.objects.filter(
             pk=account.pk, status=PlatformAccount.Status.ACTIVE
         ).update(status=PlatformAccount.Status.NEEDS_REAUTH, updated_at=timezone.now())
         account.status = PlatformAccount.Status.NEEDS_REAUTH
-        if changed and apps.is_installed("webhooks"):
-            from webhooks.events import emit_token_event
-
-            emit_token_event(
-                "token.revoked", account=account, reason=reason, message=message
+        if changed:
+            token_event.send(
+                sender=PlatformAccount,
+                event="token.revoked",
+                account=account,
+                reason=reason,
+                message=message,
             )
     return bool(changed)
 
@@ -161,14 +146,14 @@ def notify_token_expiring(
 
     Precondition: inside the transaction holding the account's row lock.
     """
-    from django.apps import apps
-
     notice = expires_at.isoformat() if expires_at else "unknown"
     if account.metadata.get("expiringNoticeFor") == notice:
         return
     account.metadata = {**account.metadata, "expiringNoticeFor": notice}
     account.save(update_fields=["metadata", "updated_at"])
-    if apps.is_installed("webhooks"):
-        from webhooks.events import emit_token_event
-
-        emit_token_event("token.expiring", account=account, expires_at=expires_at)
+    token_event.send(
+        sender=PlatformAccount,
+        event="token.expiring",
+        account=account,
+        expires_at=expires_at,
+    )

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from uuid import UUID
 
 from django.db import transaction
 from django.utils import timezone
@@ -35,7 +36,7 @@ PUBLISH_MARGIN = timedelta(minutes=2)
 
 def oauth_platforms() -> dict[str, type[OAuthConnect]]:
     """Installed platforms whose accounts hold refreshable OAuth tokens."""
-    found = {}
+    found: dict[str, type[OAuthConnect]] = {}
     for slug in PLATFORMS:
         adapter = adapter_class(slug)
         if issubclass(adapter, OAuthConnect):
@@ -65,7 +66,7 @@ def refresh_due_tokens(now: datetime | None = None) -> int:
 
 
 def refresh_account(
-    account_id: object, *, now: datetime | None = None, within: timedelta | None = None
+    account_id: UUID, *, now: datetime | None = None, within: timedelta | None = None
 ) -> bool:
     """Renew one account's token if it expires within `within` (default: the platform's
     horizon); True when it was renewed. Re-checked under the row lock, so a token renewed

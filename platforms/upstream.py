@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any, ClassVar, Self, TypeVar
+from datetime import UTC, datetime
+from typing import Any, ClassVar, Self, TypeVar, cast
 from urllib.parse import urlsplit
 
 import requests
@@ -53,6 +53,14 @@ def body_of(response: requests.Response) -> Any:
         return response.json()
     except ValueError:
         return response.text[:MAX_TEXT_BODY]
+
+
+def json_object(body: Any) -> dict[str, Any]:
+    """A parsed 2xx body the platform documents as a JSON object, typed as one.
+
+    Not checked: the caller's first key lookup fails on any other shape, as it always did.
+    """
+    return cast("dict[str, Any]", body)
 
 
 def never_sent(exc: requests.RequestException) -> bool:
@@ -95,7 +103,7 @@ def seconds_until(value: str | None, now: datetime | None = None) -> int | None:
         if moment is None:
             return None
         if moment.tzinfo is None:
-            moment = timezone.make_aware(moment, timezone.UTC)
+            moment = timezone.make_aware(moment, UTC)
         return int((moment - (now or timezone.now())).total_seconds())
     except ValueError:  # well-formed but impossible: 2026-02-30
         return None

@@ -12,12 +12,12 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.apps import apps
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from platforms.models import PlatformAccount, PlatformVersion, VersionNotice
 from platforms.registry import DECLARED, KNOWN_PLATFORMS
+from platforms.signals import version_deprecated
 
 logger = logging.getLogger("letmepost.platforms.versions")
 
@@ -128,25 +128,10 @@ def _record_notice(version: PlatformVersion, milestone: str, workspace_id: Any) 
                 milestone=milestone,
                 data={**data, "milestone": milestone},
             )
-            _emit(workspace_id, version)
+            # webhooks announces `version.deprecated`, in this transaction
+            version_deprecated.send(
+                sender=PlatformVersion, workspace_id=workspace_id, version=version
+            )
     except IntegrityError:
         return False  # announced already (or by a concurrent run)
     return True
-
-
-def _emit(workspace_id: Any, version: PlatformVersion) -> None:
-    """Hand the notice to outbound webhooks, in the same transaction, when that app is installed."""
-    if not apps.is_installed("webhooks"):
-        return
-    from webhooks.events import emit_version_deprecated
-
-    emit_version_deprecated(
-        workspace=workspace_id,
-        platform=version.platform,
-        current_pin=version.current_pin,
-        next_pin=version.next_pin or None,
-        sunset_at=version.sunset_at,
-        announced_at=version.announced_at,
-        migration_status=version.migration_status,
-        notice_url=version.notice_url or None,
-    )

@@ -18,7 +18,7 @@ PLATFORMS = {v: k for k, v in IDENTIFIERS.items()} | {
 }
 
 Status = PostTarget.Status
-STATES = {
+STATES: dict[str, str] = {
     Status.QUEUED: "QUEUE",
     Status.VALIDATED: "QUEUE",
     Status.PUBLISHING: "QUEUE",

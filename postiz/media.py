@@ -13,6 +13,7 @@ from letmepost.api.fields import format_datetime
 from media import selectors, services
 from media.models import Media
 from postiz.payloads import Image
+from posts.requests import MediaRequest
 
 # Our public media URL: /m/<token>/<mediaId>.<ext> (media/urls.py).
 _PUBLIC_PATH = re.compile(r"/m/(?P<token>[^/]+)/(?P<media_id>med_[0-9A-Za-z]+)\.\w+$")
@@ -57,17 +58,10 @@ def own_media(workspace: Workspace, path: str, *, livemode: bool) -> Media | Non
     return media if media.livemode == livemode else None
 
 
-def media_input(
-    workspace: Workspace, image: Image, *, livemode: bool
-) -> dict[str, Any]:
-    """A native MediaInput: our own uploads by id, anything else by URL for us to fetch."""
-    ref: dict[str, Any] = {"kind": image.kind}
-    if image.alt:
-        ref["alt_text"] = image.alt
+def media_input(workspace: Workspace, image: Image, *, livemode: bool) -> MediaRequest:
+    """A native media input: our own uploads by id, anything else by URL for us to fetch."""
+    alt_text = image.alt or None
     media = own_media(workspace, image.path, livemode=livemode)
     if media is not None:
-        ref["kind"] = media.kind
-        ref["media_id"] = media.pk
-    else:
-        ref["url"] = image.path
-    return ref
+        return MediaRequest(kind=media.kind, media_id=media.pk, alt_text=alt_text)
+    return MediaRequest(kind=image.kind, url=image.path, alt_text=alt_text)

@@ -163,7 +163,8 @@ def _image(raw: Any, where: str, problems: list[str]) -> Image:
     for key in ("id", "path"):
         if not isinstance(raw.get(key), str):
             problems.append(f"{where}.{key} must be a string")
-    path = raw.get("path") if isinstance(raw.get("path"), str) else ""
+    raw_path = raw.get("path")
+    path = raw_path if isinstance(raw_path, str) else ""
     if path and not urlsplit(path).path.lower().endswith(MEDIA_EXTENSIONS):
         problems.append(
             f"{where}.path must end with one of {', '.join(MEDIA_EXTENSIONS)}"

@@ -30,8 +30,9 @@ from postiz.models import PostizPost
 from postiz.payloads import CreateRequest, Entry
 from posts import drafts
 from posts import services as posts
-from posts.dispatch import publish_now
 from posts.models import PostTarget
+from posts.publishing import commit_then_publish
+from posts.requests import PostRequest, TargetRequest
 
 EMPTY = "Your post should have at least one character or one image."
 # Postiz's default posting times: minutes after 00:00 UTC (spec §5.7).
@@ -62,9 +63,9 @@ def _provider_error(
     )
 
 
-def _target_data(
+def _target_request(
     caller: posts.Caller, entry: Entry, account: PlatformAccount
-) -> dict[str, Any]:
+) -> TargetRequest:
     main, *follow_ups = entry.values
     if not to_text(main.content) and not main.images:
         raise _provider_error(account, EMPTY)
@@ -82,18 +83,16 @@ def _target_data(
                 "becomes the first comment (Bluesky).",
             ),
         )
-    target: dict[str, Any] = {
-        "account_id": str(account.pk),
-        "text": to_text(main.content),
-        "media": [
+    return TargetRequest(
+        account_id=str(account.pk),
+        text=to_text(main.content),
+        media=tuple(
             media_input(caller.workspace, image, livemode=caller.livemode)
             for image in main.images
-        ],
-        "options": mapping.options_for(account.platform, entry.settings),
-    }
-    if follow_ups and (comment := to_text(follow_ups[0].content)):
-        target["first_comment"] = {"text": comment}
-    return target
+        ),
+        first_comment=(to_text(follow_ups[0].content) or None) if follow_ups else None,
+        options=mapping.options_for(account.platform, entry.settings),
+    )
 
 
 def group_members(caller: posts.Caller, group: str) -> list[PostizPost]:
@@ -130,17 +129,17 @@ def create(
             ),
         )
     accounts = [_account(caller, e.integration_id) for e in request.entries]
-    targets = [
-        _target_data(caller, e, a)
+    targets = tuple(
+        _target_request(caller, e, a)
         for e, a in zip(request.entries, accounts, strict=True)
-    ]
-    now = timezone.now()
-    data: dict[str, Any] = {"targets": targets}
+    )
     draft = request.type == "draft"
     # A draft keeps its date as the planned time. Otherwise Postiz publishes a past date at
     # once, and we do the same instead of refusing it.
-    if draft or (request.type != "now" and request.date > now + posts.MIN_LEAD):
-        data["scheduled_at"] = request.date
+    later = request.type != "now" and request.date > timezone.now() + posts.MIN_LEAD
+    wanted = PostRequest(
+        targets=targets, scheduled_at=request.date if draft or later else None
+    )
     with transaction.atomic():
         for entry in request.entries:
             if entry.group:
@@ -148,7 +147,7 @@ def create(
                 delete_group(caller, entry.group)
         try:
             created = posts.create_post(
-                caller=caller, data=data, run_async=True, draft=draft
+                caller=caller, request=wanted, run_async=True, draft=draft
             )
         except PreflightFailed as exc:
             index = (exc.fields.get("violations") or [{}])[0].get("targetIndex", 0)
@@ -187,10 +186,11 @@ def set_status(caller: posts.Caller, target: PostTarget, wanted: str) -> str:
             if planned is not None and planned > timezone.now() + posts.MIN_LEAD:
                 drafts.promote_draft(caller=caller, target=target, scheduled_at=planned)
             else:
-                promoted = drafts.promote_draft(
-                    caller=caller, target=target, publish_now=True
+                commit_then_publish(
+                    lambda: drafts.promote_draft(
+                        caller=caller, target=target, publish_now=True
+                    )
                 )
-                publish_now(promoted.claims)
         except PreflightFailed as exc:
             raise _provider_error(target.account, exc.message, exc) from None
         return "QUEUE"

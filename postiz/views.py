@@ -71,7 +71,8 @@ class PostizView(APIView):
             raise errors.msg("No API Key found", 401)
         self.principal = principal
 
-    def handle_exception(self, exc: Exception) -> HttpResponse:
+    # DRF finalizes any HttpResponse; the stubs want its Response subclass.
+    def handle_exception(self, exc: Exception) -> HttpResponse:  # type: ignore[override]
         raw = self.request._request
         if isinstance(exc, errors.PostizError):
             return errors.render(exc, raw)

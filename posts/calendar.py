@@ -88,7 +88,8 @@ def build_calendar(
         livemode=livemode,
     )
     for target in targets:
-        by_day[target.scheduled_at.astimezone(zone).date()].append(target)
+        if target.scheduled_at:  # always set: list_scheduled filters on it
+            by_day[target.scheduled_at.astimezone(zone).date()].append(target)
     days = [
         Day(
             day=d,

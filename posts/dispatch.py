@@ -45,6 +45,7 @@ from platforms.models import PlatformAccount
 from platforms.registry import adapter_class
 from platforms.sandbox.adapter import SandboxAdapter
 from platforms.tokens import ensure_fresh_token
+from posts.history import TargetHistory
 from posts.media_refs import item_fields
 from posts.models import PostTarget, PublishAttempt
 from posts.preflight import as_error, deep_violations, errors_only
@@ -204,6 +205,7 @@ def draft_for(target: PostTarget, *, attempt: int) -> Draft:
         options=target.options,
         attempt=attempt,
         sandbox=target.sandbox,
+        history=TargetHistory(target.pk, target.account_id),
     )
 
 
@@ -288,16 +290,34 @@ def _publish_claimed(claim: Claim) -> str:
         if errors := errors_only(violations):
             raise as_error(errors, platform=target.platform)
         release_pooled_connection()  # the platform call is a wait, not database work
-        result = adapter.publish(draft)
-        if warnings := [v for v in violations if v.severity == "warning"]:
-            result = replace(
-                result,
-                warnings=(
-                    *result.warnings,
-                    *({"code": v.rule, "message": v.message} for v in warnings),
-                ),
-            )
-    except ReconcileUnsupported:
+        result = with_warnings(adapter.publish(draft), violations)
+    except Exception as exc:
+        return record_error(target, claim, number, adapter, exc)
+    return _record_published(target, claim, number, result, Outcome.PUBLISHED)
+
+
+def with_warnings(result: PublishResult, violations: list[Any]) -> PublishResult:
+    """The platform's answer plus the preflight warnings the post went out with."""
+    if warnings := [v for v in violations if v.severity == "warning"]:
+        return replace(
+            result,
+            warnings=(
+                *result.warnings,
+                *({"code": v.rule, "message": v.message} for v in warnings),
+            ),
+        )
+    return result
+
+
+def record_error(
+    target: PostTarget,
+    claim: Claim,
+    number: int,
+    adapter: PlatformAdapter,
+    exc: Exception,
+) -> str:
+    """Record why an attempt (still holding the lease) did not publish. Returns the outcome."""
+    if isinstance(exc, ReconcileUnsupported):
         return _record_failure(
             target,
             claim,
@@ -309,21 +329,22 @@ def _publish_claimed(claim: Claim) -> str:
             ),
             final=True,
         )
-    except PublishOutcomeUnknown as exc:
+    if isinstance(exc, PublishOutcomeUnknown):
         return _record_unknown(target, claim, number, adapter, exc)
-    except LetmepostError as exc:
+    if isinstance(exc, LetmepostError):
         return _record_failure(target, claim, number, adapter, exc)
-    except Exception as exc:  # a bug in an adapter: never retried, always visible
-        logger.exception("adapter %s crashed publishing %s", adapter.slug, target.pk)
-        return _record_failure(
-            target,
-            claim,
-            number,
-            adapter,
-            InternalError(f"{type(exc).__name__}: {exc}"),
-            final=True,
-        )
-    return _record_published(target, claim, number, result, Outcome.PUBLISHED)
+    # A bug in an adapter: never retried, always visible.
+    logger.error(
+        "adapter %s crashed publishing %s", adapter.slug, target.pk, exc_info=exc
+    )
+    return _record_failure(
+        target,
+        claim,
+        number,
+        adapter,
+        InternalError(f"{type(exc).__name__}: {exc}"),
+        final=True,
+    )
 
 
 def _close_abandoned(attempt: PublishAttempt) -> None:

@@ -10,15 +10,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from letmepost.errors import ValidationFailed
 from platforms.base import Violation
+from posts import media_refs
 from posts.dispatch import Claim, lease_until, new_lease_token
 from posts.models import Post, PostTarget
+from posts.requests import PostRequest, TargetRequest
 from posts.services import (
     MIN_LEAD,
     SANDBOX_OPTIONS,
@@ -32,7 +33,6 @@ from posts.services import (
 from webhooks.events import emit_post_event
 
 Status = PostTarget.Status
-EDITABLE = ("account_id", "text", "media", "first_comment", "options")
 _DIRECTIVE_OPTIONS = {name: key for key, name in SANDBOX_OPTIONS.items()}
 
 
@@ -46,47 +46,34 @@ def require_draft(target: PostTarget) -> None:
         )
 
 
-def target_input(target: PostTarget) -> dict[str, Any]:
-    """The request target (validated-data shape) the stored row was made from."""
+def target_request(target: PostTarget) -> TargetRequest:
+    """The request target the stored row was made from, sandbox directives included."""
     options = dict(target.options)
     options.update(
         {_DIRECTIVE_OPTIONS[k]: v for k, v in target.sandbox.items() if k != "outcome"}
     )
     if outcome := target.sandbox.get("outcome"):
         options["sandbox_outcome"] = outcome
-    data: dict[str, Any] = {
-        "account_id": str(target.account_id),
-        "text": target.text or None,  # an unwritten draft text stays missing
-        "media": [_media_input(ref) for ref in target.media],
-        "options": options,
-    }
-    if target.first_comment:
-        data["first_comment"] = {"text": target.first_comment}
-    return data
-
-
-def _media_input(ref: dict[str, Any]) -> dict[str, Any]:
-    item: dict[str, Any] = {"kind": ref["kind"]}
-    if "altText" in ref:
-        item["alt_text"] = ref["altText"]
-    if ref.get("mediaId"):
-        item["media_id"] = ref["mediaId"]
-    else:
-        item["url"] = ref["url"]
-    return item
+    return TargetRequest(
+        account_id=str(target.account_id),
+        text=target.text or None,  # an unwritten draft text stays missing
+        media=tuple(media_refs.as_request(ref) for ref in target.media),
+        first_comment=target.first_comment or None,
+        options=options,
+    )
 
 
 def edit_draft(
-    *, caller: Caller, target: PostTarget, changes: dict[str, Any]
+    *, caller: Caller, target: PostTarget, edits: TargetRequest
 ) -> list[Violation]:
-    """Apply edits to one draft target; returns its shape violations, which never refuse."""
+    """Apply edits (the fields `edits` gives) to one draft target; returns its shape
+    violations, which never refuse."""
     caller.require_mode(target)
     require_draft(target)
-    merged = {
-        **target_input(target),
-        **{k: changes[k] for k in EDITABLE if k in changes},
-    }
-    checked = check_post(caller=caller, data={"targets": [merged]}, draft=True)[0]
+    merged = target_request(target).with_edits(edits)
+    checked = check_post(
+        caller=caller, request=PostRequest(targets=(merged,)), draft=True
+    )[0]
     moved = PostTarget.objects.filter(pk=target.pk, status=Status.DRAFT).update(
         account=checked.account,
         profile=checked.account.profile,
@@ -128,8 +115,11 @@ def promote_draft(
             rule="mode_conflict" if publish_now else "draft.promote.mode",
             remediation="Drop publishNow to schedule, or scheduledAt to publish now.",
         )
-    data: dict[str, Any] = {"targets": [target_input(target)]}
-    checked = check_post(caller=caller, data=data, sandbox_outcome=sandbox_outcome)
+    checked = check_post(
+        caller=caller,
+        request=PostRequest(targets=(target_request(target),)),
+        sandbox_outcome=sandbox_outcome,
+    )
     raise_for_violations(checked)
     now = timezone.now()
     if scheduled_at is not None and scheduled_at < now + MIN_LEAD:
@@ -186,7 +176,7 @@ def replace_draft(
     *,
     caller: Caller,
     post: Post,
-    data: dict[str, Any],
+    request: PostRequest,
     draft: bool,
     sandbox_outcome: str | None = None,
 ) -> Created:
@@ -209,5 +199,5 @@ def replace_draft(
         drafts.delete()
         Post.objects.filter(pk=post.pk, targets__isnull=True).delete()
         return create_post(
-            caller=caller, data=data, sandbox_outcome=sandbox_outcome, draft=draft
+            caller=caller, request=request, sandbox_outcome=sandbox_outcome, draft=draft
         )

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta, tzinfo
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.http import QueryDict
 
 from letmepost.dashboard import Form, parse_zone, to_utc
+from letmepost.forms import choice_field
 from platforms.models import PlatformAccount
 from platforms.registry import KNOWN_PLATFORMS
-from posts.api.serializers import CreatePostIn
+from posts.api.serializers import CreatePostIn, to_request
 from posts.calendar import FIRST_DAY, LAST_DAY
 from posts.models import PostTarget
+from posts.requests import PostRequest
 
 NOW, SCHEDULE = "now", "schedule"
 
@@ -102,7 +105,9 @@ class ComposeForm(WhenFields):
         if save_as_draft:
             self.fields["mode"].required = False  # the time is picked when it is sent
         self.account_list = accounts
-        self.fields["accounts"].choices = [(str(a.pk), str(a.pk)) for a in accounts]
+        choice_field(self.fields, "accounts").choices = [
+            (str(a.pk), str(a.pk)) for a in accounts
+        ]
         for account in accounts:
             self.fields[self.override_name(account)] = forms.CharField(
                 label=f"Text for {account.display_name or account.external_id} only",
@@ -119,9 +124,10 @@ class ComposeForm(WhenFields):
         """The attached media as the page sent them, in order (unchecked: for re-rendering)."""
         if not self.is_bound:
             return []
-        ids = self.data.getlist("media_id")
-        kinds = self.data.getlist("media_kind")
-        alts = self.data.getlist("media_alt")
+        data = cast(QueryDict, self.data)  # bound from request.POST: repeated fields
+        ids = data.getlist("media_id")
+        kinds = data.getlist("media_kind")
+        alts = data.getlist("media_alt")
         return [
             {
                 "id": media_id,
@@ -135,8 +141,12 @@ class ComposeForm(WhenFields):
         chosen = set(self.cleaned_data.get("accounts") or ())
         return [a for a in self.account_list if str(a.pk) in chosen]
 
+    def post_request(self) -> PostRequest:
+        """What a valid form asks the services for, parsed as the API parses its body."""
+        return to_request(self.validated)
+
     def serializer_data(self, cleaned: dict[str, Any]) -> dict[str, Any]:
-        """The API request body (validated-data shape) this form describes."""
+        """The API request body (CreatePostIn's input) this form describes."""
         targets = []
         for account in self.picked():
             target: dict[str, Any] = {"account_id": str(account.pk)}
@@ -207,10 +217,10 @@ class LogFilterForm(Form):
         self, *args: Any, accounts: list[PlatformAccount], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["platform"].choices = [("", "Any platform")] + [
+        choice_field(self.fields, "platform").choices = [("", "Any platform")] + [
             (p, p) for p in KNOWN_PLATFORMS
         ]
-        self.fields["account"].choices = [("", "Any account")] + [
+        choice_field(self.fields, "account").choices = [("", "Any account")] + [
             (
                 str(a.pk),
                 f"{a.display_name or a.external_id} ({a.platform})"

@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import Profile, Workspace
 from letmepost.errors import ValidationFailed
+from posts.requests import MediaRequest
 
 ITEM_FIELDS = {
     "kind": "kind",
@@ -31,23 +32,23 @@ ITEM_FIELDS = {
 def resolve(
     workspace: Workspace,
     profile: Profile,
-    media_in: dict[str, Any],
+    media_in: MediaRequest,
     path: str,
     *,
     livemode: bool,
 ) -> dict[str, Any]:
     """A stored media reference for one media input, in the caller's mode (D23)."""
-    ref: dict[str, Any] = {"kind": media_in["kind"]}
-    if media_in.get("alt_text") is not None:
-        ref["altText"] = media_in["alt_text"]
-    if media_in.get("url"):
-        ref["url"] = media_in["url"]
+    ref: dict[str, Any] = {"kind": media_in.kind}
+    if media_in.alt_text is not None:
+        ref["altText"] = media_in.alt_text
+    if media_in.url:
+        ref["url"] = media_in.url
         return ref
     from media import selectors, services  # stored uploads only
 
-    if media_in.get("bytes_base64"):
+    if media_in.bytes_base64:
         try:
-            raw = base64.b64decode(media_in["bytes_base64"], validate=True)
+            raw = base64.b64decode(media_in.bytes_base64, validate=True)
         except (binascii.Error, ValueError):
             raise ValidationFailed(
                 f"{path}.bytesBase64 is not valid base64.", rule=f"{path}.bytesBase64"
@@ -57,7 +58,7 @@ def resolve(
         )
     else:
         media = selectors.get_media_for_workspace(
-            workspace, media_in["media_id"], livemode=livemode, profile=profile
+            workspace, media_in.media_id or "", livemode=livemode, profile=profile
         )
     ref.update(
         {
@@ -70,6 +71,16 @@ def resolve(
         }
     )
     return {k: v for k, v in ref.items() if v is not None}
+
+
+def as_request(ref: dict[str, Any]) -> MediaRequest:
+    """The media input a stored reference was made from (a draft promoted, a post retried)."""
+    return MediaRequest(
+        kind=ref.get("kind", "image"),
+        media_id=ref.get("mediaId") or None,
+        url=None if ref.get("mediaId") else ref.get("url"),
+        alt_text=ref.get("altText"),
+    )
 
 
 def item_fields(ref: dict[str, Any]) -> dict[str, Any]:

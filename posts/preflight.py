@@ -49,7 +49,9 @@ def as_error(violations: list[Violation], *, platform: str) -> LetmepostError:
     first = violations[0]
     spec = get_spec(first.rule)
     error_class = (
-        ERROR_CLASSES.get(spec.code, PreflightFailed) if spec else PreflightFailed
+        ERROR_CLASSES.get(spec.code, PreflightFailed)
+        if spec and spec.code
+        else PreflightFailed
     )
     return error_class(
         first.message,

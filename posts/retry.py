@@ -9,10 +9,10 @@ retry is a deliberate second publish, never a silent resend of the first. It goe
 
 from __future__ import annotations
 
-from typing import Any
-
 from letmepost.errors import ValidationFailed
+from posts import media_refs
 from posts.models import PostTarget
+from posts.requests import PostRequest, TargetRequest
 from posts.services import Caller, Created, create_post
 
 RETRYABLE = (PostTarget.Status.FAILED, PostTarget.Status.REJECTED)
@@ -29,8 +29,8 @@ def retry_target(
 ) -> Created:
     """Create a new post, in the caller's mode, that publishes the failed target's content now.
 
-    The returned claims must be published by the caller (posts.dispatch.publish_now), as for
-    any immediate post. Sandbox directives (forced outcomes) are not copied: a retry asks for
+    Run it through posts.publishing.commit_then_publish, as any immediate post: that
+    publishes the claims it returns. Sandbox directives (forced outcomes) are not copied: a retry asks for
     a real attempt. A target whose outcome is unknown is retried only with `confirm_unknown`.
     """
     caller.require_mode(target)
@@ -48,28 +48,20 @@ def retry_target(
             rule="post.retry.outcome_unknown",
             remediation="Check the account on the platform, then confirm the retry.",
         )
-    return create_post(caller=caller, data=retry_request(target))
+    return create_post(caller=caller, request=retry_request(target))
 
 
-def retry_request(target: PostTarget) -> dict[str, Any]:
-    """The create request (validated-data shape, snake_case) for the target's content."""
-    one: dict[str, Any] = {"account_id": str(target.account_id)}
-    if target.options:
-        one["options"] = dict(target.options)
-    data: dict[str, Any] = {"targets": [one], "text": target.text, "publish_now": True}
-    if target.media:
-        data["media"] = [_media_in(ref) for ref in target.media]
-    if target.first_comment:
-        data["first_comment"] = {"text": target.first_comment}
-    return data
-
-
-def _media_in(ref: dict[str, Any]) -> dict[str, Any]:
-    item: dict[str, Any] = {"kind": ref.get("kind", "image")}
-    if ref.get("mediaId"):
-        item["media_id"] = ref["mediaId"]
-    elif ref.get("url"):
-        item["url"] = ref["url"]
-    if ref.get("altText") is not None:
-        item["alt_text"] = ref["altText"]
-    return item
+def retry_request(target: PostTarget) -> PostRequest:
+    """The create request for the target's content, to its account, now."""
+    return PostRequest(
+        targets=(
+            TargetRequest(
+                account_id=str(target.account_id),
+                text=target.text,
+                media=tuple(media_refs.as_request(ref) for ref in target.media),
+                first_comment=target.first_comment or None,
+                options=dict(target.options),
+            ),
+        ),
+        publish_now=True,
+    )

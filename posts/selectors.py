@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from uuid import UUID
 
 from django.db.models import QuerySet
 
@@ -73,7 +74,8 @@ def list_targets(
     if filters.platforms:
         qs = qs.filter(platform__in=filters.platforms)
     if filters.account_ids:
-        qs = qs.filter(account_id__in=filters.account_ids)
+        # Callers validated them; Django would parse the strings the same way.
+        qs = qs.filter(account_id__in=[UUID(a) for a in filters.account_ids])
     if filters.error_codes:
         qs = qs.filter(error_code__in=filters.error_codes)
     if filters.after:

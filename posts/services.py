@@ -27,6 +27,7 @@ from posts import media_refs
 from posts.dispatch import Claim, lease_until, new_lease_token
 from posts.models import Post, PostTarget
 from posts.preflight import deep_violations
+from posts.requests import PostRequest, TargetRequest
 from webhooks.events import emit_post_event, emit_post_events
 
 MAX_TARGETS = 25
@@ -100,7 +101,7 @@ class CheckedTarget:
 def check_post(
     *,
     caller: Caller,
-    data: dict[str, Any],
+    request: PostRequest,
     sandbox_outcome: str | None = None,
     deep: bool = False,
     draft: bool = False,
@@ -110,27 +111,27 @@ def check_post(
     Request-level problems raise; platform rule violations are collected on each target. For a
     `draft`, a missing text is reported as a violation instead of refusing the request.
     """
-    targets_in: list[dict[str, Any]] = data["targets"]
+    targets_in = request.targets
     if len(targets_in) > MAX_TARGETS:
         raise ValidationFailed(
             f"{len(targets_in)} targets; at most {MAX_TARGETS} per request.",
             rule="targets.max",
             remediation=f"Split the post into requests of at most {MAX_TARGETS} targets.",
         )
-    if data.get("publish_now") and data.get("scheduled_at"):
+    if request.publish_now and request.scheduled_at:
         raise ValidationFailed(
             "Send either publishNow or scheduledAt, not both.",
             rule="mode_conflict",
             remediation="Drop publishNow to schedule, or scheduledAt to publish now.",
         )
-    if data.get("draft") and (data.get("publish_now") or data.get("scheduled_at")):
+    if request.draft and (request.publish_now or request.scheduled_at):
         raise ValidationFailed(
             "A draft is neither published nor scheduled: send draft alone.",
             rule="draft.mode_conflict",
             remediation="Drop publishNow and scheduledAt to save a draft; set the time "
             "when you promote it with PATCH /v1/posts/{id}.",
         )
-    profile = _effective_profile(caller, data.get("profile_id"))
+    profile = _effective_profile(caller, request.profile_id)
     accounts = [
         _resolve_account(caller, profile, t, i) for i, t in enumerate(targets_in)
     ]
@@ -144,24 +145,22 @@ def check_post(
                 resource="account",
                 rule="api_key.profile_scope",
             )
-        options = dict(target_in.get("options") or {})
+        options = dict(target_in.options or {})
         if options.get("platform") and options["platform"] != account.platform:
             raise ValidationFailed(
                 f"targets.{index}.options are for {options['platform']}, but the account is on {account.platform}.",
                 rule="targets.options.platform_mismatch",
                 remediation=f'Set options.platform to "{account.platform}" or remove it.',
             )
-        text = _first_present(target_in.get("text"), data.get("text"))
+        text = _first_present(target_in.text, request.text)
         if text is None and not draft:
             raise ValidationFailed(
                 f"targets.{index} has no text: give the target or the request a `text`.",
                 rule="targets.text.required",
                 remediation="Add `text` at the top level or on the target.",
             )
-        media_in = _first_present(target_in.get("media"), data.get("media")) or []
-        comment = _first_present(
-            target_in.get("first_comment"), data.get("first_comment")
-        )
+        media_in = _first_present(target_in.media, request.media) or ()
+        comment = _first_present(target_in.first_comment, request.first_comment)
         checked.append(
             CheckedTarget(
                 index=index,
@@ -178,7 +177,7 @@ def check_post(
                     )
                     for j, m in enumerate(media_in)
                 ],
-                first_comment=comment["text"] if comment else None,
+                first_comment=comment,
                 options={k: v for k, v in options.items() if k not in SANDBOX_OPTIONS},
                 sandbox=_sandbox_directives(options, sandbox_outcome, index),
             )
@@ -208,7 +207,7 @@ def _first_present(*values: Any) -> Any:
     return next((v for v in values if v is not None), None)
 
 
-def _effective_profile(caller: Caller, profile_id: Any) -> Profile | None:
+def _effective_profile(caller: Caller, profile_id: str | None) -> Profile | None:
     if profile_id is None:
         return caller.scope
     if caller.scope and str(caller.scope.pk) != str(profile_id):
@@ -224,12 +223,12 @@ def _effective_profile(caller: Caller, profile_id: Any) -> Profile | None:
 
 
 def _resolve_account(
-    caller: Caller, profile: Profile | None, target: dict[str, Any], index: int
+    caller: Caller, profile: Profile | None, target: TargetRequest, index: int
 ) -> PlatformAccount:
-    platform = target.get("platform")
-    if target.get("account_id"):
+    platform = target.platform
+    if target.account_id:
         account = get_account_for_workspace(
-            caller.workspace, str(target["account_id"]), credentials=False
+            caller.workspace, target.account_id, credentials=False
         )
         if platform and platform != account.platform:
             raise ValidationFailed(
@@ -329,25 +328,26 @@ class Created:
 def create_post(
     *,
     caller: Caller,
-    data: dict[str, Any],
+    request: PostRequest,
     sandbox_outcome: str | None = None,
     run_async: bool = False,
     draft: bool = False,
 ) -> Created:
-    """Check everything, then store the batch. Immediate targets come back leased to the caller.
+    """Check everything, then store the batch. Immediate targets come back leased to the caller:
+    run it through `posts.publishing.commit_then_publish`, which publishes them after the commit.
 
     A `draft` is stored whatever its shape violations (they come back on `Created.checked`),
     announces nothing and is never dispatched; `posts.drafts.promote_draft` runs the full
     preflight later. A `scheduled_at` given with it is kept as the planned time, unchecked.
     """
     checked = check_post(
-        caller=caller, data=data, sandbox_outcome=sandbox_outcome, draft=draft
+        caller=caller, request=request, sandbox_outcome=sandbox_outcome, draft=draft
     )
     if draft:
-        return _store_drafts(caller, checked, data.get("scheduled_at"))
+        return _store_drafts(caller, checked, request.scheduled_at)
     raise_for_violations(checked)
     now = timezone.now()
-    scheduled_at: datetime | None = data.get("scheduled_at")
+    scheduled_at = request.scheduled_at
     if scheduled_at is not None and scheduled_at < now + MIN_LEAD:
         raise ValidationFailed(
             "scheduledAt must be at least 1 second in the future.",

@@ -1,9 +1,9 @@
-"""One dispatch tick: claim what is due and hand each claim to whoever publishes or delivers it.
+"""One dispatch tick: claim what is due and hand it to whoever publishes or delivers it.
 
 Three callers, one function: the embedded runner (its own thread pools), `manage.py
-run_dispatcher` (Celery workers; the precise path) and Celery beat's `posts.dispatch_due` (the
-safety net: due posts still go out, at beat's precision, when no dispatcher runs). Claims are
-compare-and-set leases, so any number of these may tick at once.
+run_dispatcher` (Celery workers, one message per batch; the precise path) and Celery beat's
+`posts.dispatch_due` (the safety net: due posts still go out, at beat's precision, when no
+dispatcher runs). Claims are compare-and-set leases, so any number of these may tick at once.
 """
 
 from __future__ import annotations
@@ -31,17 +31,20 @@ class Ticked:
 
 def tick(
     *,
-    publish: Callable[[Claim], object],
+    publish: Callable[[list[Claim]], object],
     deliver: Callable[[DeliveryClaim], object],
     publish_limit: int | None = None,
     deliver_limit: int | None = None,
 ) -> Ticked:
-    """Claim up to a batch (or the given limit) of targets and of webhook deliveries."""
+    """Claim up to a batch (or the given limit) of targets and of webhook deliveries.
+
+    The targets go to `publish` as one list (one batch: see posts/batch.py), deliveries one by one.
+    """
     batch = settings.DISPATCH_BATCH
     posts_limit = batch if publish_limit is None else min(publish_limit, batch)
     claims = claim_due(limit=posts_limit) if posts_limit > 0 else []
-    for claim in claims:
-        publish(claim)
+    if claims:
+        publish(claims)
     hooks_limit = batch if deliver_limit is None else min(deliver_limit, batch)
     deliveries = claim_due_deliveries(limit=hooks_limit) if hooks_limit > 0 else []
     for delivery in deliveries:

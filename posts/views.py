@@ -1,7 +1,7 @@
 """Dashboard pages for posts: compose with live preflight, the log, a post's detail, the calendar.
 
 Thin views over the services the API uses: `check_post` (what `POST /v1/posts/validate` runs),
-`create_post` + `publish_now` (what `POST /v1/posts` runs), `reschedule_target`, `cancel_target`
+`create_post` through `commit_then_publish` (what `POST /v1/posts` runs), `reschedule_target`, `cancel_target`
 and the log selectors. htmx requests get the named partial of the same template.
 """
 
@@ -13,7 +13,6 @@ from datetime import date, tzinfo
 from typing import Any
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -39,9 +38,9 @@ from platforms.selectors import live_accounts
 from posts import calendar, compose_state, drafts, selectors, services
 from posts.api.presenters import batch_status
 from posts.curl import body_for_target, curl_command, key_hint
-from posts.dispatch import publish_now
 from posts.forms import NOW, ComposeForm, LogFilterForm, RescheduleForm
 from posts.models import Post, PostTarget
+from posts.publishing import commit_then_publish
 from posts.retry import RETRYABLE, may_have_published, retry_target
 
 LOG_PAGE = 25
@@ -164,7 +163,9 @@ def run_preflight(request: DashboardRequest, form: ComposeForm) -> Preflight:
         first = next(iter(form.errors.values()))[0]
         return Preflight(problem=str(first))
     try:
-        checked = services.check_post(caller=_caller(request), data=form.validated)
+        checked = services.check_post(
+            caller=_caller(request), request=form.post_request()
+        )
     except LetmepostError as exc:
         return Preflight(
             problem=exc.message,
@@ -242,20 +243,22 @@ def compose(request: DashboardRequest) -> HttpResponse:
                     rule="post.status",
                     remediation="Start again from the posts log.",
                 )
-            with transaction.atomic():
-                if reopened is not None:
-                    created = drafts.replace_draft(
+            created = commit_then_publish(
+                lambda: (
+                    drafts.replace_draft(
                         caller=_caller(request),
                         post=reopened,
-                        data=form.validated,
+                        request=form.post_request(),
                         draft=save_as_draft,
                     )
-                else:
-                    created = services.create_post(
+                    if reopened is not None
+                    else services.create_post(
                         caller=_caller(request),
-                        data=form.validated,
+                        request=form.post_request(),
                         draft=save_as_draft,
                     )
+                )
+            )
         except PreflightFailed:
             preflight = run_preflight(request, form)
             form.add_error(
@@ -273,7 +276,6 @@ def compose(request: DashboardRequest) -> HttpResponse:
                     compose_state.draft_summary(found, len(created.checked)),
                 )
                 return redirect(f"{reverse('posts:compose')}?draft={created.post.pk}")
-            publish_now(created.claims)
             summary = batch_summary(created.post, getattr(form, "zone", zone))
             (messages.success if summary.ok else messages.error)(
                 request, summary.message
@@ -468,19 +470,19 @@ def _when_initial(target: PostTarget, request: DashboardRequest) -> dict[str, An
 def retry(request: DashboardRequest, post_id: str) -> HttpResponse:
     target = _target(request, post_id)
     try:
-        with transaction.atomic():
-            created = retry_target(
+        created = commit_then_publish(
+            lambda: retry_target(
                 caller=_caller(request),
                 target=target,
                 confirm_unknown=request.POST.get("confirm_unknown") == "on",
             )
+        )
     except LetmepostError as exc:
         messages.error(
             request,
             f"Not retried: {exc.message} {exc.fields.get('remediation', '')}".strip(),
         )
         return redirect("posts:detail", target.pk)
-    publish_now(created.claims)
     summary = batch_summary(created.post, viewer_zone(request))
     (messages.success if summary.ok else messages.error)(
         request, f"Retry: {summary.message}"
@@ -519,11 +521,11 @@ def delete_draft(request: DashboardRequest, post_id: str) -> HttpResponse:
 def reschedule(request: DashboardRequest, post_id: str) -> HttpResponse:
     target = _target(request, post_id)
     form = RescheduleForm(request.POST, zone=viewer_zone(request))
-    if not form.is_valid():
+    if not form.is_valid() or form.when is None:  # a valid form always has a time
         messages.error(
             request,
             "Not rescheduled: "
-            + " ".join(e for errs in form.errors.values() for e in errs),
+            + " ".join(str(e) for errs in form.errors.values() for e in errs),
         )
     else:
         try:
@@ -531,11 +533,12 @@ def reschedule(request: DashboardRequest, post_id: str) -> HttpResponse:
         except LetmepostError as exc:
             messages.error(request, f"Not rescheduled: {exc.message}")
         else:
-            local = target.scheduled_at.astimezone(form.zone)
+            when = target.scheduled_at or form.when  # reschedule_target sets it
+            local = when.astimezone(form.zone)
             messages.success(
                 request,
                 f"Rescheduled to {local:%Y-%m-%d %H:%M} {zone_label(form.zone)} "
-                f"({target.scheduled_at:%Y-%m-%d %H:%M} UTC).",
+                f"({when:%Y-%m-%d %H:%M} UTC).",
             )
     return redirect(safe_next(request, reverse("posts:detail", args=[target.pk])))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from django.test import Client
 
 from accounts.models import ApiKey, Membership, Profile, User, Workspace
 from accounts.services import create_workspace, get_default_profile, mint_api_key
+from posts.models import PostTarget
 
 
 @dataclass
@@ -90,6 +92,36 @@ def connect_sandbox(persona: Persona, handle: str, profile: Profile | None = Non
         payload={"handle": handle},
     )
     return account
+
+
+def queue_sandbox(
+    persona: Persona,
+    handle: str,
+    count: int = 1,
+    *,
+    at: datetime | None = None,
+    **options: Any,
+) -> list[PostTarget]:
+    """`count` targets of one new post to a sandbox account, queued (an hour ahead, or `at`)
+    through the real create service; `options` go on every target, the text is `handle`."""
+    from django.utils import timezone
+
+    from posts.requests import PostRequest, TargetRequest
+    from posts.services import Caller, create_post
+
+    account = connect_sandbox(persona, handle)
+    target = TargetRequest(
+        account_id=str(account.pk), options={"platform": "sandbox", **options}
+    )
+    created = create_post(
+        caller=Caller(workspace=persona.workspace, scope=None, livemode=True),
+        request=PostRequest(
+            targets=(target,) * count,
+            text=handle,
+            scheduled_at=at or timezone.now() + timedelta(hours=1),
+        ),
+    )
+    return list(created.post.targets.order_by("position"))
 
 
 def post_json(client: Client, path: str, body: Any, **headers: Any) -> Any:

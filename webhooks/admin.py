@@ -8,16 +8,7 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
     list_display = ["url", "workspace", "active", "last_delivery_at", "disabled_at"]
     list_filter = ["active"]
     exclude = ["secret_ciphertext"]  # shown once through the API, never here
-    readonly_fields = [
-        "last_delivery_at",
-        "last_success_at",
-        "last_failure_at",
-        "last_failure_reason",
-        "consecutive_failures",
-        "disabled_at",
-        "disabled_reason",
-        "notice",
-    ]
+    readonly_fields = WebhookEndpoint.HEALTH_FIELDS
 
 
 class WebhookAttemptInline(admin.TabularInline):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +22,7 @@ from accounts.models import Workspace
 from letmepost.api.fields import format_datetime
 from letmepost.api.request_id import current_request_id
 from letmepost.prepared import PreparedQuery
-from webhooks.catalog import EMITTED_TYPES, EVENT_TYPES
+from webhooks.catalog import EVENT_TYPES
 from webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 if TYPE_CHECKING:
@@ -143,7 +144,7 @@ def emit(
     being served, if any. Costs one SELECT (and a lock on PostgreSQL) and two INSERTs; never does
     network I/O.
     """
-    if type not in EMITTED_TYPES:
+    if type not in EVENT_TYPES:
         raise ValueError(f"{type!r} is not an emitted webhook event type")
     workspace_id = getattr(workspace, "pk", workspace)
     now = timezone.now()
@@ -357,7 +358,8 @@ def rescheduled_data(
     return data
 
 
-POST_BUILDERS = {
+# Each builder takes the target and its own keyword extras (`rules`, `at`, ...).
+POST_BUILDERS: dict[str, Callable[..., dict[str, Any]]] = {
     "post.queued": queued_data,
     "post.validated": validated_data,
     "post.published": published_data,
@@ -469,7 +471,7 @@ def emit_token_event(
     type: str, *, account: PlatformAccount, **extra: Any
 ) -> WebhookEvent:
     """`token.expiring` (extra: expires_at=) or `token.revoked` (extra: reason=, message=)."""
-    builders = {
+    builders: dict[str, Callable[..., dict[str, Any]]] = {
         "token.expiring": token_expiring_data,
         "token.revoked": token_revoked_data,
     }

@@ -9,13 +9,10 @@ from django import forms
 
 from letmepost.dashboard import Form
 from webhooks.api.serializers import EndpointIn
-from webhooks.catalog import EVENT_TYPES, RESERVED_TYPES
+from webhooks.catalog import EVENT_TYPES
 from webhooks.samples import sample_data
 
-EVENT_CHOICES = [
-    (t, f"{t} (reserved: never emitted)" if t in RESERVED_TYPES else t)
-    for t in EVENT_TYPES
-]
+EVENT_CHOICES = [(t, t) for t in EVENT_TYPES]
 
 
 class EndpointForm(Form):

@@ -46,6 +46,18 @@ class WebhookEndpoint(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # What delivery keeps up to date: read-only wherever an endpoint is shown.
+    HEALTH_FIELDS = (
+        "last_delivery_at",
+        "last_success_at",
+        "last_failure_at",
+        "last_failure_reason",
+        "consecutive_failures",
+        "disabled_at",
+        "disabled_reason",
+        "notice",
+    )
+
     class Meta:
         ordering = ["created_at", "id"]
 
@@ -93,7 +105,9 @@ class WebhookEvent(models.Model):
 
     @property
     def envelope(self) -> dict[str, Any]:
-        return json.loads(self.body)
+        # We wrote it: always an object.
+        envelope: dict[str, Any] = json.loads(self.body)
+        return envelope
 
 
 class WebhookDelivery(models.Model):

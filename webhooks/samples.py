@@ -1,8 +1,7 @@
 """Sample `data` for test deliveries, one per event type.
 
 The post and token samples are built by the same builders as real events, from unsaved rows, so
-their shape cannot drift from what a receiver will later get. Billing samples follow §1.3; those
-events are reserved and never emitted.
+their shape cannot drift from what a receiver will later get.
 """
 
 from __future__ import annotations
@@ -63,7 +62,6 @@ def _account() -> Any:
 def sample_data(type: str) -> Any:
     """Sample `data` for `type` (one of catalog.EVENT_TYPES)."""
     now = timezone.now()
-    iso = events._wire
     target = _target()
     if type == "post.validated":
         return events.validated_data(
@@ -97,53 +95,4 @@ def sample_data(type: str) -> Any:
             migration_status="in_flight",
             notice_url="https://learn.microsoft.com/linkedin/marketing/versioning",
         )
-    period_start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    billing: dict[str, Any] = {
-        "subscription.activated": {
-            "tier": "pro",
-            "previousTier": "free",
-            "periodStart": iso(period_start),
-            "periodEnd": iso(period_start + timedelta(days=30)),
-        },
-        "subscription.cancelled": {
-            "tier": "pro",
-            "cancelAtPeriodEnd": True,
-            "cancelledAt": iso(now),
-            "effectiveAt": iso(period_start + timedelta(days=30)),
-        },
-        "subscription.tier_changed": {
-            "previousTier": "pro",
-            "tier": "business",
-            "periodStart": iso(period_start),
-            "periodEnd": iso(period_start + timedelta(days=30)),
-        },
-        "quota.warning": {
-            "period": now.strftime("%Y-%m"),
-            "postsCount": 800,
-            "quota": 1000,
-            "percent": 0.8,
-            "resetAt": iso(period_start + timedelta(days=31)),
-        },
-        "quota.exceeded": {
-            "period": now.strftime("%Y-%m"),
-            "postsCount": 1000,
-            "quota": 1000,
-            "resetAt": iso(period_start + timedelta(days=31)),
-        },
-        "billing.payment_failed": {
-            "ls_subscription_id": "sub_test",
-            "failedAt": iso(now),
-            "tier": "pro",
-        },
-        "billing.delinquent": {
-            "ls_subscription_id": "sub_test",
-            "since": iso(now - timedelta(days=8)),
-            "tier": "pro",
-        },
-        "billing.recovered": {
-            "ls_subscription_id": "sub_test",
-            "recoveredAt": iso(now),
-            "tier": "pro",
-        },
-    }
-    return billing[type]
+    raise ValueError(f"{type!r} is not a webhook event type")

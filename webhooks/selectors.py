@@ -9,8 +9,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from accounts.models import Workspace
-from letmepost.errors import NotFound
-from letmepost.ids import parse_uuid
+from letmepost.ids import get_by_id
 from webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 
@@ -26,35 +25,20 @@ def get_endpoint_for_workspace(
     workspace: Workspace, endpoint_id: str, *, livemode: bool
 ) -> WebhookEndpoint:
     """The endpoint, or not_found whether it is missing, of the other mode or elsewhere."""
-    pk = parse_uuid(endpoint_id)
-    endpoint = (
-        list_endpoints(workspace, livemode=livemode).filter(pk=pk).first()
-        if pk
-        else None
+    return get_by_id(
+        list_endpoints(workspace, livemode=livemode), endpoint_id, "webhook endpoint"
     )
-    if endpoint is None:
-        raise NotFound("No such webhook endpoint.", resource="webhook endpoint")
-    return endpoint
 
 
 def get_event_for_workspace(
     workspace: Workspace, event_id: str, *, livemode: bool
 ) -> WebhookEvent:
-    pk = parse_uuid(event_id)
-    event = (
-        WebhookEvent.objects.filter(
-            workspace=workspace, livemode=livemode, id=pk
-        ).first()
-        if pk
-        else None
+    return get_by_id(
+        WebhookEvent.objects.filter(workspace=workspace, livemode=livemode),
+        event_id,
+        "webhook event",
+        rule="webhook_event.unknown",
     )
-    if event is None:
-        raise NotFound(
-            "No such webhook event.",
-            resource="webhook event",
-            rule="webhook_event.unknown",
-        )
-    return event
 
 
 def list_deliveries(

@@ -67,23 +67,30 @@ def endpoints_page(request: DashboardRequest) -> HttpResponse:
     )
 
 
+def _endpoint(
+    request: DashboardRequest, endpoint_id: str, *, admin_to: str | None = None
+) -> WebhookEndpoint:
+    """The endpoint in the caller's workspace and mode (else not found); with `admin_to`, what
+    the caller is about to do, which only owners and admins may."""
+    endpoint = selectors.get_endpoint_for_workspace(
+        request.workspace, endpoint_id, livemode=request.principal.livemode
+    )
+    if admin_to:
+        require_admin(request.principal, admin_to)
+    return endpoint
+
+
 def _endpoint_context(
     request: DashboardRequest, endpoint: WebhookEndpoint, **extra: Any
 ) -> dict[str, Any]:
     cursor = request.GET.get("cursor")
-    page = list(
-        pagination.after_cursor(selectors.list_deliveries(endpoint), cursor)[
-            : LOG_PAGE + 1
-        ]
+    page, next_cursor = pagination.page_after(
+        selectors.list_deliveries(endpoint), cursor, LOG_PAGE
     )
-    more = len(page) > LOG_PAGE
-    page = page[:LOG_PAGE]
     next_url = None
-    if more:
+    if next_cursor:
         next_url = (
-            reverse("webhooks:endpoint", args=[endpoint.pk])
-            + "?cursor="
-            + pagination.encode_cursor(page[-1])
+            reverse("webhooks:endpoint", args=[endpoint.pk]) + "?cursor=" + next_cursor
         )
     context: dict[str, Any] = {
         "endpoint": endpoint,
@@ -107,9 +114,7 @@ def _endpoint_context(
 @require_GET
 @dashboard_view
 def endpoint_page(request: DashboardRequest, endpoint_id: str) -> HttpResponse:
-    endpoint = selectors.get_endpoint_for_workspace(
-        request.workspace, endpoint_id, livemode=request.principal.livemode
-    )
+    endpoint = _endpoint(request, endpoint_id)
     return render(
         request, "webhooks/endpoint.html", _endpoint_context(request, endpoint)
     )
@@ -118,10 +123,7 @@ def endpoint_page(request: DashboardRequest, endpoint_id: str) -> HttpResponse:
 @require_POST
 @dashboard_view
 def endpoint_active(request: DashboardRequest, endpoint_id: str) -> HttpResponse:
-    endpoint = selectors.get_endpoint_for_workspace(
-        request.workspace, endpoint_id, livemode=request.principal.livemode
-    )
-    require_admin(request.principal, "change webhook endpoints")
+    endpoint = _endpoint(request, endpoint_id, admin_to="change webhook endpoints")
     active = request.POST.get("active") == "true"
     services.update_endpoint(endpoint=endpoint, active=active)
     messages.success(
@@ -138,10 +140,7 @@ def endpoint_active(request: DashboardRequest, endpoint_id: str) -> HttpResponse
 @require_POST
 @dashboard_view
 def endpoint_rotate(request: DashboardRequest, endpoint_id: str) -> HttpResponse:
-    endpoint = selectors.get_endpoint_for_workspace(
-        request.workspace, endpoint_id, livemode=request.principal.livemode
-    )
-    require_admin(request.principal, "rotate webhook secrets")
+    endpoint = _endpoint(request, endpoint_id, admin_to="rotate webhook secrets")
     secret = services.rotate_secret(endpoint=endpoint)
     return render(
         request,
@@ -153,10 +152,7 @@ def endpoint_rotate(request: DashboardRequest, endpoint_id: str) -> HttpResponse
 @require_POST
 @dashboard_view
 def endpoint_delete(request: DashboardRequest, endpoint_id: str) -> HttpResponse:
-    endpoint = selectors.get_endpoint_for_workspace(
-        request.workspace, endpoint_id, livemode=request.principal.livemode
-    )
-    require_admin(request.principal, "delete webhook endpoints")
+    endpoint = _endpoint(request, endpoint_id, admin_to="delete webhook endpoints")
     url = endpoint.url
     services.delete_endpoint(endpoint=endpoint)
     messages.success(request, f"Deleted the endpoint {url} and its delivery log.")
@@ -167,9 +163,7 @@ def endpoint_delete(request: DashboardRequest, endpoint_id: str) -> HttpResponse
 @dashboard_view
 def endpoint_test(request: DashboardRequest, endpoint_id: str) -> HttpResponse:
     """Send one signed event now and show the receiver's answer (the API allows members too)."""
-    endpoint = selectors.get_endpoint_for_workspace(
-        request.workspace, endpoint_id, livemode=request.principal.livemode
-    )
+    endpoint = _endpoint(request, endpoint_id)
     form = TestSendForm(request.POST)
     test = None
     if form.is_valid():
@@ -192,9 +186,7 @@ def endpoint_test(request: DashboardRequest, endpoint_id: str) -> HttpResponse:
 def event_replay(
     request: DashboardRequest, endpoint_id: str, event_id: str
 ) -> HttpResponse:
-    endpoint = selectors.get_endpoint_for_workspace(
-        request.workspace, endpoint_id, livemode=request.principal.livemode
-    )
+    endpoint = _endpoint(request, endpoint_id)
     event = selectors.get_event_for_workspace(
         request.workspace, event_id, livemode=request.principal.livemode
     )

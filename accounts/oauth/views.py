@@ -57,7 +57,7 @@ class ConsentView(AuthorizationView):
         if form.cleaned_data.get("allow"):
             workspace, profile = form.chosen()
             services.record_consent(
-                user=self.request.user,  # type: ignore[arg-type]
+                user=self.request.user,
                 application=get_application_model().objects.get(
                     client_id=form.cleaned_data["client_id"]
                 ),

@@ -55,6 +55,9 @@ type CreatePostRequest struct {
 	// ScheduledAt is ISO-8601 UTC; see Timestamp.
 	ScheduledAt string `json:"scheduledAt,omitempty"`
 	ProfileID   string `json:"profileId,omitempty"`
+	// Draft saves without publishing or scheduling (status "draft"); excludes PublishNow and
+	// ScheduledAt. Shape violations are returned in the results, not refused.
+	Draft bool `json:"draft,omitempty"`
 }
 
 // TargetError is a per-target failure inside a batch or a post.
@@ -80,12 +83,14 @@ type PostTargetResult struct {
 	Warnings        []map[string]any `json:"warnings,omitempty"`
 	Error           *TargetError     `json:"error,omitempty"`
 	NextAttemptAt   string           `json:"nextAttemptAt,omitempty"`
+	// Violations are a draft's shape-preflight findings, reported without refusing.
+	Violations []Violation `json:"violations,omitempty"`
 }
 
 // CreatePostResponse is a batch: one result per target.
 type CreatePostResponse struct {
 	ID          string             `json:"id"`
-	Status      string             `json:"status"` // queued | published | partial_failed | failed
+	Status      string             `json:"status"` // draft | queued | published | partial_failed | failed
 	Livemode    bool               `json:"livemode"`
 	CreatedAt   string             `json:"createdAt"`
 	ScheduledAt string             `json:"scheduledAt,omitempty"`
@@ -123,7 +128,7 @@ type Post struct {
 	Account       AccountSummary  `json:"account"`
 	Platform      string          `json:"platform"`
 	Status        string          `json:"status"`
-	Livemode      bool            `json:"livemode"`
+	Livemode      bool            `json:"livemode,omitempty"`
 	Text          string          `json:"text"`
 	MediaRefs     json.RawMessage `json:"mediaRefs"`
 	FirstComment  map[string]any  `json:"firstComment"`
@@ -132,7 +137,7 @@ type Post struct {
 	PublishedAt   *string         `json:"publishedAt"`
 	PlatformURI   *string         `json:"platformUri"`
 	PlatformCID   *string         `json:"platformCid"`
-	Error         *TargetError    `json:"error"`
+	Error         *TargetError    `json:"error,omitempty"`
 	AttemptCount  int             `json:"attemptCount"`
 	NextAttemptAt *string         `json:"nextAttemptAt"`
 	CreatedAt     string          `json:"createdAt"`
@@ -143,13 +148,17 @@ type Post struct {
 type PostAttempt struct {
 	ID               string          `json:"id"`
 	AttemptNumber    int             `json:"attemptNumber"`
-	Outcome          string          `json:"outcome"`
+	Outcome          string          `json:"outcome,omitempty"`
 	StartedAt        string          `json:"startedAt"`
 	FinishedAt       *string         `json:"finishedAt"`
 	Succeeded        bool            `json:"succeeded"`
 	ErrorCode        string          `json:"errorCode,omitempty"`
 	ErrorMessage     string          `json:"errorMessage,omitempty"`
 	PlatformResponse json.RawMessage `json:"platformResponse,omitempty"`
+	// RequestedRetryAfter is the seconds the platform asked to wait before the next attempt;
+	// RetryAfter the seconds waited (that ask, capped at one day).
+	RequestedRetryAfter *int `json:"requestedRetryAfter,omitempty"`
+	RetryAfter          *int `json:"retryAfter,omitempty"`
 }
 
 // PostDetail is a post with its attempts.
@@ -168,7 +177,7 @@ type CanceledPost struct {
 type RetryPostParams struct {
 	// ConfirmUnknown retries even though the last attempt may have been published
 	// (rule publish.outcome_unknown): check the account on the platform first.
-	ConfirmUnknown bool `json:"confirmUnknown"`
+	ConfirmUnknown bool `json:"confirmUnknown,omitempty"`
 }
 
 // ListPostsParams filter Posts.List; list fields are sent comma-joined.
@@ -196,9 +205,9 @@ type Media struct {
 	SizeBytes       int64    `json:"sizeBytes"`
 	SHA256          string   `json:"sha256"`
 	Kind            string   `json:"kind"` // image | video | other
-	Width           *int     `json:"width"`
-	Height          *int     `json:"height"`
-	DurationSeconds *float64 `json:"durationSeconds"`
+	Width           *int     `json:"width,omitempty"`
+	Height          *int     `json:"height,omitempty"`
+	DurationSeconds *float64 `json:"durationSeconds,omitempty"`
 	ProfileID       string   `json:"profileId"`
 	CreatedAt       string   `json:"createdAt"`
 }
@@ -219,9 +228,9 @@ type Account struct {
 	Platform          string  `json:"platform"`
 	PlatformAccountID string  `json:"platformAccountId"`
 	DisplayName       string  `json:"displayName"`
-	Status            string  `json:"status"`
+	Status            string  `json:"status,omitempty"`
 	NeedsReconnect    bool    `json:"needsReconnect"`
-	TokenExpiresAt    *string `json:"tokenExpiresAt"`
+	TokenExpiresAt    *string `json:"tokenExpiresAt,omitempty"`
 	CreatedAt         string  `json:"createdAt"`
 	UpdatedAt         string  `json:"updatedAt"`
 	// Pinterest is set on Pinterest accounts only.
@@ -331,16 +340,16 @@ type WebhookEndpoint struct {
 	ID                  string                 `json:"id"`
 	URL                 string                 `json:"url"`
 	Events              []string               `json:"events"`
-	Description         string                 `json:"description"`
+	Description         string                 `json:"description,omitempty"`
 	Active              bool                   `json:"active"`
 	CreatedAt           string                 `json:"createdAt"`
 	UpdatedAt           string                 `json:"updatedAt"`
-	LastDeliveryAt      *string                `json:"lastDeliveryAt"`
-	LastSuccessAt       *string                `json:"lastSuccessAt"`
-	LastFailureAt       *string                `json:"lastFailureAt"`
+	LastDeliveryAt      *string                `json:"lastDeliveryAt,omitempty"`
+	LastSuccessAt       *string                `json:"lastSuccessAt,omitempty"`
+	LastFailureAt       *string                `json:"lastFailureAt,omitempty"`
 	LastFailureReason   *string                `json:"lastFailureReason"`
-	ConsecutiveFailures int                    `json:"consecutiveFailures"`
-	DisabledAt          *string                `json:"disabledAt"`
+	ConsecutiveFailures int                    `json:"consecutiveFailures,omitempty"`
+	DisabledAt          *string                `json:"disabledAt,omitempty"`
 	DisabledReason      *string                `json:"disabledReason"`
 	Notice              *WebhookEndpointNotice `json:"notice"`
 	// SigningSecret (whsec_…) is only set by Create and RotateSecret.
@@ -388,12 +397,12 @@ type WebhookAttempt struct {
 	DeliveryID   string  `json:"deliveryId"`
 	Number       int     `json:"number"`
 	StartedAt    string  `json:"startedAt"`
-	DurationMs   *int    `json:"durationMs"`
-	StatusCode   *int    `json:"statusCode"`
+	DurationMs   *int    `json:"durationMs,omitempty"`
+	StatusCode   *int    `json:"statusCode,omitempty"`
 	ResponseBody *string `json:"responseBody"`
 	ErrorName    *string `json:"errorName"`
 	Error        *string `json:"error"`
-	Outcome      string  `json:"outcome"`
+	Outcome      string  `json:"outcome,omitempty"`
 }
 
 // WebhookDelivery is one event's delivery to one endpoint.
@@ -401,14 +410,14 @@ type WebhookDelivery struct {
 	ID             string           `json:"id"`
 	EventID        string           `json:"eventId"`
 	EventType      string           `json:"eventType"`
-	Kind           string           `json:"kind"`
-	Status         string           `json:"status"`
-	AttemptCount   int              `json:"attemptCount"`
+	Kind           string           `json:"kind,omitempty"`
+	Status         string           `json:"status,omitempty"`
+	AttemptCount   int              `json:"attemptCount,omitempty"`
 	NextAttemptAt  *string          `json:"nextAttemptAt"`
-	LastStatusCode *int             `json:"lastStatusCode"`
+	LastStatusCode *int             `json:"lastStatusCode,omitempty"`
 	LastError      *string          `json:"lastError"`
 	CreatedAt      string           `json:"createdAt"`
-	CompletedAt    *string          `json:"completedAt"`
+	CompletedAt    *string          `json:"completedAt,omitempty"`
 	Attempts       []WebhookAttempt `json:"attempts"`
 }
 

@@ -74,7 +74,7 @@ class Principal:
 
 
 class _CsrfCheck(CsrfViewMiddleware):
-    def _reject(self, request: HttpRequest, reason: str) -> HttpResponse:  # type: ignore[override]
+    def _reject(self, request: HttpRequest, reason: str) -> HttpResponse:
         raise Unauthorized(
             f"CSRF check failed: {reason}.",
             rule="csrf",

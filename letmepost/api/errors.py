@@ -131,6 +131,20 @@ def validation_error(exc: drf.ValidationError) -> ValidationFailed:
     )
 
 
+# DRF's refusals of how a request is made: their own status and message, our rule and advice.
+_REQUEST_REFUSALS: dict[type[drf.APIException], tuple[str, str]] = {
+    drf.UnsupportedMediaType: (
+        "body.content_type",
+        "Send Content-Type: application/json.",
+    ),
+    drf.MethodNotAllowed: (
+        "http.method",
+        "Use one of the methods listed in the Allow header.",
+    ),
+    drf.NotAcceptable: ("http.accept", "Accept application/json."),
+}
+
+
 def translate(exc: Exception) -> LetmepostError | None:
     """Map framework exceptions onto our catalog; None means an unexpected error (a bug)."""
     if isinstance(exc, LetmepostError):
@@ -143,27 +157,14 @@ def translate(exc: Exception) -> LetmepostError | None:
             rule="body.json",
             remediation="Send a JSON object with Content-Type: application/json.",
         )
-    if isinstance(exc, drf.UnsupportedMediaType):
-        return ValidationFailed(
-            str(exc.detail),
-            status=415,
-            rule="body.content_type",
-            remediation="Send Content-Type: application/json.",
-        )
-    if isinstance(exc, drf.MethodNotAllowed):
-        return ValidationFailed(
-            str(exc.detail),
-            status=405,
-            rule="http.method",
-            remediation="Use one of the methods listed in the Allow header.",
-        )
-    if isinstance(exc, drf.NotAcceptable):
-        return ValidationFailed(
-            str(exc.detail),
-            status=406,
-            rule="http.accept",
-            remediation="Accept application/json.",
-        )
+    for kind, (rule, remediation) in _REQUEST_REFUSALS.items():
+        if isinstance(exc, kind):
+            return ValidationFailed(
+                str(exc.detail),
+                status=exc.status_code,
+                rule=rule,
+                remediation=remediation,
+            )
     if isinstance(exc, drf.AuthenticationFailed | drf.NotAuthenticated):
         return Unauthenticated(str(exc.detail))
     if isinstance(exc, drf.PermissionDenied | PermissionDenied):
@@ -171,7 +172,8 @@ def translate(exc: Exception) -> LetmepostError | None:
     if isinstance(exc, drf.NotFound | Http404):
         return NotFound()
     if isinstance(exc, drf.Throttled):
-        return RateLimited(retry_after=int(exc.wait or 1))
+        wait = getattr(exc, "wait", None)  # set by Throttled(); the stubs leave it out
+        return RateLimited(retry_after=int(wait or 1))
     if isinstance(exc, RequestDataTooBig):
         return body_too_large()
     return None

@@ -1,23 +1,31 @@
 """`Idempotency-Key` on every authenticated write (spec D9, spec/idempotency.md).
 
-The key is reserved in its own committed transaction before the handler runs, so a concurrent
-duplicate finds it and gets `409 idempotency_key.in_flight`. The handler and the stored 2xx/3xx
-response then commit in one transaction: either both exist or neither does, so a crash can never
-leave a created resource without its replay. 4xx answers are stored after the handler's writes are
-rolled back; 5xx and 429 are never stored, so a retry runs again. Every stored body is encrypted
-by its model field (it may carry a new API key or webhook secret), whatever the route.
+The key is written down in the same transaction as what the request creates, never in one of its
+own: a request that completes inside one transaction (most writes) stores its 2xx/3xx answer with
+its writes in one commit, so a crash can never leave a created resource without its replay, and a
+fresh key costs one read and one INSERT. A concurrent duplicate runs, then loses the race on the
+unique index (its own writes roll back) and answers with the winner's stored response, or
+`409 idempotency_key.in_flight` while the winner is still running.
+
+Handlers that call upstreams in-request (`idempotency_atomic = False`) `hold()` the key in the
+transaction that creates their resource, naming it, so a duplicate meanwhile gets `in_flight` and a
+retry after a crash finds the resource instead of creating a second one; they `complete()` when
+done. 4xx answers are stored after the handler's writes are rolled back; 5xx and 429 are never
+stored, so a retry runs again. Every stored body is encrypted by its model field (it may carry a
+new API key or webhook secret), whatever the route.
 """
 
 from __future__ import annotations
 
 import hashlib
+import uuid
 from collections.abc import Callable
-from contextlib import nullcontext
-from datetime import timedelta
+from datetime import datetime, timedelta
+from functools import lru_cache, partial
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils import timezone
@@ -26,9 +34,29 @@ from letmepost.api.auth import Principal
 from letmepost.api.errors import body_too_large, error_response, is_api_path
 from letmepost.errors import IdempotencyConflict, LetmepostError, ValidationFailed
 from letmepost.models import IdempotencyRecord
+from letmepost.prepared import PreparedQuery
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 MAX_KEY_LENGTH = 255
+
+_recorded = PreparedQuery(
+    lambda workspace_id, scope: IdempotencyRecord.objects.filter(
+        workspace_id=workspace_id, scope_digest=scope
+    ),
+    workspace_id=uuid.UUID(int=1),
+    scope="\x00scope\x00",
+)
+
+
+class KeyTaken(IdempotencyConflict):
+    """A concurrent request with the same key wrote it down first; this one's writes roll back."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "A request with this Idempotency-Key is still being processed.",
+            rule="idempotency_key.in_flight",
+            remediation="Wait for the first request to finish, then retry to receive its response.",
+        )
 
 
 def _sha256(*parts: str | bytes) -> str:
@@ -39,48 +67,24 @@ def _sha256(*parts: str | bytes) -> str:
     return digest.hexdigest()
 
 
-def reserve(
+def lookup(
     *, principal: Principal, method: str, path: str, key: str, body: bytes
 ) -> IdempotencyRecord:
-    """Claim `key` for this request, or return the finished record to replay.
+    """What `key` holds: a finished record to replay, a dead request's record taken over, or
+    a new, unsaved record for this request.
 
     Raises IdempotencyConflict when the key was used with another body or is still being
     processed by a live request.
     """
     scope = _sha256(principal.credential_id, method, path, key)
     request_hash = _sha256(body)
-    for _ in range(
-        3
-    ):  # an expired or abandoned row is replaced; losing that race retries
-        now = timezone.now()
-        try:
-            # Alone, the INSERT commits by itself (no BEGIN/COMMIT pair); inside a caller's
-            # transaction a savepoint keeps a unique-key clash from breaking it.
-            with transaction.atomic() if connection.in_atomic_block else nullcontext():
-                return IdempotencyRecord.objects.create(
-                    workspace=principal.workspace,
-                    scope_digest=scope,
-                    credential=principal.credential_id,
-                    method=method,
-                    path=path[:512],
-                    key=key,
-                    request_hash=request_hash,
-                    locked_until=now
-                    + timedelta(seconds=settings.IDEMPOTENCY_LOCK_SECONDS),
-                    created_at=now,
-                )
-        except IntegrityError:
-            pass
-        existing = IdempotencyRecord.objects.filter(
-            workspace=principal.workspace, scope_digest=scope
-        ).first()
-        if existing is None:
-            continue
+    now = timezone.now()
+    for existing in _recorded(workspace_id=principal.workspace.pk, scope=scope):
         if existing.created_at < now - timedelta(hours=settings.IDEMPOTENCY_TTL_HOURS):
             IdempotencyRecord.objects.filter(
                 pk=existing.pk, created_at=existing.created_at
             ).delete()
-            continue
+            break
         if existing.request_hash != request_hash:
             raise IdempotencyConflict(
                 "This Idempotency-Key was already used with a different request body.",
@@ -90,28 +94,62 @@ def reserve(
         if existing.state == IdempotencyRecord.State.DONE:
             return existing
         if existing.locked_until and existing.locked_until > now:
-            raise _in_flight()
-        # The first request died mid-way (its writes rolled back with it): take the key over.
-        taken = IdempotencyRecord.objects.filter(
+            raise KeyTaken()
+        # The first request died mid-way (its uncommitted writes rolled back with it): take
+        # the key over, keeping what it had committed (`resource_id`).
+        locked_until = _lock_from(now)
+        if not IdempotencyRecord.objects.filter(
             pk=existing.pk,
             state=IdempotencyRecord.State.PROCESSING,
             locked_until=existing.locked_until,
-        ).update(
-            locked_until=now + timedelta(seconds=settings.IDEMPOTENCY_LOCK_SECONDS)
-        )
-        if taken:
-            existing.refresh_from_db()
-            return existing
-        raise _in_flight()
-    raise _in_flight()
-
-
-def _in_flight() -> IdempotencyConflict:
-    return IdempotencyConflict(
-        "A request with this Idempotency-Key is still being processed.",
-        rule="idempotency_key.in_flight",
-        remediation="Wait for the first request to finish, then retry to receive its response.",
+        ).update(locked_until=locked_until):
+            raise KeyTaken()
+        existing.locked_until = locked_until
+        return existing
+    return IdempotencyRecord(
+        workspace=principal.workspace,
+        scope_digest=scope,
+        credential=principal.credential_id,
+        method=method,
+        path=path[:512],
+        key=key,
+        request_hash=request_hash,
+        created_at=now,
     )
+
+
+def _lock_from(now: datetime) -> datetime:
+    return now + timedelta(seconds=settings.IDEMPOTENCY_LOCK_SECONDS)
+
+
+def _insert(record: IdempotencyRecord) -> None:
+    """Write a new record; losing the unique-index race to a concurrent request is `KeyTaken`.
+
+    Inside a transaction, PostgreSQL holds this INSERT until the other request's transaction
+    ends (SQLite's write lock does the same): the loser only ever sees a decided key.
+    """
+    try:
+        record.save(force_insert=True)
+    except IntegrityError:
+        record.lost = True  # type: ignore[attr-defined]
+        raise KeyTaken() from None
+
+
+def hold(record: IdempotencyRecord, resource_id: str = "") -> None:
+    """Mark the key as in progress, in the caller's transaction, naming what it creates.
+
+    For handlers that own their transactions: a duplicate meanwhile gets `in_flight`, and if the
+    process dies before `complete()`, a retry that takes the key over finds the resource instead
+    of creating a second one.
+    """
+    record.resource_id = resource_id
+    record.locked_until = _lock_from(timezone.now())
+    if record._state.adding:
+        _insert(record)
+    else:
+        IdempotencyRecord.objects.filter(pk=record.pk).update(
+            resource_id=resource_id, locked_until=record.locked_until
+        )
 
 
 def complete(record: IdempotencyRecord, response: HttpResponse) -> None:
@@ -122,33 +160,31 @@ def complete(record: IdempotencyRecord, response: HttpResponse) -> None:
     """
     if record.state == IdempotencyRecord.State.DONE:
         return
+    record.state = IdempotencyRecord.State.DONE
+    record.locked_until = None
+    record.status_code = response.status_code
+    record.content_type = response.get("Content-Type", "application/json")
+    record.response_body = bytes(response.content)
+    if record._state.adding:
+        _insert(record)
+        return
     IdempotencyRecord.objects.filter(
         pk=record.pk, state=IdempotencyRecord.State.PROCESSING
     ).update(
-        state=IdempotencyRecord.State.DONE,
+        state=record.state,
         locked_until=None,
-        status_code=response.status_code,
-        content_type=response.get("Content-Type", "application/json"),
-        response_body=bytes(response.content),
+        status_code=record.status_code,
+        content_type=record.content_type,
+        response_body=record.response_body,
     )
-    record.state = IdempotencyRecord.State.DONE
-
-
-def bind(record: IdempotencyRecord, resource_id: str) -> None:
-    """Remember what this key created, in the creating transaction.
-
-    For handlers that own their transactions: if the process dies before the response is stored,
-    a retry that takes the key over finds the resource instead of creating a second one.
-    """
-    IdempotencyRecord.objects.filter(pk=record.pk).update(resource_id=resource_id)
-    record.resource_id = resource_id
 
 
 def release(record: IdempotencyRecord) -> None:
     """Forget the reservation so a retry runs the handler again."""
-    IdempotencyRecord.objects.filter(
-        pk=record.pk, state=IdempotencyRecord.State.PROCESSING
-    ).delete()
+    if not record._state.adding:
+        IdempotencyRecord.objects.filter(
+            pk=record.pk, state=IdempotencyRecord.State.PROCESSING
+        ).delete()
 
 
 def replay(record: IdempotencyRecord) -> HttpResponse:
@@ -191,10 +227,11 @@ def request_fingerprint(request: HttpRequest) -> bytes:
     return digest.digest()
 
 
-def _handler_owns_transactions(request: HttpRequest) -> bool:
+@lru_cache(maxsize=2048)
+def _handler_owns_transactions(path: str) -> bool:
     """Views that call upstreams in-request set `idempotency_atomic = False` and complete() themselves."""
     try:
-        match = resolve(request.path_info)
+        match = resolve(path)
     except Resolver404:
         return False
     view_class = getattr(match.func, "cls", None) or getattr(
@@ -244,13 +281,15 @@ class IdempotencyMiddleware:
                 request,
             )
         try:
-            record = reserve(
+            look = partial(
+                lookup,
                 principal=principal,
                 method=request.method,
                 path=request.path,
                 key=key,
                 body=request_fingerprint(request),
             )
+            record = look()
         except RequestDataTooBig:
             return error_response(body_too_large(), request)
         except LetmepostError as exc:
@@ -258,7 +297,20 @@ class IdempotencyMiddleware:
         if record.state == IdempotencyRecord.State.DONE:
             return replay(record)
         request.idempotency = record  # type: ignore[attr-defined]
-        response = self._run(request, record)
+        try:
+            response = self._run(request, record)
+        except KeyTaken:
+            response = None
+        if getattr(record, "lost", False):
+            # A concurrent request with this key wrote it down first: answer as it did.
+            try:
+                winner = look()
+            except LetmepostError as exc:
+                return error_response(exc, request)
+            if winner.state != IdempotencyRecord.State.DONE:
+                return error_response(KeyTaken(), request)
+            return replay(winner)
+        assert response is not None
         response["Idempotency-Key"] = key
         return response
 
@@ -266,20 +318,22 @@ class IdempotencyMiddleware:
         self, request: HttpRequest, record: IdempotencyRecord | None
     ) -> HttpResponse:
         try:
-            if _handler_owns_transactions(request):
+            if _handler_owns_transactions(request.path_info):
                 response = self.get_response(request)
             else:
                 with transaction.atomic():
                     response = self.get_response(request)
                     if response.status_code >= 400:
                         transaction.set_rollback(True)
-                    elif record is not None:
+                    elif record is not None and _storable(response):
                         complete(record, response)
+        except KeyTaken:
+            raise
         except BaseException:
             if record is not None:
                 release(record)
             raise
-        if record is not None:
+        if record is not None and not getattr(record, "lost", False):
             if _storable(response):
                 complete(record, response)
             else:

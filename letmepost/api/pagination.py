@@ -9,6 +9,9 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db.models import Model, Q, QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, inline_serializer
+from rest_framework import serializers
 
 M = TypeVar("M", bound=Model)
 
@@ -38,3 +41,30 @@ def after_cursor(qs: QuerySet[M], cursor: str | None) -> QuerySet[M]:
     ):
         return qs
     return qs.filter(Q(created_at__lt=created) | Q(created_at=created, pk__lt=pk))
+
+
+def page_after(
+    qs: QuerySet[M], cursor: str | None, limit: int
+) -> tuple[list[M], str | None]:
+    """Up to `limit` rows older than `cursor`, and the next page's cursor (None: the last)."""
+    rows = list(after_cursor(qs, cursor)[: limit + 1])
+    page = rows[:limit]
+    return page, encode_cursor(page[-1]) if len(rows) > limit else None
+
+
+def page_parameters(maximum: int) -> list[OpenApiParameter]:
+    """The query parameters of a cursor-paged list: `limit` (1 to `maximum`) and `cursor`."""
+    return [
+        OpenApiParameter(
+            "limit", {"type": "integer", "minimum": 1, "maximum": maximum}
+        ),
+        OpenApiParameter("cursor", OpenApiTypes.STR),
+    ]
+
+
+def page_schema(name: str, items: serializers.BaseSerializer) -> serializers.Serializer:
+    """One page of a list, as answered: `{"data": [...], "nextCursor": ... | null}`."""
+    return inline_serializer(
+        name,
+        fields={"data": items, "nextCursor": serializers.CharField(allow_null=True)},
+    )

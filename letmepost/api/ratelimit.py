@@ -20,11 +20,20 @@ from django.http import HttpRequest, HttpResponse
 
 from letmepost.api.errors import error_response, is_api_path
 from letmepost.errors import RateLimited
-from letmepost.metrics import count_rate_limited
 
 logger = logging.getLogger("letmepost.ratelimit")
 
 UNLIMITED_PREFIXES = ("/health", "/v1/openapi.json")
+RATE_LIMITED_KEY = "metrics:rate_limit_rejections"  # read by letmepost.metrics
+
+
+def count_rate_limited() -> None:
+    """Count one refused request in the shared cache; never lets a cache error escape."""
+    try:
+        cache.add(RATE_LIMITED_KEY, 0, timeout=None)
+        cache.incr(RATE_LIMITED_KEY)
+    except Exception:  # a cache outage must not turn a 429 into a 500
+        logger.debug("rate-limit counter unavailable", exc_info=True)
 
 
 @dataclass(frozen=True)
@@ -106,6 +115,7 @@ class RateLimitMiddleware:
                 "rate limiter unavailable; request let through", exc_info=True
             )
             return self.get_response(request)
+        response: HttpResponse
         if window.exceeded:
             count_rate_limited()  # for /metrics, in the cache every replica shares
             response = error_response(RateLimited(retry_after=window.reset), request)

@@ -33,15 +33,16 @@ class RequestIdMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         given = request.headers.get("X-Request-Id", "")
-        request.request_id = given if _VALID.fullmatch(given) else new_request_id()  # type: ignore[attr-defined]
-        token = current_request_id.set(request.request_id)  # type: ignore[attr-defined]
+        request_id = given if _VALID.fullmatch(given) else new_request_id()
+        request.request_id = request_id  # type: ignore[attr-defined]  # read by request_id_for
+        token = current_request_id.set(request_id)
         try:
             # Log lines under this request carry its id and, once auth has run, its workspace.
-            with log_context(request_id=request.request_id, request=request):  # type: ignore[attr-defined]
+            with log_context(request_id=request_id, request=request):
                 response = self.get_response(request)
         finally:
             current_request_id.reset(token)
-        response["X-Request-Id"] = request.request_id  # type: ignore[attr-defined]
+        response["X-Request-Id"] = request_id
         return response
 
 

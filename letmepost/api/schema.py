@@ -7,7 +7,7 @@ from typing import Any
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter
+from drf_spectacular.utils import Direction, OpenApiParameter
 from rest_framework import serializers
 
 from letmepost.errors import CATALOG
@@ -57,7 +57,7 @@ class ErrorEnvelope(serializers.Serializer):
 class EnvelopeAutoSchema(AutoSchema):
     """Every operation documents the envelope for each error status it can answer."""
 
-    def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
+    def _get_response_bodies(self, direction: Direction = "response") -> dict[str, Any]:
         bodies = super()._get_response_bodies(direction)
         for status in ERROR_STATUSES:
             bodies.setdefault(

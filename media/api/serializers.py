@@ -74,5 +74,6 @@ class MediaDeletedOut(serializers.Serializer):
 
 
 class MediaListOut(serializers.Serializer):
-    data = MediaOut(many=True)
+    # DRF's metaclass moves declared fields off the class; the stubs see Serializer.data.
+    data = MediaOut(many=True)  # type: ignore[assignment]
     next_cursor = serializers.CharField(allow_null=True)

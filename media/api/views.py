@@ -18,7 +18,7 @@ from accounts.models import Profile
 from accounts.selectors import get_profile_for_workspace
 from accounts.services import get_default_profile
 from letmepost.api.auth import Principal
-from letmepost.api.idempotency import bind
+from letmepost.api.idempotency import hold
 from letmepost.api.parsers import CamelCaseJSONParser
 from letmepost.api.views import ApiView
 from letmepost.errors import NotFound, ValidationFailed
@@ -187,6 +187,9 @@ class MediaListApi(ApiView):
             ).first()
             if existing is not None:
                 return Response(MediaOut(existing).data, status=201)
+        if record is not None and record._state.adding:
+            # Written down now: a duplicate during a long upload gets in_flight.
+            hold(record)
         if _declared_length(raw) == 0:
             raise _invalid(
                 "media.empty_body",
@@ -210,7 +213,7 @@ class MediaListApi(ApiView):
                 principal.workspace, profile, data["url"], livemode=principal.livemode
             )
         if record is not None:
-            bind(record, media.pk)
+            hold(record, media.pk)
         return Response(MediaOut(media).data, status=201)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
@@ -13,7 +14,7 @@ from letmepost.api.fields import (
     UtcDateTimeField,
     UuidField,
 )
-from platforms.models import PlatformAccount
+from platforms.models import PlatformAccount, PlatformVersion
 
 
 class TextField(serializers.CharField):
@@ -30,7 +31,7 @@ class ReturnToField(HttpUrlField):
 
     UNSAFE = frozenset('<>"{}|\\^`')
 
-    def to_internal_value(self, data: object) -> str:
+    def to_internal_value(self, data: Any) -> str:
         value = super().to_internal_value(data)
         if not value.isascii() or any(c in self.UNSAFE or ord(c) < 33 for c in value):
             self.fail("invalid")
@@ -40,7 +41,7 @@ class ReturnToField(HttpUrlField):
 class StrictUuidField(UuidField):
     """A UUID string; DRF's UUIDField also takes integers (and so `false`, as UUID(int=0))."""
 
-    def to_internal_value(self, data: object) -> object:
+    def to_internal_value(self, data: object) -> UUID:
         if not isinstance(data, str):
             self.fail("invalid", value=data)
         return super().to_internal_value(data)
@@ -52,7 +53,9 @@ def _text_or_none(value: object) -> str | None:
 
 def _scopes_or_none(value: object) -> list[str] | None:
     """Granted scopes as a list; Meta reports them as one comma-joined string, others as lists."""
-    scopes = value.split(",") if isinstance(value, str) else value or []
+    if isinstance(value, str):
+        value = value.split(",")
+    scopes = value if isinstance(value, list) else []
     return [str(scope).strip() for scope in scopes if str(scope).strip()] or None
 
 
@@ -158,7 +161,8 @@ class OAuthCompleteIn(serializers.Serializer):
 @extend_schema_serializer(component_name="PlatformVersion")
 class PlatformVersionOut(serializers.Serializer):
     platform = serializers.CharField()
-    label = serializers.CharField()
+    # DRF's metaclass moves declared fields off the class; the stubs see Field.label here.
+    label = serializers.CharField()  # type: ignore[assignment]
     current_pin = serializers.CharField()
     next_pin = serializers.CharField(allow_null=True)
     announced_at = UtcDateTimeField(allow_null=True)
@@ -167,7 +171,7 @@ class PlatformVersionOut(serializers.Serializer):
     migration_status = serializers.CharField()
     updated_at = UtcDateTimeField()
 
-    def to_representation(self, instance):  # type: ignore[no-untyped-def]
+    def to_representation(self, instance: PlatformVersion) -> dict[str, Any]:
         data = super().to_representation(instance)
         data["next_pin"] = data["next_pin"] or None
         data["notice_url"] = data["notice_url"] or None

@@ -56,9 +56,8 @@ from platforms.bluesky.client import (
     jwt_expiry,
 )
 from platforms.bluesky.facets import build_facets
-from platforms.http import private_urls_allowed
+from platforms.http import require_https
 from platforms.models import PlatformAccount
-from platforms.preflight.catalog import deep_rules_for, rules_for
 from platforms.versions import pinned_label
 
 T = TypeVar("T")
@@ -169,8 +168,6 @@ class BlueskyAdapter(PlatformAdapter):
             placeholder="https://bsky.social",
         ),
     )
-    rules = rules_for("bluesky")
-    deep_rules = deep_rules_for("bluesky")
 
     # --- connecting -------------------------------------------------------------------------
 
@@ -257,12 +254,12 @@ class BlueskyAdapter(PlatformAdapter):
                 rule="pdsUrl",
                 remediation="Use the address of your PDS, e.g. https://bsky.social, or leave it empty.",
             )
-        if parts.scheme == "http" and not private_urls_allowed():
-            raise ValidationFailed(
-                "pdsUrl must use https://: the app password travels over it.",
-                rule="pdsUrl",
-                remediation="Use the https:// address of your PDS, or leave it empty.",
-            )
+        require_https(
+            parts.scheme,
+            "pdsUrl",
+            "the app password",
+            "Use the https:// address of your PDS, or leave it empty.",
+        )
         return f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}"
 
     # --- sessions ---------------------------------------------------------------------------
@@ -616,8 +613,8 @@ class BlueskyAdapter(PlatformAdapter):
                     exc.message,
                     **{**exc.fields, "rule": "bluesky.video.job_status_unavailable"},
                 ) from exc
-            job = body.get("jobStatus") if isinstance(body, dict) else None
-            if not isinstance(job, dict):
+            status = body.get("jobStatus") if isinstance(body, dict) else None
+            if not isinstance(status, dict):
                 raise PlatformRejected(
                     "app.bsky.video.getJobStatus returned no job status.",
                     **video.fields(
@@ -625,6 +622,7 @@ class BlueskyAdapter(PlatformAdapter):
                         rule="bluesky.video.job_status_unavailable",
                     ),
                 )
+            job = status
 
     def _create(self, pds: Xrpc, rkey: str, record: dict[str, Any]) -> tuple[str, str]:
         """createRecord at our fixed key; the only call here that can make a post."""
@@ -691,7 +689,7 @@ class BlueskyAdapter(PlatformAdapter):
         if draft.first_comment and draft.first_comment.strip():
             ref = {"uri": uri, "cid": cid}
             root = (post.get("reply") or {}).get("root") or ref
-            comment = {
+            comment: dict[str, Any] = {
                 "$type": POST_COLLECTION,
                 "text": draft.first_comment,
                 "createdAt": now_iso(),

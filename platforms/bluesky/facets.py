@@ -15,7 +15,7 @@ from typing import Any
 
 import regex
 
-from platforms.bluesky.tlds import TLDS
+from platforms.preflight.tlds import IDN_TLDS, TLDS
 
 # JavaScript's \b: a boundary between an ASCII word character and anything else.
 _JS_WORD_BOUNDARY = (
@@ -36,6 +36,7 @@ TRAILING_PUNCTUATION = regex.compile(r"\p{P}+\Z")
 MAX_TAG_LENGTH = 64  # UTF-16 code units, as the official client counts
 
 LINK = "app.bsky.richtext.facet#link"
+ALL_TLDS = TLDS | IDN_TLDS  # what the official app's tlds package lists
 MENTION_FEATURE = "app.bsky.richtext.facet#mention"
 TAG_FEATURE = "app.bsky.richtext.facet#tag"
 
@@ -52,7 +53,7 @@ class Candidate:
 
 def is_valid_domain(name: str) -> bool:
     """True when `name` ends in `.<known TLD>` (case-sensitive, like the official check)."""
-    return "." in name and name.rsplit(".", 1)[1] in TLDS
+    return "." in name and name.rsplit(".", 1)[1] in ALL_TLDS
 
 
 def _utf16_length(value: str) -> int:

@@ -26,7 +26,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from letmepost.errors import LetmepostError, PlatformAuthFailed, PlatformRejected
+from letmepost.errors import LetmepostError, PlatformRejected
 from platforms.base import (
     ConnectedAccount,
     Draft,
@@ -39,6 +39,7 @@ from platforms.facebook import preflight as fb
 from platforms.meta import containers
 from platforms.meta.client import GraphClient, pinned_path
 from platforms.meta.errors import token_revoked
+from platforms.meta.host import GraphHost
 from platforms.meta.media import public_media_url
 from platforms.meta.tokens import as_account_error
 from platforms.models import PlatformAccount
@@ -47,11 +48,10 @@ from platforms.oauth import (
     OAuthConnect,
     OAuthProvider,
     TokenSet,
-    api_base,
     client_settings,
     redirect_uri_for,
 )
-from platforms.preflight.catalog import deep_rules_for, rules_for
+from platforms.reauth import flag_if_revoked
 from platforms.versions import pinned_label
 
 SLUG = PLATFORM_INFO.slug
@@ -62,16 +62,7 @@ MAX_PAGES = 10  # pages of /me/accounts followed (100 Pages each)
 FEED_LOOKBACK = timedelta(minutes=5)  # clock skew between us and Meta
 UNKNOWN_MEDIA_RULE = "media.unknown"
 
-
-def graph(token: str | None = None, *, secrets: tuple[str, ...] = ()) -> GraphClient:
-    return GraphClient(
-        api_base(SLUG, DEFAULT_API),
-        version=pinned_path(SLUG, GRAPH_VERSION),
-        platform=SLUG,
-        label=pinned_label(SLUG),
-        token=token,
-        secrets=secrets,
-    )
+graph = GraphHost(SLUG, DEFAULT_API, GRAPH_VERSION)
 
 
 def post_url(page_id: str, post_id: str) -> str:
@@ -81,8 +72,6 @@ def post_url(page_id: str, post_id: str) -> str:
 
 class FacebookAdapter(OAuthConnect, PlatformAdapter):
     platform = PLATFORM_INFO
-    rules = rules_for(SLUG)
-    deep_rules = deep_rules_for(SLUG)
     oauth_provider = OAuthProvider(
         authorize_url=f"https://www.facebook.com/{GRAPH_VERSION}/dialog/oauth",
         token_url=f"{DEFAULT_API}/{GRAPH_VERSION}/oauth/access_token",
@@ -207,16 +196,8 @@ class FacebookAdapter(OAuthConnect, PlatformAdapter):
 
     def publish(self, draft: Draft) -> PublishResult:
         client = self._client()
-        try:
+        with flag_if_revoked(self.account, token_revoked):
             return self._publish(client, draft)
-        except PlatformAuthFailed as exc:
-            if token_revoked(exc):
-                from platforms.services import mark_needs_reauth
-
-                mark_needs_reauth(
-                    account=self.account, reason="revoked_upstream", message=exc.message
-                )
-            raise
 
     def _publish(self, client: GraphClient, draft: Draft) -> PublishResult:
         message = {"message": draft.text} if draft.text.strip() else {}

@@ -15,35 +15,20 @@ creates the post. Exactly once: platforms.meta.publishing.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import timedelta
 from typing import Any
 
-from letmepost.errors import LetmepostError, PlatformRejected
-from platforms.base import ConnectedAccount, Draft, MediaItem, PlatformAdapter
+from letmepost.errors import PlatformRejected
+from platforms.base import Draft, MediaItem, PlatformAdapter
 from platforms.instagram import PLATFORM_INFO
 from platforms.instagram import preflight as ig
-from platforms.meta.client import GraphClient, pinned_path
+from platforms.meta.client import GraphClient
 from platforms.meta.errors import GraphRules
+from platforms.meta.host import GraphHost
+from platforms.meta.login import LongLivedLogin
 from platforms.meta.media import public_media_url
-from platforms.meta.polling import ContainerStates, wait_ready
+from platforms.meta.polling import ContainerStates
 from platforms.meta.publishing import ContainerPublishing
-from platforms.meta.tokens import (
-    as_account_error,
-    exchange_long_lived,
-    refresh_long_lived,
-)
-from platforms.models import PlatformAccount
-from platforms.oauth import (
-    OAuthConnect,
-    OAuthProvider,
-    RefreshedToken,
-    TokenSet,
-    api_base,
-    redirect_uri_for,
-)
-from platforms.preflight.catalog import deep_rules_for, rules_for
-from platforms.versions import pinned_label
+from platforms.oauth import OAuthProvider, TokenSet
 
 SLUG = PLATFORM_INFO.slug
 DEFAULT_API = "https://graph.instagram.com"
@@ -70,24 +55,11 @@ STATES = ContainerStates(
     expired_rule=ig.CONTAINER_EXPIRED.id,
 )
 
-
-def graph(token: str | None = None, *, secrets: tuple[str, ...] = ()) -> GraphClient:
-    return GraphClient(
-        api_base(SLUG, DEFAULT_API),
-        version=pinned_path(SLUG, GRAPH_VERSION),
-        platform=SLUG,
-        label=pinned_label(SLUG),
-        token=token,
-        rules=RULES,
-        secrets=secrets,
-    )
+graph = GraphHost(SLUG, DEFAULT_API, GRAPH_VERSION, RULES)
 
 
-class InstagramAdapter(ContainerPublishing, OAuthConnect, PlatformAdapter):
+class InstagramAdapter(ContainerPublishing, LongLivedLogin, PlatformAdapter):
     platform = PLATFORM_INFO
-    rules = rules_for(SLUG)
-    deep_rules = deep_rules_for(SLUG)
-    refresh_horizon = timedelta(days=7)
     oauth_provider = OAuthProvider(
         authorize_url="https://www.instagram.com/oauth/authorize",
         token_url="https://api.instagram.com/oauth/access_token",  # noqa: S106
@@ -96,6 +68,9 @@ class InstagramAdapter(ContainerPublishing, OAuthConnect, PlatformAdapter):
         pkce=False,
     )
 
+    graph_host = graph
+    grant_prefix = "ig"
+    me_fields = "id,user_id,username,account_type"
     states = STATES
     create_edge = "media"
     publish_edge = "media_publish"
@@ -106,37 +81,9 @@ class InstagramAdapter(ContainerPublishing, OAuthConnect, PlatformAdapter):
     # --- connecting -------------------------------------------------------------------------
 
     @classmethod
-    def _client_secret(cls) -> str:
-        config = cls.oauth_config({}, redirect_uri=redirect_uri_for(SLUG))
-        return config.client_secret
-
-    @classmethod
-    def connect_with_token(
-        cls, token: TokenSet, context: Mapping[str, Any]
-    ) -> ConnectedAccount:
-        secret = cls._client_secret()
-        long_lived = exchange_long_lived(
-            graph(secrets=(secret, token.access_token)),
-            grant_type="ig_exchange_token",
-            client_secret=secret,
-            short_token=token.access_token,
-            rule=ig.OAUTH_LONG_LIVED_EXCHANGE.id,
-        )
-        client = graph(long_lived.access_token)
-        try:
-            me = client.get("me", {"fields": "id,user_id,username,account_type"})
-        except LetmepostError as exc:
-            as_account_error(exc, client, ig.OAUTH_ME_LOOKUP.id, "describe the account")
-            raise
-        if not me.get("id"):
-            as_account_error(
-                PlatformRejected(
-                    "GET /me answered without an id.", platform_response=me
-                ),
-                client,
-                ig.OAUTH_ME_LOOKUP.id,
-                "describe the account",
-            )
+    def describe(
+        cls, client: GraphClient, me: dict[str, Any], token: TokenSet
+    ) -> tuple[str, dict[str, Any]]:
         if str(me.get("account_type", "")).upper() == "PERSONAL":
             raise PlatformRejected(
                 f"@{me.get('username')} is a personal Instagram account; only Business and "
@@ -150,46 +97,15 @@ class InstagramAdapter(ContainerPublishing, OAuthConnect, PlatformAdapter):
         granted = token.raw.get("permissions")
         if isinstance(granted, list):
             granted = ",".join(str(p) for p in granted)
-        return ConnectedAccount(
-            external_id=str(me["id"]),
-            display_name=f"@{me.get('username') or me['id']}",
-            credentials={"accessToken": long_lived.access_token},
-            metadata={
-                "kind": "ig-login",
-                "userId": str(me.get("user_id") or me["id"]),
-                "username": me.get("username", ""),
-                "accountType": me.get("account_type", ""),
-                "grantedScopes": str(granted or ""),
-            },
-            token_expires_at=long_lived.expires_at,
-            own_expiry=True,
-        )
-
-    @classmethod
-    def can_refresh(cls, account: PlatformAccount) -> bool:
-        return bool(account.credentials.get("accessToken"))
-
-    @classmethod
-    def refresh_credentials(cls, account: PlatformAccount) -> RefreshedToken:
-        current = str(account.credentials["accessToken"])
-        renewed = refresh_long_lived(
-            graph(secrets=(current,)),
-            grant_type="ig_refresh_token",
-            token=current,
-            rule=ig.OAUTH_REFRESH.id,
-        )
-        return RefreshedToken(
-            credentials={**account.credentials, "accessToken": renewed.access_token},
-            expires_at=renewed.expires_at,
-        )
+        return f"@{me.get('username') or me['id']}", {
+            "kind": "ig-login",
+            "userId": str(me.get("user_id") or me["id"]),
+            "username": me.get("username", ""),
+            "accountType": me.get("account_type", ""),
+            "grantedScopes": str(granted or ""),
+        }
 
     # --- publishing -------------------------------------------------------------------------
-
-    def graph(self) -> GraphClient:
-        return graph(self.account.credentials.get("accessToken"))
-
-    def user_path(self) -> str:
-        return str(self.account.metadata.get("userId") or self.account.external_id)
 
     def create_containers(self, client: GraphClient, draft: Draft) -> str:
         caption = {"caption": draft.text} if draft.text.strip() else {}
@@ -197,25 +113,8 @@ class InstagramAdapter(ContainerPublishing, OAuthConnect, PlatformAdapter):
             return self.create(
                 client, {**self._item(draft.media[0], 0, single=True), **caption}
             )
-        children = []
-        for index, item in enumerate(draft.media):
-            child = self.create(
-                client,
-                {**self._item(item, index, single=False), "is_carousel_item": "true"},
-            )
-            wait_ready(
-                client,
-                child,
-                states=STATES,
-                deadline_seconds=self.video_deadline_seconds
-                if item.kind == "video"
-                else self.image_deadline_seconds,
-                label=f"media[{index}]",
-            )
-            children.append(child)
-        return self.create(
-            client,
-            {"media_type": "CAROUSEL", "children": ",".join(children), **caption},
+        return self.create_carousel(
+            client, draft, lambda item, i: self._item(item, i, single=False), caption
         )
 
     def _item(self, item: MediaItem, index: int, *, single: bool) -> dict[str, str]:

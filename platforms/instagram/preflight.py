@@ -5,15 +5,16 @@ from __future__ import annotations
 
 from platforms.base import Draft, Rule, Violation
 from platforms.preflight import checks as c
+from platforms.preflight import families as f
 from platforms.preflight.spec import (
     CONNECT,
     DEEP,
     PARTIAL,
-    RAISED,
     SHAPE,
     UPSTREAM,
     CheckedRule,
     RuleSpec,
+    raised,
 )
 from platforms.preflight.text import is_blank
 
@@ -42,71 +43,70 @@ PUBLISH_DOCS = (
 MEDIA_DOCS = "https://developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/ig-user/media"
 LOGIN_DOCS = "https://developers.facebook.com/docs/instagram-platform/instagram-api-with-instagram-login"
 
-MEDIA_REQUIRED = RuleSpec(
-    "instagram.media.required",
-    SHAPE,
-    "At least one media item is required (no text-only posts).",
-    "Attach an image or video; use Threads for text-only.",
-    {"min_items": MIN_ITEMS},
-    source_url=PUBLISH_DOCS,
+media_required = c.media_required(
+    RuleSpec(
+        "instagram.media.required",
+        SHAPE,
+        "At least one media item is required (no text-only posts).",
+        "Attach an image or video; use Threads for text-only.",
+        {"min_items": MIN_ITEMS},
+        source_url=PUBLISH_DOCS,
+    )
 )
-TEXT_MAX_GRAPHEMES = RuleSpec(
+text_max_graphemes = f.text_max_graphemes(
     "instagram.text.max_graphemes",
-    SHAPE,
-    f"The caption must be at most {MAX_GRAPHEMES:,} graphemes (a blank caption is not checked).",
-    f"Trim the caption to {MAX_GRAPHEMES:,} graphemes (the first 125 show before the fold).",
-    {"max_graphemes": MAX_GRAPHEMES},
-    source_url=MEDIA_DOCS,
+    MAX_GRAPHEMES,
+    MEDIA_DOCS,
+    checks=f"The caption must be at most {MAX_GRAPHEMES:,} graphemes (a blank caption is not "
+    "checked).",
+    remediation=f"Trim the caption to {MAX_GRAPHEMES:,} graphemes (the first 125 show before "
+    "the fold).",
+    what="The caption",
+    get=lambda draft: None if is_blank(draft.text) else draft.text,
 )
-MEDIA_COUNT_MAX = RuleSpec(
+media_count_max = f.carousel_max(
     "instagram.media.count_max",
-    SHAPE,
-    f"At most {MAX_ITEMS} items (a carousel is {CAROUSEL_MIN}-{MAX_ITEMS}; images and videos may mix).",
+    MAX_ITEMS,
+    CAROUSEL_MIN,
     f"Reduce to {MAX_ITEMS} items.",
-    {"max_items": MAX_ITEMS, "carousel_min": CAROUSEL_MIN},
-    source_url=PUBLISH_DOCS,
-    informational=frozenset({"carousel_min"}),
-    notes="One item is a single post, so the carousel minimum never refuses anything.",
+    PUBLISH_DOCS,
 )
-MEDIA_ALT_TEXT_MAX = RuleSpec(
-    "instagram.media.alt_text_max_graphemes",
-    SHAPE,
-    f"Each altText must be at most {MAX_ALT_GRAPHEMES:,} graphemes.",
-    "Shorten the alt text.",
-    {"max_graphemes": MAX_ALT_GRAPHEMES},
-    source_url=MEDIA_DOCS,
+media_alt_text_max_graphemes = f.alt_text_max(
+    "instagram.media.alt_text_max_graphemes", MAX_ALT_GRAPHEMES, MEDIA_DOCS
 )
-MEDIA_MIME_ALLOWED = RuleSpec(
+
+RULES: tuple[Rule, ...] = (
+    media_required,
+    text_max_graphemes,
+    media_count_max,
+    media_alt_text_max_graphemes,
+)
+
+
+media_mime_allowed = f.mime_allowed(
     "instagram.media.mime_allowed",
-    DEEP,
     "Images must be JPEG; videos MP4 or MOV.",
     "Convert images to JPEG (flatten transparency); video to H.264/AAC MP4.",
-    {"image_mimes": list(IMAGE_MIMES), "video_mimes": list(VIDEO_MIMES)},
-    source_url=MEDIA_DOCS,
-    enforced=PARTIAL,
+    MEDIA_DOCS,
+    image=IMAGE_MIMES,
+    video=VIDEO_MIMES,
     notes="Instagram fetches URLs itself, so the type is known for uploads (mediaId) only.",
 )
-MEDIA_IMAGE_SIZE_MAX = RuleSpec(
+media_image_size_max = f.size_max(
     "instagram.media.image_size_max",
-    DEEP,
-    f"An image must be at most {MAX_IMAGE_BYTES:,} bytes.",
-    f"Re-encode below {MAX_IMAGE_BYTES:,} bytes.",
-    {"max_bytes": MAX_IMAGE_BYTES},
-    source_url=MEDIA_DOCS,
-    enforced=PARTIAL,
-    notes="Unreachable in the reference; here it applies to uploads, whose size is stored.",
+    "image",
+    MAX_IMAGE_BYTES,
+    MEDIA_DOCS,
+    notes=f.UPLOADS_ONLY,
 )
-MEDIA_VIDEO_SIZE_MAX = RuleSpec(
+media_video_size_max = f.size_max(
     "instagram.media.video_size_max",
-    DEEP,
-    f"A video must be at most {MAX_VIDEO_BYTES:,} bytes.",
-    f"Compress below {MAX_VIDEO_BYTES:,} bytes; keep Reels within {REELS_MAX_DURATION_DOCUMENTED} s.",
-    {
-        "max_bytes": MAX_VIDEO_BYTES,
-        "reels_max_duration_s_documented": REELS_MAX_DURATION_DOCUMENTED,
-    },
-    source_url=MEDIA_DOCS,
-    enforced=PARTIAL,
+    "video",
+    MAX_VIDEO_BYTES,
+    MEDIA_DOCS,
+    remediation=f"Compress below {MAX_VIDEO_BYTES:,} bytes; keep Reels within "
+    f"{REELS_MAX_DURATION_DOCUMENTED} s.",
+    extra={"reels_max_duration_s_documented": REELS_MAX_DURATION_DOCUMENTED},
     informational=frozenset({"reels_max_duration_s_documented"}),
     notes="Reels duration is not checked: Meta's limit has changed several times since 90 s.",
 )
@@ -128,30 +128,25 @@ MEDIA_ASPECT_RATIO = RuleSpec(
     notes="Checked before upload when the image's size is known; the adapter also raises it "
     f"(platform_rejected, 502) when Meta answers error_subcode {ASPECT_SUBCODE}.",
 )
-MEDIA_REACHABLE = RuleSpec(
+MEDIA_REACHABLE = raised(
     "instagram.media.reachable",
     UPSTREAM,
     f"Meta must be able to download the media URL (error_subcode {REACHABLE_SUBCODE}).",
     "Host on a public CDN (not Drive/Dropbox share links or ACL-locked S3) or upload via "
     "POST /v1/media and send the mediaId.",
     {"meta_error_subcode": REACHABLE_SUBCODE},
-    code="platform_rejected",
-    http=502,
     source_url=MEDIA_DOCS,
-    enforced=RAISED,
 )
-CONTAINER_EXPIRED = RuleSpec(
+CONTAINER_EXPIRED = raised(
     "instagram.container.expired",
     UPSTREAM,
     f"A media container must not expire ({CONTAINER_TTL_HOURS} h) before it is published.",
     "Retry; every publish attempt creates a new container.",
     {"container_ttl_hours": CONTAINER_TTL_HOURS, "poll_interval_ms": POLL_INTERVAL_MS},
-    code="platform_rejected",
     http=400,
     source_url=PUBLISH_DOCS,
-    enforced=RAISED,
 )
-CONTAINER_ERROR = RuleSpec(
+CONTAINER_ERROR = raised(
     "instagram.container.error",
     UPSTREAM,
     "A media container must reach FINISHED, not ERROR.",
@@ -161,77 +156,50 @@ CONTAINER_ERROR = RuleSpec(
         "image_deadline_ms": IMAGE_DEADLINE_MS,
         "video_deadline_ms": VIDEO_DEADLINE_MS,
     },
-    code="platform_rejected",
     http=400,
     source_url=PUBLISH_DOCS,
-    enforced=RAISED,
 )
-ACCOUNT_TYPE_REQUIRES_PROFESSIONAL = RuleSpec(
+ACCOUNT_TYPE_REQUIRES_PROFESSIONAL = raised(
     "instagram.account_type.requires_professional",
     CONNECT,
     "The connected account must be a Business or Creator account, not PERSONAL.",
     "Switch the Instagram account to Business or Creator, then reconnect.",
     {"rejected_account_type": "PERSONAL"},
-    code="platform_rejected",
     http=400,
     source_url=LOGIN_DOCS,
-    enforced=RAISED,
 )
-OAUTH_CODE_EXCHANGE = RuleSpec(
+OAUTH_CODE_EXCHANGE = raised(
     "instagram.oauth.code_exchange",
     CONNECT,
     "The code-for-token exchange must return access_token and user_id.",
     "Check INSTAGRAM_CLIENT_ID/SECRET and that the account is Professional.",
     code="platform_auth_failed",
-    http=502,
     source_url=LOGIN_DOCS,
-    enforced=RAISED,
 )
-OAUTH_LONG_LIVED_EXCHANGE = RuleSpec(
+OAUTH_LONG_LIVED_EXCHANGE = raised(
     "instagram.oauth.long_lived_exchange",
     CONNECT,
     "The short-to-long-lived token swap (ig_exchange_token) must succeed.",
     "Retry the connect; verify the client secret.",
     code="platform_auth_failed",
-    http=502,
     source_url=LOGIN_DOCS,
-    enforced=RAISED,
 )
-OAUTH_ME_LOOKUP = RuleSpec(
+OAUTH_ME_LOOKUP = raised(
     "instagram.oauth.me_lookup",
     CONNECT,
     "GET /me with the long-lived token must return an id.",
     "Reconnect; check the granted scopes.",
     code="platform_auth_failed",
-    http=502,
     source_url=LOGIN_DOCS,
-    enforced=RAISED,
 )
-OAUTH_REFRESH = RuleSpec(
+OAUTH_REFRESH = raised(
     "instagram.oauth.refresh",
     CONNECT,
     "refresh_access_token (ig_refresh_token) must return a new token.",
     "Reconnect Instagram.",
     code="platform_auth_failed",
-    http=502,
     source_url=LOGIN_DOCS,
-    enforced=RAISED,
 )
-
-media_required = c.media_required(MEDIA_REQUIRED)
-text_max_graphemes = c.text_max(
-    TEXT_MAX_GRAPHEMES,
-    "max_graphemes",
-    what="The caption",
-    get=lambda draft: None if is_blank(draft.text) else draft.text,
-)
-media_count_max = c.media_max_items(MEDIA_COUNT_MAX)
-media_alt_text_max_graphemes = c.alt_text_max(MEDIA_ALT_TEXT_MAX)
-media_mime_allowed = c.mime_allowed(
-    MEDIA_MIME_ALLOWED, {"image": "image_mimes", "video": "video_mimes"}
-)
-media_image_size_max = c.size_max(MEDIA_IMAGE_SIZE_MAX, "image")
-media_video_size_max = c.size_max(MEDIA_VIDEO_SIZE_MAX, "video")
 
 
 def _aspect_ratio(draft: Draft) -> Violation | None:
@@ -250,33 +218,23 @@ def _aspect_ratio(draft: Draft) -> Violation | None:
 
 media_aspect_ratio = CheckedRule(MEDIA_ASPECT_RATIO, _aspect_ratio)
 
-RULES: tuple[Rule, ...] = (
-    media_required,
-    text_max_graphemes,
-    media_count_max,
-    media_alt_text_max_graphemes,
-)
 DEEP_RULES: tuple[Rule, ...] = (
     media_mime_allowed,
     media_image_size_max,
     media_video_size_max,
     media_aspect_ratio,
 )
-SPECS: tuple[RuleSpec, ...] = (
-    MEDIA_REQUIRED,
-    TEXT_MAX_GRAPHEMES,
-    MEDIA_COUNT_MAX,
-    MEDIA_ALT_TEXT_MAX,
-    MEDIA_MIME_ALLOWED,
-    MEDIA_IMAGE_SIZE_MAX,
-    MEDIA_VIDEO_SIZE_MAX,
-    MEDIA_ASPECT_RATIO,
-    MEDIA_REACHABLE,
-    CONTAINER_EXPIRED,
-    CONTAINER_ERROR,
-    ACCOUNT_TYPE_REQUIRES_PROFESSIONAL,
-    OAUTH_CODE_EXCHANGE,
-    OAUTH_LONG_LIVED_EXCHANGE,
-    OAUTH_ME_LOOKUP,
-    OAUTH_REFRESH,
+SPECS: tuple[RuleSpec, ...] = f.specs_of(
+    RULES,
+    DEEP_RULES,
+    (
+        MEDIA_REACHABLE,
+        CONTAINER_EXPIRED,
+        CONTAINER_ERROR,
+        ACCOUNT_TYPE_REQUIRES_PROFESSIONAL,
+        OAUTH_CODE_EXCHANGE,
+        OAUTH_LONG_LIVED_EXCHANGE,
+        OAUTH_ME_LOOKUP,
+        OAUTH_REFRESH,
+    ),
 )

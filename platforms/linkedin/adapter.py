@@ -46,7 +46,7 @@ from platforms.oauth import (
     configured,
     token_credentials,
 )
-from platforms.preflight.catalog import deep_rules_for, rules_for
+from platforms.reauth import answer, flag_if_revoked
 from platforms.versions import pinned_label
 
 logger = logging.getLogger("letmepost.platforms.linkedin")
@@ -62,6 +62,10 @@ def commentary(text: str) -> str:
     return _RESERVED.sub(r"\\\1", text)
 
 
+def _revoked(exc: PlatformAuthFailed) -> bool:
+    return answer(exc).get("code") in REVOKED_CODES
+
+
 def post_uri(urn: str) -> str:
     return f"https://www.linkedin.com/feed/update/{urn}/"
 
@@ -75,9 +79,6 @@ def media_count(post: Mapping[str, Any]) -> int:
 
 class LinkedInAdapter(OAuthConnect, PlatformAdapter):
     platform = PLATFORM_INFO
-    connect_kind = "oauth"
-    rules = rules_for("linkedin")
-    deep_rules = deep_rules_for("linkedin")
     oauth_provider = OAuthProvider(
         authorize_url="https://www.linkedin.com/oauth/v2/authorization",
         token_url="https://www.linkedin.com/oauth/v2/accessToken",  # noqa: S106 - a URL
@@ -199,7 +200,7 @@ class LinkedInAdapter(OAuthConnect, PlatformAdapter):
         check_shape(draft.media)
         client = self._client()
         author = self.author_urn()
-        try:
+        with flag_if_revoked(self.account, _revoked):
             body: dict[str, Any] = {
                 "author": author,
                 "commentary": commentary(draft.text),
@@ -215,9 +216,6 @@ class LinkedInAdapter(OAuthConnect, PlatformAdapter):
             if content := post_content(client, author, draft.media):
                 body["content"] = content
             urn = client.create_post(body)
-        except PlatformAuthFailed as exc:
-            self._flag_if_revoked(exc)
-            raise
         warnings: tuple[dict[str, str], ...] = ()
         if draft.first_comment and draft.first_comment.strip():
             warnings = (
@@ -227,15 +225,6 @@ class LinkedInAdapter(OAuthConnect, PlatformAdapter):
                 },
             )
         return PublishResult(uri=post_uri(urn), cid=urn, warnings=warnings)
-
-    def _flag_if_revoked(self, exc: PlatformAuthFailed) -> None:
-        body = exc.fields.get("platform_response")
-        if isinstance(body, dict) and body.get("code") in REVOKED_CODES:
-            from platforms.services import mark_needs_reauth
-
-            mark_needs_reauth(
-                account=self.account, reason="revoked_upstream", message=exc.message
-            )
 
     def reconcile(self, draft: Draft) -> PublishResult | None:
         """Our post among the author's last posts, None if certainly absent."""

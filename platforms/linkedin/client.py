@@ -58,6 +58,7 @@ class LinkedInClient(UpstreamClient):
         "(organizations also need the app's Community Management API access)."
     )
     default_retry_after = DEFAULT_RETRY_AFTER
+    version: str  # always pinned here (UpstreamClient allows None)
 
     def __init__(self, token: str, *, version: str = "linkedin-202605") -> None:
         super().__init__(version=version)

@@ -12,6 +12,7 @@ import re
 
 from platforms.base import Draft, Rule, Violation
 from platforms.preflight import checks as c
+from platforms.preflight import families as f
 from platforms.preflight.spec import DEEP, RAISED, SHAPE, CheckedRule, RuleSpec
 
 MAX_GRAPHEMES = 3000
@@ -50,7 +51,7 @@ AUTHOR_ORG_NOT_SUPPORTED = RuleSpec(
     DEEP,
     "Organization author URNs are refused unless the account was connected as an organization "
     "with the organization scopes.",
-    "Post as a person, or set LINKEDIN_ORGANIZATIONS=true (needs LinkedIn's Community Management "
+    "Post as a person, or set LETMEPOST_LINKEDIN_ORGANIZATIONS=true (needs LinkedIn's Community Management "
     "API approval, w_organization_social) and reconnect.",
     source_url=POSTS_DOCS,
     notes="Fixed here: the reference refused every organization URN; organization accounts "
@@ -67,15 +68,6 @@ AUTHOR_UNRESOLVED = RuleSpec(
     enforced=RAISED,
     notes="Raised by the adapter when it cannot name an author; it falls back to "
     "urn:li:person:<account id>, so in practice it does not fire.",
-)
-VISIBILITY_ENUM = RuleSpec(
-    "linkedin.visibility.enum",
-    DEEP,
-    f"options.visibility, when given, must be one of {', '.join(VISIBILITIES)}.",
-    "Use PUBLIC or CONNECTIONS.",
-    {"allowed": list(VISIBILITIES), "default": DEFAULT_VISIBILITY},
-    source_url=POSTS_DOCS,
-    notes="The reference had no visibility option; here options.visibility reaches the rule.",
 )
 
 text_non_empty = c.text_non_empty(TEXT_NON_EMPTY)
@@ -102,21 +94,23 @@ def _author_org_not_supported(draft: Draft) -> Violation | None:
     )
 
 
-def _visibility_enum(draft: Draft) -> Violation | None:
-    value = draft.options.get("visibility")
-    if value is None or value in VISIBILITIES:
-        return None
-    return VISIBILITY_ENUM.violation(
-        f"options.visibility is {value!r}; LinkedIn accepts {', '.join(VISIBILITIES)}.",
-        field="options.visibility",
-    )
-
-
 author_urn_format = CheckedRule(AUTHOR_URN_FORMAT, _author_urn_format)
 author_org_not_supported = CheckedRule(
     AUTHOR_ORG_NOT_SUPPORTED, _author_org_not_supported
 )
-visibility_enum = CheckedRule(VISIBILITY_ENUM, _visibility_enum)
+visibility_enum = f.option_enum(
+    "linkedin.visibility.enum",
+    DEEP,
+    "visibility",
+    VISIBILITIES,
+    POSTS_DOCS,
+    remediation="Use PUBLIC or CONNECTIONS.",
+    default=DEFAULT_VISIBILITY,
+    notes="The reference had no visibility option; here options.visibility reaches the rule.",
+)
+VISIBILITY_ENUM = (
+    visibility_enum.spec
+)  # the adapter raises it for an unknown visibility
 
 RULES: tuple[Rule, ...] = (text_non_empty, text_max_graphemes)
 DEEP_RULES: tuple[Rule, ...] = (

@@ -41,13 +41,13 @@ from platforms.base import (
     PublishResult,
     ReconcileUnsupported,
 )
-from platforms.http import private_urls_allowed
+from platforms.http import require_https
 from platforms.mastodon import PLATFORM_INFO
 from platforms.mastodon.client import PLATFORM, MastodonClient
 from platforms.mastodon.preflight import limits_from_instance
 from platforms.models import MastodonApp, MastodonStatusKey
 from platforms.oauth import OAuthConfig, OAuthConnect, TokenSet
-from platforms.preflight.catalog import deep_rules_for, rules_for
+from platforms.reauth import answer, flag_if_revoked
 from platforms.versions import pinned_label
 
 SCOPES = ("read:accounts", "write:statuses", "write:media")
@@ -85,12 +85,12 @@ def normalize_instance_url(value: Any) -> str:
             rule="instanceUrl",
             remediation='Send {"instanceUrl": "https://mastodon.social"} (your server).',
         )
-    if parts.scheme == "http" and not private_urls_allowed():
-        raise ValidationFailed(
-            "instanceUrl must use https://: the account's token travels over it.",
-            rule="instanceUrl",
-            remediation="Use the https:// address of your server.",
-        )
+    require_https(
+        parts.scheme,
+        "instanceUrl",
+        "the account's token",
+        "Use the https:// address of your server.",
+    )
     return f"{parts.scheme}://{parts.netloc.lower()}"
 
 
@@ -103,9 +103,6 @@ def option(options: Mapping[str, Any], name: str) -> Any:
 
 class MastodonAdapter(OAuthConnect, PlatformAdapter):
     platform = PLATFORM_INFO
-    connect_kind = "oauth"
-    rules = rules_for("mastodon")
-    deep_rules = deep_rules_for("mastodon")
 
     def account_limits(self) -> dict[str, Any]:
         """This instance's limits, stored at connect (Mastodon's own names)."""
@@ -223,28 +220,16 @@ class MastodonAdapter(OAuthConnect, PlatformAdapter):
 
     def _send(self, draft: Draft) -> PublishResult:
         client = self._account_client()
-        try:
+        with flag_if_revoked(self.account, self._revoked):
             payload = self._status_payload(client, draft)
             status = self._post(
                 client, payload, idempotency_key(draft.idempotency_token)
             )
             return self._with_first_comment(client, draft, status)
-        except PlatformAuthFailed as exc:
-            if self._revoked(exc):
-                from platforms.services import mark_needs_reauth
-
-                mark_needs_reauth(
-                    account=self.account, reason="revoked_upstream", message=exc.message
-                )
-            raise
 
     @staticmethod
     def _revoked(exc: PlatformAuthFailed) -> bool:
-        body = exc.fields.get("platform_response")
-        return (
-            isinstance(body, dict)
-            and "access token" in str(body.get("error", "")).lower()
-        )
+        return "access token" in str(answer(exc).get("error", "")).lower()
 
     def _post(
         self, client: MastodonClient, payload: dict[str, Any], key: str

@@ -21,6 +21,7 @@ import requests
 
 from platforms.upstream import (
     UpstreamClient,
+    json_object,
     retry_after,
     seconds_until,
 )
@@ -79,12 +80,12 @@ class MastodonClient(UpstreamClient):
         response = self.call("GET", "/api/v2/instance", allow=(404,))
         if response.status_code == 404:
             response = self.call("GET", "/api/v1/instance")
-        return response.json()
+        return json_object(response.json())
 
     def register_app(
         self, *, name: str, redirect_uri: str, scopes: str, website: str
     ) -> dict[str, Any]:
-        return self.call(
+        response = self.call(
             "POST",
             "/api/v1/apps",
             json={
@@ -93,10 +94,13 @@ class MastodonClient(UpstreamClient):
                 "scopes": scopes,
                 "website": website,
             },
-        ).json()
+        )
+        return json_object(response.json())
 
     def verify_credentials(self) -> dict[str, Any]:
-        return self.call("GET", "/api/v1/accounts/verify_credentials").json()
+        return json_object(
+            self.call("GET", "/api/v1/accounts/verify_credentials").json()
+        )
 
     def upload_media(
         self, *, data: bytes, content_type: str, name: str, description: str | None
@@ -119,10 +123,11 @@ class MastodonClient(UpstreamClient):
     def post_status(
         self, payload: dict[str, Any], *, idempotency_key: str
     ) -> dict[str, Any]:
-        return self.call(
+        response = self.call(
             "POST",
             "/api/v1/statuses",
             json=payload,
             headers={"Idempotency-Key": idempotency_key},
             write=True,
-        ).json()
+        )
+        return json_object(response.json())

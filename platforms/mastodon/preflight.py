@@ -18,6 +18,7 @@ import regex
 
 from platforms.base import Draft, Rule, Violation
 from platforms.preflight import checks as c
+from platforms.preflight import families as f
 from platforms.preflight.spec import DEEP, PARTIAL, SHAPE, CheckedRule, RuleSpec
 from platforms.preflight.text import grapheme_count, is_blank
 from platforms.preflight.x_text import find_links
@@ -209,14 +210,6 @@ POLL_EXPIRES_IN_RANGE = RuleSpec(
     {"min_expiration": MIN_EXPIRATION, "max_expiration": MAX_EXPIRATION},
     source_url=INSTANCE_DOCS,
 )
-VISIBILITY_ENUM = RuleSpec(
-    "mastodon.visibility.enum",
-    SHAPE,
-    f"options.visibility, when given, must be one of {', '.join(VISIBILITIES)}.",
-    f"Use one of: {', '.join(VISIBILITIES)}.",
-    {"allowed": list(VISIBILITIES)},
-    source_url=STATUS_DOCS,
-)
 MEDIA_MIME_ALLOWED = RuleSpec(
     "mastodon.media.mime_allowed",
     DEEP,
@@ -380,16 +373,6 @@ def _poll_expires_in(draft: Draft) -> Violation | None:
     )
 
 
-def _visibility(draft: Draft) -> Violation | None:
-    value = draft.options.get("visibility")
-    if value is None or value in VISIBILITIES:
-        return None
-    return VISIBILITY_ENUM.violation(
-        f"options.visibility is {value!r}; Mastodon accepts {', '.join(VISIBILITIES)}.",
-        field="options.visibility",
-    )
-
-
 def _mime_allowed(draft: Draft) -> Violation | None:
     allowed = limit(draft, MEDIA_MIME_ALLOWED, "supported_mime_types")
     for i, item in enumerate(draft.media):
@@ -446,17 +429,9 @@ poll_options_min = CheckedRule(POLL_OPTIONS_MIN, _poll_options_min)
 poll_options_max = CheckedRule(POLL_OPTIONS_MAX, _poll_options_max)
 poll_option_max_chars = CheckedRule(POLL_OPTION_MAX_CHARS, _poll_option_max_chars)
 poll_expires_in_range = CheckedRule(POLL_EXPIRES_IN_RANGE, _poll_expires_in)
-visibility_enum = CheckedRule(VISIBILITY_ENUM, _visibility)
-media_mime_allowed = CheckedRule(MEDIA_MIME_ALLOWED, _mime_allowed)
-media_image_size_max = _size_max(MEDIA_IMAGE_SIZE_MAX, "image", "image_size_limit")
-media_video_size_max = _size_max(MEDIA_VIDEO_SIZE_MAX, "video", "video_size_limit")
-media_image_matrix_max = _matrix_max(
-    MEDIA_IMAGE_MATRIX_MAX, "image", "image_matrix_limit"
+visibility_enum = f.option_enum(
+    "mastodon.visibility.enum", SHAPE, "visibility", VISIBILITIES, STATUS_DOCS
 )
-media_video_matrix_max = _matrix_max(
-    MEDIA_VIDEO_MATRIX_MAX, "video", "video_matrix_limit"
-)
-media_reachable = c.media_reachable(MEDIA_REACHABLE)
 
 RULES: tuple[Rule, ...] = (
     text_required,
@@ -470,6 +445,19 @@ RULES: tuple[Rule, ...] = (
     poll_expires_in_range,
     visibility_enum,
 )
+
+
+media_mime_allowed = CheckedRule(MEDIA_MIME_ALLOWED, _mime_allowed)
+media_image_size_max = _size_max(MEDIA_IMAGE_SIZE_MAX, "image", "image_size_limit")
+media_video_size_max = _size_max(MEDIA_VIDEO_SIZE_MAX, "video", "video_size_limit")
+media_image_matrix_max = _matrix_max(
+    MEDIA_IMAGE_MATRIX_MAX, "image", "image_matrix_limit"
+)
+media_video_matrix_max = _matrix_max(
+    MEDIA_VIDEO_MATRIX_MAX, "video", "video_matrix_limit"
+)
+media_reachable = c.media_reachable(MEDIA_REACHABLE)
+
 DEEP_RULES: tuple[Rule, ...] = (
     media_reachable,
     media_mime_allowed,

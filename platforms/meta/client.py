@@ -63,15 +63,15 @@ class GraphClient(UpstreamClient):
         *,
         versioned: bool = True,
     ) -> dict[str, Any]:
-        return self.request("GET", path, params=params, versioned=versioned)
+        return self.call("GET", path, params=params, versioned=versioned)
 
     def post(
         self, path: str, data: Mapping[str, Any], *, write: bool = False
     ) -> dict[str, Any]:
         """POST a form; `write` marks the one call that can create the post."""
-        return self.request("POST", path, data=data, write=write)
+        return self.call("POST", path, data=data, write=write)
 
-    def request(
+    def call(
         self,
         method: str,
         path: str,
@@ -81,6 +81,7 @@ class GraphClient(UpstreamClient):
         write: bool = False,
         versioned: bool = True,
     ) -> dict[str, Any]:
+        """One Graph call: the answer's JSON object, or the mapped error."""
         what = f"{method} /{path.lstrip('/')}"
         auth = {"access_token": self.token} if self.token else {}
         query = {**(params or {}), **(auth if method == "GET" else {})}

@@ -11,17 +11,20 @@ the first may still land.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from django.utils import timezone
 
 from letmepost.errors import LetmepostError, PlatformAuthFailed, PlatformRejected
-from platforms.base import Draft, PublishResult
+from platforms.base import Draft, MediaItem, PublishResult
 from platforms.meta import containers
 from platforms.meta.client import GraphClient
 from platforms.meta.errors import token_revoked
+from platforms.meta.host import GraphHost
 from platforms.meta.polling import ContainerStates, container_state, wait_ready
 from platforms.models import PlatformAccount
+from platforms.reauth import flag_if_revoked
 
 RECENT_LIMIT = 25
 
@@ -31,6 +34,7 @@ class ContainerPublishing:
 
     account: PlatformAccount
     slug: ClassVar[str]
+    graph_host: ClassVar[GraphHost]
     states: ClassVar[ContainerStates]
     create_edge: ClassVar[str]  # "media" | "threads"
     publish_edge: ClassVar[str]  # "media_publish" | "threads_publish"
@@ -42,17 +46,17 @@ class ContainerPublishing:
 
     # --- hooks ------------------------------------------------------------------------------
 
-    def graph(self) -> GraphClient:
-        raise NotImplementedError
-
-    def user_path(self) -> str:
-        raise NotImplementedError
-
     def create_containers(self, client: GraphClient, draft: Draft) -> str:
         """Create (and wait for) every child container; return the one to publish."""
         raise NotImplementedError
 
     # --- the flow ---------------------------------------------------------------------------
+
+    def graph(self) -> GraphClient:
+        return self.graph_host(self.account.credentials.get("accessToken"))
+
+    def user_path(self) -> str:
+        return str(self.account.metadata.get("userId") or self.account.external_id)
 
     def deadline(self, draft: Draft) -> float:
         if any(item.kind == "video" for item in draft.media):
@@ -69,9 +73,37 @@ class ContainerPublishing:
             )
         return str(container)
 
+    def create_carousel(
+        self,
+        client: GraphClient,
+        draft: Draft,
+        child: Callable[[MediaItem, int], dict[str, str]],
+        params: dict[str, str],
+    ) -> str:
+        """Each item's child container, created and polled until FINISHED, then the CAROUSEL
+        container that holds them (`params` adds the text)."""
+        children = []
+        for index, item in enumerate(draft.media):
+            created = self.create(
+                client, {**child(item, index), "is_carousel_item": "true"}
+            )
+            wait_ready(
+                client,
+                created,
+                states=self.states,
+                deadline_seconds=self.video_deadline_seconds
+                if item.kind == "video"
+                else self.image_deadline_seconds,
+                label=f"media[{index}]",
+            )
+            children.append(created)
+        return self.create(
+            client, {"media_type": "CAROUSEL", "children": ",".join(children), **params}
+        )
+
     def publish(self, draft: Draft) -> PublishResult:
         client = self.graph()
-        try:
+        with flag_if_revoked(self.account, token_revoked):
             entry = containers.recall(self.account, draft.idempotency_token)
             if entry and entry.get("container"):
                 resumed = self._resume(client, draft, str(entry["container"]))
@@ -84,22 +116,7 @@ class ContainerPublishing:
                 container=container,
                 createdAt=timezone.now().isoformat(),
             )
-            wait_ready(
-                client,
-                container,
-                states=self.states,
-                deadline_seconds=self.deadline(draft),
-                label="the post's container",
-            )
-            return self._publish(client, container)
-        except PlatformAuthFailed as exc:
-            if token_revoked(exc):
-                from platforms.services import mark_needs_reauth
-
-                mark_needs_reauth(
-                    account=self.account, reason="revoked_upstream", message=exc.message
-                )
-            raise
+            return self._publish_when_ready(client, draft, container)
 
     def reconcile(self, draft: Draft) -> PublishResult | None:
         """Did the remembered container get published? None: it did not (or never existed)."""
@@ -130,18 +147,20 @@ class ContainerPublishing:
         if state == "PUBLISHED":
             return self._landed(client, draft)
         if state in ("FINISHED", "IN_PROGRESS"):
-            wait_ready(
-                client,
-                container,
-                states=self.states,
-                deadline_seconds=self.deadline(draft),
-                label="the post's container",
-            )
-            return self._publish(client, container)
+            return self._publish_when_ready(client, draft, container)
         return None  # ERROR or EXPIRED: create new containers
 
-    def _publish(self, client: GraphClient, container: str) -> PublishResult:
-        """The one write that publishes."""
+    def _publish_when_ready(
+        self, client: GraphClient, draft: Draft, container: str
+    ) -> PublishResult:
+        """Wait for the container to be FINISHED, then the one write that publishes."""
+        wait_ready(
+            client,
+            container,
+            states=self.states,
+            deadline_seconds=self.deadline(draft),
+            label="the post's container",
+        )
         body = client.post(
             f"{self.user_path()}/{self.publish_edge}",
             {"creation_id": container},

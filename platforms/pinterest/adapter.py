@@ -53,7 +53,7 @@ from platforms.oauth import (
 from platforms.pinterest import PLATFORM_INFO
 from platforms.pinterest.client import DEFAULT_BASE, PLATFORM, PinterestClient
 from platforms.pinterest.preflight import MAX_IMAGE_BYTES, MAX_VIDEO_BYTES
-from platforms.preflight.catalog import deep_rules_for, rules_for
+from platforms.reauth import answer, flag_if_revoked
 from platforms.versions import pinned_label
 
 SCOPES = (
@@ -75,6 +75,10 @@ def option(options: Mapping[str, Any], name: str) -> Any:
     return options.get(head + "".join(p.title() for p in rest))
 
 
+def _authentication_failed(exc: PlatformAuthFailed) -> bool:
+    return answer(exc).get("code") == 2  # "Authentication failed."
+
+
 def pin_uri(pin_id: str) -> str:
     # Not `pin.link`: that is the outbound destination, not the pin (spec ⚠).
     return PIN_URL.format(id=pin_id)
@@ -82,9 +86,6 @@ def pin_uri(pin_id: str) -> str:
 
 class PinterestAdapter(OAuthConnect, PlatformAdapter):
     platform = PLATFORM_INFO
-    connect_kind = "oauth"
-    rules = rules_for("pinterest")
-    deep_rules = deep_rules_for("pinterest")
     oauth_provider = OAuthProvider(
         authorize_url="https://www.pinterest.com/oauth/",
         token_url=f"{DEFAULT_BASE}/oauth/token",
@@ -106,7 +107,7 @@ class PinterestAdapter(OAuthConnect, PlatformAdapter):
     def oauth_config(
         cls, context: Mapping[str, Any], *, redirect_uri: str
     ) -> OAuthConfig:
-        config = configured(cls.slug, cls.oauth_provider)  # type: ignore[arg-type]
+        config = configured(cls.slug, cls.oauth_provider)
         client = client_settings(cls.slug)
         if client.get("api_base") and not client.get("token_url"):
             # The Trial-Access sandbox (PINTEREST_API_BASE) has its own token endpoint.
@@ -164,22 +165,9 @@ class PinterestAdapter(OAuthConnect, PlatformAdapter):
 
     def publish(self, draft: Draft) -> PublishResult:
         client = self.client()
-        try:
-            body = self.pin_body(client, draft)
-            pin = client.create_pin(body)
-        except PlatformAuthFailed as exc:
-            self._flag_revoked(exc)
-            raise
+        with flag_if_revoked(self.account, _authentication_failed):
+            pin = client.create_pin(self.pin_body(client, draft))
         return PublishResult(uri=pin_uri(str(pin["id"])), cid=str(pin["id"]))
-
-    def _flag_revoked(self, exc: PlatformAuthFailed) -> None:
-        body = exc.fields.get("platform_response")
-        if isinstance(body, dict) and body.get("code") == 2:  # "Authentication failed."
-            from platforms.services import mark_needs_reauth
-
-            mark_needs_reauth(
-                account=self.account, reason="revoked_upstream", message=exc.message
-            )
 
     def pin_body(self, client: PinterestClient, draft: Draft) -> dict[str, Any]:
         if len(draft.media) != 1:

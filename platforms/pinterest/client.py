@@ -25,7 +25,7 @@ from urllib3.filepost import choose_boundary
 from letmepost.errors import PlatformRejected
 from platforms.attachments import AttachmentStream, Section
 from platforms.oauth import api_base
-from platforms.upstream import UpstreamClient, delta_seconds, retry_after
+from platforms.upstream import UpstreamClient, delta_seconds, json_object, retry_after
 
 PLATFORM = "pinterest"
 DEFAULT_BASE = "https://api.pinterest.com/v5"
@@ -103,8 +103,8 @@ class PinterestClient(UpstreamClient):
 
     def call(
         self, method: str, path: str, *, write: bool = False, **kwargs: Any
-    ) -> Any:
-        """One API call; the parsed 2xx body, or the mapped error."""
+    ) -> dict[str, Any]:
+        """One API call; the parsed 2xx body (always an object here), or the mapped error."""
         headers = {
             "Accept": "application/json",
             "Authorization": f"Bearer {self.token}",
@@ -112,7 +112,7 @@ class PinterestClient(UpstreamClient):
         response = self.request(
             method, f"{self.base}{path}", write=write, headers=headers, **kwargs
         )
-        return self.read(response)
+        return json_object(self.read(response))
 
     def retry_after(self, response: requests.Response) -> int:
         # Retry-After first, then the window's reset (in seconds from now).
@@ -127,7 +127,9 @@ class PinterestClient(UpstreamClient):
     def user_account(self) -> dict[str, Any]:
         return self.call("GET", "/user_account")
 
-    def boards(self, *, page_size: int = 25, bookmark: str | None = None) -> Any:
+    def boards(
+        self, *, page_size: int = 25, bookmark: str | None = None
+    ) -> dict[str, Any]:
         params: dict[str, Any] = {"page_size": page_size}
         if bookmark:
             params["bookmark"] = bookmark

@@ -12,16 +12,17 @@ from urllib.parse import urlsplit
 
 from platforms.base import Draft, Rule, Violation
 from platforms.preflight import checks as c
+from platforms.preflight import families as f
 from platforms.preflight.spec import (
     ACCOUNT_API,
     DEEP,
     NOT_RAISED,
     PARTIAL,
-    RAISED,
     SHAPE,
     UPSTREAM,
     CheckedRule,
     RuleSpec,
+    raised,
 )
 
 MIN_ITEMS = 1
@@ -53,49 +54,94 @@ def _deep(rule_id: str, checks: str, remediation: str, **fields: Any) -> RuleSpe
     return RuleSpec(rule_id, DEEP, checks, remediation, source_url=PINS_DOCS, **fields)
 
 
-MEDIA_REQUIRED = RuleSpec(
-    "pinterest.media.required",
-    SHAPE,
-    "A pin needs one media item; zero is refused.",
-    "Attach an image, or a video plus options.coverImageUrl.",
-    {"min_items": MIN_ITEMS},
-    source_url=PINS_DOCS,
+def _probed(rule_id: str, checks: str, remediation: str) -> RuleSpec:
+    """A URL the deep stage fetches; the probe's timeout is documented, not a check."""
+    return _deep(
+        rule_id,
+        checks,
+        remediation,
+        limits={"timeout_ms": PROBE_TIMEOUT_MS},
+        network=True,
+        informational=frozenset({"timeout_ms"}),
+    )
+
+
+def _chars_max(
+    rule_id: str,
+    maximum: int,
+    checks: str,
+    remediation: str,
+    pin_field: str,
+    *,
+    what: str = "Text",
+    option: tuple[str, str] | None = None,
+) -> CheckedRule:
+    """A PinCreate field's maxLength in characters: the post text, or `option` (its key and
+    its public field name)."""
+    spec = RuleSpec(
+        rule_id,
+        SHAPE,
+        checks,
+        remediation,
+        {"max_chars": maximum},
+        source_url=PINS_DOCS,
+        notes=f"Added here from PinCreate.{pin_field} maxLength.",
+    )
+    key, field = option or ("", "text")
+    return c.text_max(
+        spec,
+        "max_chars",
+        count=len,
+        unit="characters",
+        what=what,
+        field=field,
+        get=lambda draft: draft.options.get(key) if option else draft.text,
+    )
+
+
+media_required = c.media_required(
+    RuleSpec(
+        "pinterest.media.required",
+        SHAPE,
+        "A pin needs one media item; zero is refused.",
+        "Attach an image, or a video plus options.coverImageUrl.",
+        {"min_items": MIN_ITEMS},
+        source_url=PINS_DOCS,
+    )
 )
-TITLE_MAX_CHARS = RuleSpec(
+title_max_chars = _chars_max(
     "pinterest.title.max_chars",
-    SHAPE,
+    MAX_TITLE_CHARS,
     f"options.title must be at most {MAX_TITLE_CHARS} characters.",
     f"Shorten the title to {MAX_TITLE_CHARS} characters.",
-    {"max_chars": MAX_TITLE_CHARS},
-    source_url=PINS_DOCS,
-    notes="Added here from PinCreate.title maxLength.",
+    "title",
+    what="The title",
+    option=("title", "options.title"),
 )
-TEXT_MAX_CHARS = RuleSpec(
+text_max_chars = _chars_max(
     "pinterest.text.max_chars",
-    SHAPE,
+    MAX_DESCRIPTION_CHARS,
     f"The pin description (the post text) must be at most {MAX_DESCRIPTION_CHARS} characters.",
     f"Shorten the text to {MAX_DESCRIPTION_CHARS} characters.",
-    {"max_chars": MAX_DESCRIPTION_CHARS},
-    source_url=PINS_DOCS,
-    notes="Added here from PinCreate.description maxLength.",
+    "description",
 )
-MEDIA_ALT_TEXT_MAX = RuleSpec(
+media_alt_text_max_chars = f.alt_text_max(
     "pinterest.media.alt_text_max_chars",
-    SHAPE,
-    f"The altText must be at most {MAX_ALT_CHARS} characters.",
-    f"Shorten the alt text to {MAX_ALT_CHARS} characters.",
-    {"max_chars": MAX_ALT_CHARS},
-    source_url=PINS_DOCS,
+    MAX_ALT_CHARS,
+    PINS_DOCS,
+    checks=f"The altText must be at most {MAX_ALT_CHARS} characters.",
+    remediation=f"Shorten the alt text to {MAX_ALT_CHARS} characters.",
+    unit="characters",
     notes="Added here from PinCreate.alt_text maxLength (the reference ignored alt text).",
 )
-DESTINATION_URL_MAX_CHARS = RuleSpec(
+destination_url_max_chars = _chars_max(
     "pinterest.destination_url.max_chars",
-    SHAPE,
+    MAX_LINK_CHARS,
     f"options.destinationUrl must be at most {MAX_LINK_CHARS:,} characters.",
     "Use a shorter link.",
-    {"max_chars": MAX_LINK_CHARS},
-    source_url=PINS_DOCS,
-    notes="Added here from PinCreate.link maxLength.",
+    "link",
+    what="The destination URL",
+    option=("destination_url", "options.destinationUrl"),
 )
 BOARD_REQUIRED = _deep(
     "pinterest.board.required",
@@ -107,11 +153,13 @@ BOARD_REQUIRED = _deep(
     notes="Code validation_failed, as the reference; the adapter may list boards in "
     "platformResponse.availableBoards.",
 )
-MEDIA_SINGLE_ONLY = _deep(
-    "pinterest.media.single_only",
-    f"At most {MAX_ITEMS} media item per pin.",
-    "Send one item; split into several pins.",
-    limits={"max_items": MAX_ITEMS},
+media_single_only = c.media_max_items(
+    _deep(
+        "pinterest.media.single_only",
+        f"At most {MAX_ITEMS} media item per pin.",
+        "Send one item; split into several pins.",
+        limits={"max_items": MAX_ITEMS},
+    )
 )
 VIDEO_COVER_REQUIRED = _deep(
     "pinterest.video.cover_required",
@@ -130,49 +178,41 @@ DESTINATION_URL_HTTP = _deep(
     "Use an absolute http/https URL.",
     limits={"schemes": list(URL_SCHEMES)},
 )
-DESTINATION_URL_REACHABLE = _deep(
+DESTINATION_URL_REACHABLE = _probed(
     "pinterest.destination_url.reachable",
     "options.destinationUrl must answer a GET with 2xx (a network failure counts as no).",
     "Point at a deployed, publicly reachable page.",
-    limits={"timeout_ms": PROBE_TIMEOUT_MS},
-    network=True,
-    informational=frozenset({"timeout_ms"}),
 )
-IMAGE_URL_REACHABLE = _deep(
-    "pinterest.image_url.reachable",
-    "An image URL must answer a GET with 2xx.",
-    "Use a public image URL or upload via POST /v1/media.",
-    limits={"timeout_ms": PROBE_TIMEOUT_MS},
-    network=True,
-    informational=frozenset({"timeout_ms"}),
+image_url_reachable = c.media_reachable(
+    _probed(
+        "pinterest.image_url.reachable",
+        "An image URL must answer a GET with 2xx.",
+        "Use a public image URL or upload via POST /v1/media.",
+    ),
+    kinds=("image",),
 )
-IMAGE_MIME_ALLOWED = _deep(
+image_mime_allowed = f.mime_allowed(
     "pinterest.image.mime_allowed",
     "The image's type (sniffed, or the probe's Content-Type) must be allowed.",
     "Serve JPEG/PNG (WebP is accepted too).",
-    limits={
-        "image_mimes": list(IMAGE_MIMES),
-        "image_mimes_documented": list(IMAGE_MIMES_DOCUMENTED),
-    },
+    PINS_DOCS,
+    image=IMAGE_MIMES,
+    documented=IMAGE_MIMES_DOCUMENTED,
     network=True,
-    enforced=PARTIAL,
-    informational=frozenset({"image_mimes_documented"}),
 )
-IMAGE_SIZE_MAX = _deep(
+image_size_max = f.size_max(
     "pinterest.image.size_max",
-    f"An image must be at most {MAX_IMAGE_BYTES:,} bytes (the probe's Content-Length for URLs).",
-    f"Re-encode below {MAX_IMAGE_BYTES:,} bytes.",
-    limits={"max_bytes": MAX_IMAGE_BYTES},
+    "image",
+    MAX_IMAGE_BYTES,
+    PINS_DOCS,
+    checks=f"An image must be at most {MAX_IMAGE_BYTES:,} bytes (the probe's Content-Length "
+    "for URLs).",
     network=True,
-    enforced=PARTIAL,
 )
-COVER_IMAGE_URL_REACHABLE = _deep(
+COVER_IMAGE_URL_REACHABLE = _probed(
     "pinterest.cover_image_url.reachable",
     "options.coverImageUrl must answer a GET with 2xx.",
     "Host the cover publicly (or upload via POST /v1/media and use its url).",
-    limits={"timeout_ms": PROBE_TIMEOUT_MS},
-    network=True,
-    informational=frozenset({"timeout_ms"}),
 )
 COVER_IMAGE_MIME_ALLOWED = _deep(
     "pinterest.cover_image.mime_allowed",
@@ -182,26 +222,23 @@ COVER_IMAGE_MIME_ALLOWED = _deep(
     network=True,
     enforced=PARTIAL,
 )
-VIDEO_REACHABLE = _deep(
+video_reachable = f.reachable(
     "pinterest.video.reachable",
-    "A video `url` must answer a GET with 2xx.",
-    "Make the URL public or upload via POST /v1/media.",
-    network=True,
+    PINS_DOCS,
+    checks="A video `url` must answer a GET with 2xx.",
+    remediation="Make the URL public or upload via POST /v1/media.",
+    kinds=("video",),
 )
-VIDEO_MIME_ALLOWED = _deep(
+video_mime_allowed = f.mime_allowed(
     "pinterest.video.mime_allowed",
     "The video's type must be on the allow-list.",
     "Re-mux to MP4.",
-    limits={"video_mimes": list(VIDEO_MIMES)},
-    enforced=PARTIAL,
+    PINS_DOCS,
+    video=VIDEO_MIMES,
     notes="The list names video/m4v as Pinterest does; files sniffed as video/x-m4v are refused.",
 )
-VIDEO_SIZE_MAX = _deep(
-    "pinterest.video.size_max",
-    f"A video must be at most {MAX_VIDEO_BYTES:,} bytes.",
-    f"Compress below {MAX_VIDEO_BYTES:,} bytes.",
-    limits={"max_bytes": MAX_VIDEO_BYTES},
-    enforced=PARTIAL,
+video_size_max = f.size_max(
+    "pinterest.video.size_max", "video", MAX_VIDEO_BYTES, PINS_DOCS
 )
 MEDIA_REACHABLE = _deep(
     "pinterest.media.reachable",
@@ -221,27 +258,21 @@ URL_REACHABLE = RuleSpec(
     enforced=NOT_RAISED,
     notes="Never raised: each URL has its own reachability rule, checked before the upload.",
 )
-MEDIA_REGISTER_FAILED = RuleSpec(
+MEDIA_REGISTER_FAILED = raised(
     "pinterest.media.register_failed",
     UPSTREAM,
     "POST /v5/media must return media_id, upload_url and upload_parameters.",
     "Reconnect Pinterest so pins:write/boards:write are granted; check sandbox vs production base.",
-    code="platform_rejected",
-    http=502,
     source_url=MEDIA_DOCS,
-    enforced=RAISED,
 )
-VIDEO_UPLOAD_FAILED = RuleSpec(
+VIDEO_UPLOAD_FAILED = raised(
     "pinterest.video.upload_failed",
     UPSTREAM,
     "The multipart upload to the presigned URL must return 2xx.",
     "Retry (a fresh slot is registered each attempt); check clock skew.",
-    code="platform_rejected",
-    http=502,
     source_url=MEDIA_DOCS,
-    enforced=RAISED,
 )
-VIDEO_UPLOAD_UNREACHABLE = RuleSpec(
+VIDEO_UPLOAD_UNREACHABLE = raised(
     "pinterest.video.upload_unreachable",
     UPSTREAM,
     "The upload must complete within its timeout.",
@@ -250,30 +281,23 @@ VIDEO_UPLOAD_UNREACHABLE = RuleSpec(
     code="platform_unavailable",
     http=503,
     source_url=MEDIA_DOCS,
-    enforced=RAISED,
 )
-MEDIA_STATUS_UNAVAILABLE = RuleSpec(
+MEDIA_STATUS_UNAVAILABLE = raised(
     "pinterest.media.status_unavailable",
     UPSTREAM,
     "GET /v5/media/{id} polls must succeed.",
     "Retry the publish.",
-    code="platform_rejected",
-    http=502,
     source_url=MEDIA_DOCS,
-    enforced=RAISED,
 )
-VIDEO_TRANSCODE_FAILED = RuleSpec(
+VIDEO_TRANSCODE_FAILED = raised(
     "pinterest.video.transcode_failed",
     UPSTREAM,
     "The media status must not become failed.",
     "Re-encode (H.264/AAC, at most 5 min) and retry.",
     {"documented_max_duration": "5 min"},
-    code="platform_rejected",
-    http=502,
     source_url=MEDIA_DOCS,
-    enforced=RAISED,
 )
-VIDEO_TRANSCODE_TIMEOUT = RuleSpec(
+VIDEO_TRANSCODE_TIMEOUT = raised(
     "pinterest.video.transcode_timeout",
     UPSTREAM,
     "The media status must become succeeded before the deadline.",
@@ -282,9 +306,8 @@ VIDEO_TRANSCODE_TIMEOUT = RuleSpec(
     code="platform_unavailable",
     http=504,
     source_url=MEDIA_DOCS,
-    enforced=RAISED,
 )
-BOARD_UNKNOWN = RuleSpec(
+BOARD_UNKNOWN = raised(
     "pinterest.board.unknown",
     ACCOUNT_API,
     "Setting the default board: the id must be among the account's first 100 boards.",
@@ -293,50 +316,15 @@ BOARD_UNKNOWN = RuleSpec(
     code="not_found",
     http=404,
     source_url=BOARDS_DOCS,
-    enforced=RAISED,
 )
-BOARD_UPSERT_GHOST = RuleSpec(
+BOARD_UPSERT_GHOST = raised(
     "pinterest.board.upsert_ghost",
     ACCOUNT_API,
     "Board create with upsert: Pinterest says the name exists but it is not in the first 250 boards.",
     "Choose another board name (likely a sandbox/production clash).",
     {"boards_scanned": 250, "duplicate_error_code": 58},
-    code="platform_rejected",
-    http=502,
     source_url=BOARDS_DOCS,
-    enforced=RAISED,
 )
-
-media_required = c.media_required(MEDIA_REQUIRED)
-title_max_chars = c.text_max(
-    TITLE_MAX_CHARS,
-    "max_chars",
-    count=len,
-    unit="characters",
-    what="The title",
-    field="options.title",
-    get=lambda draft: draft.options.get("title"),
-)
-text_max_chars = c.text_max(TEXT_MAX_CHARS, "max_chars", count=len, unit="characters")
-media_alt_text_max_chars = c.alt_text_max(
-    MEDIA_ALT_TEXT_MAX, "max_chars", count=len, unit="characters"
-)
-destination_url_max_chars = c.text_max(
-    DESTINATION_URL_MAX_CHARS,
-    "max_chars",
-    count=len,
-    unit="characters",
-    what="The destination URL",
-    field="options.destinationUrl",
-    get=lambda draft: draft.options.get("destination_url"),
-)
-media_single_only = c.media_max_items(MEDIA_SINGLE_ONLY)
-image_size_max = c.size_max(IMAGE_SIZE_MAX, "image")
-video_size_max = c.size_max(VIDEO_SIZE_MAX, "video")
-image_mime_allowed = c.mime_allowed(IMAGE_MIME_ALLOWED, {"image": "image_mimes"})
-video_mime_allowed = c.mime_allowed(VIDEO_MIME_ALLOWED, {"video": "video_mimes"})
-image_url_reachable = c.media_reachable(IMAGE_URL_REACHABLE, kinds=("image",))
-video_reachable = c.media_reachable(VIDEO_REACHABLE, kinds=("video",))
 
 
 def _board_required(draft: Draft) -> Violation | None:
@@ -437,34 +425,19 @@ DEEP_RULES: tuple[Rule, ...] = (
     video_mime_allowed,
     video_size_max,
 )
-SPECS: tuple[RuleSpec, ...] = (
-    MEDIA_REQUIRED,
-    TITLE_MAX_CHARS,
-    TEXT_MAX_CHARS,
-    MEDIA_ALT_TEXT_MAX,
-    DESTINATION_URL_MAX_CHARS,
-    BOARD_REQUIRED,
-    MEDIA_SINGLE_ONLY,
-    VIDEO_COVER_REQUIRED,
-    COVER_IMAGE_URL_HTTP,
-    DESTINATION_URL_HTTP,
-    DESTINATION_URL_REACHABLE,
-    IMAGE_URL_REACHABLE,
-    IMAGE_MIME_ALLOWED,
-    IMAGE_SIZE_MAX,
-    COVER_IMAGE_URL_REACHABLE,
-    COVER_IMAGE_MIME_ALLOWED,
-    VIDEO_REACHABLE,
-    VIDEO_MIME_ALLOWED,
-    VIDEO_SIZE_MAX,
-    MEDIA_REACHABLE,
-    URL_REACHABLE,
-    MEDIA_REGISTER_FAILED,
-    VIDEO_UPLOAD_FAILED,
-    VIDEO_UPLOAD_UNREACHABLE,
-    MEDIA_STATUS_UNAVAILABLE,
-    VIDEO_TRANSCODE_FAILED,
-    VIDEO_TRANSCODE_TIMEOUT,
-    BOARD_UNKNOWN,
-    BOARD_UPSERT_GHOST,
+SPECS: tuple[RuleSpec, ...] = f.specs_of(
+    RULES,
+    DEEP_RULES,
+    (
+        MEDIA_REACHABLE,
+        URL_REACHABLE,
+        MEDIA_REGISTER_FAILED,
+        VIDEO_UPLOAD_FAILED,
+        VIDEO_UPLOAD_UNREACHABLE,
+        MEDIA_STATUS_UNAVAILABLE,
+        VIDEO_TRANSCODE_FAILED,
+        VIDEO_TRANSCODE_TIMEOUT,
+        BOARD_UNKNOWN,
+        BOARD_UPSERT_GHOST,
+    ),
 )

@@ -122,6 +122,25 @@ def media_max_items(spec: RuleSpec, key: str = "max_items") -> CheckedRule:
     return CheckedRule(spec, check)
 
 
+def videos_only(spec: RuleSpec, *, required: bool = False) -> CheckedRule:
+    """Every media item must be a video; with `required`, a post without one breaks it too."""
+
+    def check(draft: Draft) -> Violation | None:
+        if required and not draft.media:
+            return spec.violation(
+                f"The post has no media; {name(spec)} needs a video.", field="media"
+            )
+        for i, item in enumerate(draft.media):
+            if item.kind != "video":
+                return spec.violation(
+                    f"media.{i} is an {item.kind}; {name(spec)} takes one video.",
+                    field=f"media.{i}",
+                )
+        return None
+
+    return CheckedRule(spec, check)
+
+
 def count_by_kind(draft: Draft, kind: str) -> int:
     return sum(1 for item in draft.media if item.kind == kind)
 
@@ -252,5 +271,21 @@ def media_reachable(
             if violation := unreachable(spec, draft, url, f"media.{i}.url"):
                 return violation
         return None
+
+    return CheckedRule(spec, check)
+
+
+def option_enum(spec: RuleSpec, key: str) -> CheckedRule:
+    """`options[key]`, when given, must be one of `spec.limits["allowed"]`."""
+    allowed = spec.limit("allowed")
+
+    def check(draft: Draft) -> Violation | None:
+        value = draft.options.get(key)
+        if value is None or value in allowed:
+            return None
+        return spec.violation(
+            f"options.{key} is {value!r}; {name(spec)} accepts {', '.join(allowed)}.",
+            field=f"options.{key}",
+        )
 
     return CheckedRule(spec, check)

@@ -60,14 +60,26 @@ class MediaFacts:
     duration_seconds: float | None = None
 
 
+# Formats told by their first bytes alone, tried after the container formats (whose
+# first bytes are a size, which may look like one of these).
+_SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"GIF87a", "image/gif"),
+    (b"GIF89a", "image/gif"),
+    (b"FLV", "video/x-flv"),
+    (b"\x00\x00\x01\xba", "video/mpeg"),  # program stream
+    (b"\x00\x00\x01\xb3", "video/mpeg"),  # elementary stream
+    (b"\x30\x26\xb2\x75\x8e\x66\xcf\x11", "video/x-ms-asf"),
+    (b"OggS", "video/ogg"),
+    (b"BM", "image/bmp"),
+    (b"II*\x00", "image/tiff"),
+    (b"MM\x00*", "image/tiff"),
+)
+
+
 def sniff_type(head: bytes) -> str | None:
     """The media type the bytes really are, or None when we do not know the format."""
-    if head.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if head[:6] in (b"GIF87a", b"GIF89a"):
-        return "image/gif"
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return "image/webp"
     if head[:4] == b"RIFF" and head[8:12] == b"AVI ":
@@ -79,18 +91,9 @@ def sniff_type(head: bytes) -> str | None:
         return "video/quicktime"  # a QuickTime file without `ftyp`
     if head.startswith(b"\x1a\x45\xdf\xa3"):
         return "video/webm" if b"webm" in head[:64] else "video/x-matroska"
-    if head.startswith(b"FLV"):
-        return "video/x-flv"
-    if head[:4] in (b"\x00\x00\x01\xba", b"\x00\x00\x01\xb3"):
-        return "video/mpeg"
-    if head.startswith(b"\x30\x26\xb2\x75\x8e\x66\xcf\x11"):
-        return "video/x-ms-asf"
-    if head.startswith(b"OggS"):
-        return "video/ogg"
-    if head.startswith(b"BM"):
-        return "image/bmp"
-    if head[:4] in (b"II*\x00", b"MM\x00*"):
-        return "image/tiff"
+    for signature, media_type in _SIGNATURES:
+        if head.startswith(signature):
+            return media_type
     return None
 
 

@@ -123,3 +123,28 @@ def checks(
         return CheckedRule(spec, check)
 
     return bind
+
+
+def raised(
+    rule_id: str,
+    stage: str,
+    checks: str,
+    remediation: str,
+    limits: Mapping[str, Any] | None = None,
+    *,
+    code: str | None = "platform_rejected",
+    http: int | None = 502,
+    **fields: Any,
+) -> RuleSpec:
+    """A rule raised where it happens (an upstream answer, the connect flow), never checked here."""
+    return RuleSpec(
+        rule_id,
+        stage,
+        checks,
+        remediation,
+        limits or {},
+        code=code,
+        http=http,
+        enforced=RAISED,
+        **fields,
+    )

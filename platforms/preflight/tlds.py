@@ -1,9 +1,16 @@
-"""Top-level domains that make a scheme-less word like `example.com` a link on X.
+"""Top-level domains: what makes `example.com` a link on X and `@name.tld` a handle on Bluesky.
 
-The IANA list (Version 2026111700, Last Updated Tue Nov 17 07:07:01 2026 UTC), ASCII entries only: X's counter does not
-link scheme-less internationalised domains. Refresh by replacing the string from
-https://data.iana.org/TLD/tlds-alpha-by-domain.txt (lower-cased, `xn--` entries dropped).
+`TLDS` is the IANA list (Version 2026111700, Last Updated Tue Nov 17 07:07:01 2026 UTC), ASCII
+entries only: X's counter does not link scheme-less internationalised domains. Refresh by
+replacing the string from https://data.iana.org/TLD/tlds-alpha-by-domain.txt (lower-cased,
+`xn--` entries dropped).
+
+`IDN_TLDS` are the internationalised ones, written in their own scripts, from the npm package
+`tlds` 1.261.0 (MIT, (c) Stephen Mathieson; data: the IANA root zone), the list Bluesky's own
+client (@atproto/api RichText.detectFacets) uses. Bluesky's facets read both.
 """
+
+# ruff: noqa: RUF001 (internationalised TLDs are written in their own scripts)
 
 from __future__ import annotations
 
@@ -92,6 +99,18 @@ xerox xihuan xin xxx xyz yachts yahoo yamaxun yandex ye yodobashi yoga yokohama 
 yun za zappos zara zero zip zm zone zuerich zw
 """
 
+_IDN_TLDS = """
+vermögensberater vermögensberatung ελ ευ бг бел дети ею католик ком мкд мон москва онлайн орг рус
+рф сайт срб укр қаз հայ ישראל קום ابوظبي ارامكو الاردن البحرين الجزائر السعودية العليان المغرب
+امارات ایران بارت بازار بيتك بھارت تونس سودان سورية شبكة عراق عرب عمان فلسطين قطر كاثوليك كوم مصر
+مليسيا موريتانيا موقع همراه پاکستان ڀارت कॉम नेट भारत भारतम् भारोत संगठन বাংলা ভারত ভাৰত ਭਾਰਤ ભારત
+ଭାରତ இந்தியா இலங்கை சிங்கப்பூர் భారత్ ಭಾರತ ഭാരതം ලංකා คอม ไทย ລາວ გე みんな アマゾン クラウド グーグル コム ストア セール
+ファッション ポイント 世界 中信 中国 中國 中文网 亚马逊 企业 佛山 信息 健康 八卦 公司 公益 台湾 台灣 商城 商店 商标 嘉里 嘉里大酒店 在线 大拿 天主教 娱乐 家電 广东 微博
+慈善 我爱你 手机 招聘 政务 政府 新加坡 新闻 时尚 書籍 机构 淡马锡 游戏 澳門 点看 移动 组织机构 网址 网店 网站 网络 联通 谷歌 购物 通販 集团 電訊盈科 飞利浦 食品 餐厅
+香格里拉 香港 닷넷 닷컴 삼성 한국
+"""
+
 TLDS: frozenset[str] = frozenset(_TLDS.split())
+IDN_TLDS: frozenset[str] = frozenset(_IDN_TLDS.split())
 # Two-letter TLDs are country codes: X links `name.cc` without a path only for t.co.
 CCTLDS: frozenset[str] = frozenset(t for t in TLDS if len(t) == 2)

@@ -115,7 +115,7 @@ def forced_outcome(draft: Draft) -> str | None:
 
 def forced_error(outcome: str, draft: Draft) -> LetmepostError:
     message = f"Sandbox outcome forced: {outcome}."
-    fields = {
+    fields: dict[str, Any] = {
         "rule": "sandbox.outcome.forced",
         "platform_response": {"sandboxOutcome": outcome},
     }

@@ -14,34 +14,20 @@ platforms.meta.publishing.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import timedelta
 from typing import Any
 
-from letmepost.errors import LetmepostError, ValidationFailed
-from platforms.base import ConnectedAccount, Draft, MediaItem, PlatformAdapter
-from platforms.meta.client import GraphClient, pinned_path
+from letmepost.errors import ValidationFailed
+from platforms.base import Draft, MediaItem, PlatformAdapter
+from platforms.meta.client import GraphClient
 from platforms.meta.errors import GraphRules
+from platforms.meta.host import GraphHost
+from platforms.meta.login import LongLivedLogin
 from platforms.meta.media import public_media_url
-from platforms.meta.polling import ContainerStates, wait_ready
+from platforms.meta.polling import ContainerStates
 from platforms.meta.publishing import ContainerPublishing
-from platforms.meta.tokens import (
-    as_account_error,
-    exchange_long_lived,
-    refresh_long_lived,
-)
-from platforms.models import PlatformAccount
-from platforms.oauth import (
-    OAuthConnect,
-    OAuthProvider,
-    RefreshedToken,
-    TokenSet,
-    api_base,
-    redirect_uri_for,
-)
-from platforms.preflight.catalog import deep_rules_for, rules_for
+from platforms.oauth import OAuthProvider, TokenSet
 from platforms.threads import PLATFORM_INFO
 from platforms.threads import preflight as th
-from platforms.versions import pinned_label
 
 SLUG = PLATFORM_INFO.slug
 DEFAULT_API = "https://graph.threads.net"
@@ -56,17 +42,7 @@ STATES = ContainerStates(
 )
 UNKNOWN_MEDIA_RULE = "media.unknown"
 
-
-def graph(token: str | None = None, *, secrets: tuple[str, ...] = ()) -> GraphClient:
-    return GraphClient(
-        api_base(SLUG, DEFAULT_API),
-        version=pinned_path(SLUG, API_VERSION),
-        platform=SLUG,
-        label=pinned_label(SLUG),
-        token=token,
-        rules=RULES,
-        secrets=secrets,
-    )
+graph = GraphHost(SLUG, DEFAULT_API, API_VERSION, RULES)
 
 
 def reply_to(options: Mapping[str, Any]) -> str | None:
@@ -82,11 +58,8 @@ def reply_to(options: Mapping[str, Any]) -> str | None:
     return str(value).strip()
 
 
-class ThreadsAdapter(ContainerPublishing, OAuthConnect, PlatformAdapter):
+class ThreadsAdapter(ContainerPublishing, LongLivedLogin, PlatformAdapter):
     platform = PLATFORM_INFO
-    rules = rules_for(SLUG)
-    deep_rules = deep_rules_for(SLUG)
-    refresh_horizon = timedelta(days=7)
     oauth_provider = OAuthProvider(
         authorize_url="https://threads.net/oauth/authorize",
         token_url=f"{DEFAULT_API}/oauth/access_token",
@@ -95,6 +68,10 @@ class ThreadsAdapter(ContainerPublishing, OAuthConnect, PlatformAdapter):
         pkce=False,
     )
 
+    graph_host = graph
+    grant_prefix = "th"
+    me_fields = "id,username,name,threads_profile_picture_url"
+    me_what = "describe the profile"
     states = STATES
     create_edge = "threads"
     publish_edge = "threads_publish"
@@ -105,67 +82,18 @@ class ThreadsAdapter(ContainerPublishing, OAuthConnect, PlatformAdapter):
     # --- connecting -------------------------------------------------------------------------
 
     @classmethod
-    def connect_with_token(
-        cls, token: TokenSet, context: Mapping[str, Any]
-    ) -> ConnectedAccount:
-        secret = cls.oauth_config({}, redirect_uri=redirect_uri_for(SLUG)).client_secret
-        long_lived = exchange_long_lived(
-            graph(secrets=(secret, token.access_token)),
-            grant_type="th_exchange_token",
-            client_secret=secret,
-            short_token=token.access_token,
-            rule="threads.oauth.long_lived_exchange",
-        )
-        client = graph(long_lived.access_token)
-        try:
-            me = client.get(
-                "me", {"fields": "id,username,name,threads_profile_picture_url"}
-            )
-        except LetmepostError as exc:
-            as_account_error(
-                exc, client, "threads.oauth.me_lookup", "describe the profile"
-            )
-            raise
+    def describe(
+        cls, client: GraphClient, me: dict[str, Any], token: TokenSet
+    ) -> tuple[str, dict[str, Any]]:
         username = me.get("username") or me.get("name") or me["id"]
-        return ConnectedAccount(
-            external_id=str(me["id"]),
-            display_name=f"@{username}" if me.get("username") else str(username),
-            credentials={"accessToken": long_lived.access_token},
-            metadata={
-                "userId": str(me["id"]),
-                "username": me.get("username", ""),
-                "name": me.get("name", ""),
-                "grantedScopes": token.scope or ",".join(SCOPES),
-            },
-            token_expires_at=long_lived.expires_at,
-            own_expiry=True,
-        )
-
-    @classmethod
-    def can_refresh(cls, account: PlatformAccount) -> bool:
-        return bool(account.credentials.get("accessToken"))
-
-    @classmethod
-    def refresh_credentials(cls, account: PlatformAccount) -> RefreshedToken:
-        current = str(account.credentials["accessToken"])
-        renewed = refresh_long_lived(
-            graph(secrets=(current,)),
-            grant_type="th_refresh_token",
-            token=current,
-            rule="threads.oauth.refresh",
-        )
-        return RefreshedToken(
-            credentials={**account.credentials, "accessToken": renewed.access_token},
-            expires_at=renewed.expires_at,
-        )
+        return f"@{username}" if me.get("username") else str(username), {
+            "userId": str(me["id"]),
+            "username": me.get("username", ""),
+            "name": me.get("name", ""),
+            "grantedScopes": token.scope or ",".join(SCOPES),
+        }
 
     # --- publishing -------------------------------------------------------------------------
-
-    def graph(self) -> GraphClient:
-        return graph(self.account.credentials.get("accessToken"))
-
-    def user_path(self) -> str:
-        return str(self.account.metadata.get("userId") or self.account.external_id)
 
     def create_containers(self, client: GraphClient, draft: Draft) -> str:
         post: dict[str, str] = {}
@@ -177,24 +105,7 @@ class ThreadsAdapter(ContainerPublishing, OAuthConnect, PlatformAdapter):
             return self.create(client, {"media_type": "TEXT", **post})
         if len(draft.media) == 1:
             return self.create(client, {**self._item(draft.media[0], 0), **post})
-        children = []
-        for index, item in enumerate(draft.media):
-            child = self.create(
-                client, {**self._item(item, index), "is_carousel_item": "true"}
-            )
-            wait_ready(
-                client,
-                child,
-                states=STATES,
-                deadline_seconds=self.video_deadline_seconds
-                if item.kind == "video"
-                else self.image_deadline_seconds,
-                label=f"media[{index}]",
-            )
-            children.append(child)
-        return self.create(
-            client, {"media_type": "CAROUSEL", "children": ",".join(children), **post}
-        )
+        return self.create_carousel(client, draft, self._item, post)
 
     def _item(self, item: MediaItem, index: int) -> dict[str, str]:
         url = public_media_url(

@@ -57,7 +57,7 @@ from platforms.oauth import (
     refresh_token,
     token_credentials,
 )
-from platforms.preflight.catalog import deep_rules_for, rules_for
+from platforms.reauth import answer, flag_if_revoked
 from platforms.tiktok import PLATFORM_INFO, publish_ids
 from platforms.tiktok.client import DEFAULT_BASE, PLATFORM, TikTokClient
 from platforms.tiktok.preflight import (
@@ -128,15 +128,16 @@ def creator_metadata(info: Mapping[str, Any] | None) -> dict[str, Any]:
     }
 
 
+def _token_invalid(exc: PlatformAuthFailed) -> bool:
+    return (answer(exc).get("error") or {}).get("code") == "access_token_invalid"
+
+
 def granted(scope: Any) -> list[str]:
     return [s for s in str(scope or "").replace(" ", ",").split(",") if s]
 
 
 class TikTokAdapter(OAuthConnect, PlatformAdapter):
     platform = PLATFORM_INFO
-    connect_kind = "oauth"
-    rules = rules_for("tiktok")
-    deep_rules = deep_rules_for("tiktok")
     oauth_provider = OAuthProvider(
         authorize_url="https://www.tiktok.com/v2/auth/authorize/",
         token_url=f"{DEFAULT_BASE}/v2/oauth/token/",
@@ -163,7 +164,7 @@ class TikTokAdapter(OAuthConnect, PlatformAdapter):
     def oauth_config(
         cls, context: Mapping[str, Any], *, redirect_uri: str
     ) -> OAuthConfig:
-        config = configured(cls.slug, cls.oauth_provider)  # type: ignore[arg-type]
+        config = configured(cls.slug, cls.oauth_provider)
         base = client_settings(cls.slug).get("api_base", "").rstrip("/")
         if (
             base
@@ -244,14 +245,8 @@ class TikTokAdapter(OAuthConnect, PlatformAdapter):
         return RefreshedToken(credentials=credentials, expires_at=token.expires_at)
 
     @classmethod
-    def revoke_credentials(cls, account: PlatformAccount) -> None:
+    def revoke(cls, config: OAuthConfig, account: PlatformAccount) -> None:
         """`POST /v2/oauth/revoke/` takes the access token with the client key and secret."""
-        try:
-            config = cls.oauth_config(
-                account.metadata, redirect_uri=redirect_uri_for(account.platform)
-            )
-        except LetmepostError:
-            return
         token = account.credentials.get("accessToken")
         if not token:
             return
@@ -300,17 +295,8 @@ class TikTokAdapter(OAuthConnect, PlatformAdapter):
 
     def publish(self, draft: Draft) -> PublishResult:
         client = self.client()
-        try:
+        with flag_if_revoked(self.account, _token_invalid):
             return self._publish(client, draft)
-        except PlatformAuthFailed as exc:
-            body = exc.fields.get("platform_response")
-            if (body or {}).get("error", {}).get("code") == "access_token_invalid":
-                from platforms.services import mark_needs_reauth
-
-                mark_needs_reauth(
-                    account=self.account, reason="revoked_upstream", message=exc.message
-                )
-            raise
 
     def _publish(self, client: TikTokClient, draft: Draft) -> PublishResult:
         videos = [m for m in draft.media if m.kind == "video"]

@@ -12,16 +12,17 @@ from typing import Any
 
 from platforms.base import Draft, MediaItem, Rule, Violation
 from platforms.preflight import checks as c
+from platforms.preflight import families as f
 from platforms.preflight.spec import (
     CONNECT,
     DEEP,
     PARTIAL,
-    RAISED,
     SHAPE,
     UPSTREAM,
     WARNING,
     CheckedRule,
     RuleSpec,
+    raised,
 )
 from platforms.preflight.text import hashtag_count, utf16_length
 
@@ -136,32 +137,6 @@ AUDIT_SELF_ONLY = _spec(
     http=None,
     source_url=CREATOR_DOCS,
 )
-FILE_FORMAT_INVALID = _spec(
-    "tiktok.file_format.invalid",
-    DEEP,
-    "The video's type must be on the upload allow-list.",
-    "Use MP4/MOV/MPEG/AVI/FLV/WebM.",
-    limits={"video_mimes": list(VIDEO_MIMES)},
-    source_url=MEDIA_DOCS,
-    enforced=PARTIAL,
-)
-VIDEO_SIZE_MAX = _spec(
-    "tiktok.video.size_max",
-    DEEP,
-    f"The video must be at most {MAX_VIDEO_BYTES:,} bytes.",
-    "Compress below 4 GiB.",
-    limits={"max_bytes": MAX_VIDEO_BYTES},
-    source_url=MEDIA_DOCS,
-    enforced=PARTIAL,
-)
-VIDEO_REACHABLE = _spec(
-    "tiktok.video.reachable",
-    DEEP,
-    "A video `url` must return 2xx when downloaded.",
-    "Use a public URL or upload via POST /v1/media.",
-    network=True,
-    source_url=MEDIA_DOCS,
-)
 VIDEO_PROBE_UNAVAILABLE = _spec(
     "tiktok.video.probe_unavailable",
     WARNING,
@@ -233,9 +208,8 @@ VIDEO_ASPECT_NON_VERTICAL = _spec(
 
 
 def _upstream(rule_id: str, checks: str, remediation: str, **fields: Any) -> RuleSpec:
-    fields.setdefault("code", "platform_rejected")
-    fields.setdefault("http", 502)
-    return _spec(rule_id, UPSTREAM, checks, remediation, enforced=RAISED, **fields)
+    fields.setdefault("source_url", POST_DOCS)
+    return raised(rule_id, UPSTREAM, checks, remediation, **fields)
 
 
 UPLOAD_INIT_FAILED = _upstream(
@@ -297,24 +271,18 @@ RATE_LIMITED = _upstream(
     "Upstream 429, or an error code containing rate_limit / daily_quota.",
     "Back off and retry later.",
 )
-USER_INFO_UNAVAILABLE = _spec(
+USER_INFO_UNAVAILABLE = raised(
     "tiktok.user_info.unavailable",
     CONNECT,
     "GET /v2/user/info/ must return open_id.",
     "Ensure user.info.basic is provisioned; reconnect.",
-    code="platform_rejected",
-    http=502,
-    enforced=RAISED,
     source_url="https://developers.tiktok.com/doc/tiktok-api-v2-get-user-info",
 )
-CREATOR_INFO_UNAVAILABLE = _spec(
+CREATOR_INFO_UNAVAILABLE = raised(
     "tiktok.creator_info.unavailable",
     CONNECT,
     "The creator_info query must succeed; on failure the account is assumed to be in audit.",
     "None needed; reconnect later to refresh the privacy allow-list.",
-    code="platform_rejected",
-    http=502,
-    enforced=RAISED,
     source_url=CREATOR_DOCS,
 )
 
@@ -352,19 +320,27 @@ text_hashtag_max = c.text_max(
 )
 media_required = c.media_required(MEDIA_REQUIRED)
 media_single_only = c.media_max_items(MEDIA_SINGLE_ONLY)
-file_format_invalid = c.mime_allowed(FILE_FORMAT_INVALID, {"video": "video_mimes"})
-video_size_max = c.size_max(VIDEO_SIZE_MAX, "video")
-video_reachable = c.media_reachable(VIDEO_REACHABLE, kinds=("video",))
-
-
-def _video_required(draft: Draft) -> Violation | None:
-    for i, item in enumerate(draft.media):
-        if item.kind != "video":
-            return MEDIA_VIDEO_REQUIRED.violation(
-                f"media.{i} is an {item.kind}; TikTok takes one video.",
-                field=f"media.{i}",
-            )
-    return None
+file_format_invalid = f.mime_allowed(
+    "tiktok.file_format.invalid",
+    "The video's type must be on the upload allow-list.",
+    "Use MP4/MOV/MPEG/AVI/FLV/WebM.",
+    MEDIA_DOCS,
+    video=VIDEO_MIMES,
+)
+video_size_max = f.size_max(
+    "tiktok.video.size_max",
+    "video",
+    MAX_VIDEO_BYTES,
+    MEDIA_DOCS,
+    checks=f"The video must be at most {MAX_VIDEO_BYTES:,} bytes.",
+    remediation="Compress below 4 GiB.",
+)
+video_reachable = f.reachable(
+    "tiktok.video.reachable",
+    MEDIA_DOCS,
+    checks="A video `url` must return 2xx when downloaded.",
+    kinds=("video",),
+)
 
 
 def _branded_content(draft: Draft) -> Violation | None:
@@ -503,7 +479,7 @@ def _aspect(spec: RuleSpec, non_vertical: bool) -> CheckedRule:
     return CheckedRule(spec, check)
 
 
-media_video_required = CheckedRule(MEDIA_VIDEO_REQUIRED, _video_required)
+media_video_required = c.videos_only(MEDIA_VIDEO_REQUIRED)
 branded_content_mutual_exclusive = CheckedRule(
     BRANDED_CONTENT_EXCLUSIVE, _branded_content
 )
@@ -539,33 +515,19 @@ DEEP_RULES: tuple[Rule, ...] = (
     video_aspect_unusual,
     video_aspect_non_vertical,
 )
-SPECS: tuple[RuleSpec, ...] = (
-    TEXT_MAX_CHARS,
-    TEXT_HASHTAG_MAX,
-    MEDIA_REQUIRED,
-    MEDIA_SINGLE_ONLY,
-    MEDIA_VIDEO_REQUIRED,
-    BRANDED_CONTENT_EXCLUSIVE,
-    PRIVACY_NOT_ALLOWED,
-    AUDIT_SELF_ONLY,
-    FILE_FORMAT_INVALID,
-    VIDEO_SIZE_MAX,
-    VIDEO_REACHABLE,
-    VIDEO_PROBE_UNAVAILABLE,
-    VIDEO_TOO_SHORT,
-    VIDEO_TOO_LONG,
-    VIDEO_SANDBOX_DURATION,
-    RESOLUTION_UNSUPPORTED,
-    VIDEO_ASPECT_UNUSUAL,
-    VIDEO_ASPECT_NON_VERTICAL,
-    UPLOAD_INIT_FAILED,
-    UPLOAD_CHUNK_FAILED,
-    UPLOAD_UNREACHABLE,
-    PUBLISH_NO_ID,
-    STATUS_UNAVAILABLE,
-    PUBLISH_FAILED,
-    PUBLISH_PENDING,
-    RATE_LIMITED,
-    USER_INFO_UNAVAILABLE,
-    CREATOR_INFO_UNAVAILABLE,
+SPECS: tuple[RuleSpec, ...] = f.specs_of(
+    RULES,
+    DEEP_RULES,
+    (
+        UPLOAD_INIT_FAILED,
+        UPLOAD_CHUNK_FAILED,
+        UPLOAD_UNREACHABLE,
+        PUBLISH_NO_ID,
+        STATUS_UNAVAILABLE,
+        PUBLISH_FAILED,
+        PUBLISH_PENDING,
+        RATE_LIMITED,
+        USER_INFO_UNAVAILABLE,
+        CREATOR_INFO_UNAVAILABLE,
+    ),
 )

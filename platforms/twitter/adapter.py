@@ -71,22 +71,15 @@ def post_options(options: Mapping[str, Any]) -> dict[str, str]:
     return found
 
 
-def first_attempt_at(token: str) -> datetime:
+def first_attempt_at(draft: Draft) -> datetime:
     """When the target was first sent: its first attempt, else the time in its UUIDv7 id."""
-    from posts.models import PublishAttempt
-
-    try:
-        target_id = uuid.UUID(token)
-    except ValueError:
-        raise ReconcileUnsupported(PLATFORM) from None
-    started = (
-        PublishAttempt.objects.filter(target_id=target_id)
-        .order_by("number")
-        .values_list("started_at", flat=True)
-        .first()
-    )
+    started = draft.history.first_attempt_at()
     if started is not None:
         return started
+    try:
+        target_id = uuid.UUID(draft.idempotency_token)
+    except ValueError:
+        raise ReconcileUnsupported(PLATFORM) from None
     if target_id.version != 7:
         raise ReconcileUnsupported(PLATFORM)
     return datetime.fromtimestamp((target_id.int >> 80) / 1000, tz=UTC)
@@ -143,7 +136,7 @@ class TwitterAdapter(OAuthConnect, PlatformAdapter):
 
     def publish(self, draft: Draft) -> PublishResult:
         options = post_options(draft.options or {})
-        check_launch_cap(self.account)
+        check_launch_cap(draft.history)
         client = self._client()
         uploads = [upload(client, item, i) for i, item in enumerate(draft.media)]
         body: dict[str, Any] = {"text": draft.text}
@@ -170,7 +163,7 @@ class TwitterAdapter(OAuthConnect, PlatformAdapter):
         )
 
     def reconcile(self, draft: Draft) -> PublishResult | None:
-        since = first_attempt_at(draft.idempotency_token)
+        since = first_attempt_at(draft)
         found = find_post(self._client(), self.account.external_id, draft, since)
         if found is None:
             return None

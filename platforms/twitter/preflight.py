@@ -8,17 +8,18 @@ from __future__ import annotations
 
 from platforms.base import Draft, Rule, Violation
 from platforms.preflight import checks as c
+from platforms.preflight import families as f
 from platforms.preflight import x_text
 from platforms.preflight.media import is_gif
 from platforms.preflight.spec import (
     DEEP,
     GATE,
     PARTIAL,
-    RAISED,
     SHAPE,
     UPSTREAM,
     CheckedRule,
     RuleSpec,
+    raised,
 )
 
 MAX_WEIGHTED = 280
@@ -43,12 +44,11 @@ COUNTING_DOCS = "https://docs.x.com/fundamentals/counting-characters"
 MEDIA_DOCS = "https://docs.x.com/x-api/media/quickstart/best-practices"
 TWEETS_DOCS = "https://docs.x.com/x-api/posts/manage-tweets/introduction"
 
-TEXT_NON_EMPTY = RuleSpec(
+text_non_empty = f.text_non_empty(
     "twitter.text.non_empty",
-    SHAPE,
     "Post text must contain a non-whitespace character, even with media.",
     "Provide visible text.",
-    source_url=TWEETS_DOCS,
+    TWEETS_DOCS,
 )
 TEXT_MAX = RuleSpec(
     "twitter.text.max_graphemes",
@@ -61,20 +61,21 @@ TEXT_MAX = RuleSpec(
     source_url=COUNTING_DOCS,
     notes="The id says graphemes for compatibility; the count is X's own weighting.",
 )
-MEDIA_IMAGE_VIDEO_EXCLUSIVE = RuleSpec(
+text_max_graphemes = c.text_max(
+    TEXT_MAX, "max_weighted", count=x_text.weighted_length, unit="weighted characters"
+)
+media_image_video_exclusive = f.image_video_exclusive(
     "twitter.media.image_video_exclusive",
-    SHAPE,
     "A post may not mix image and video items.",
     "Split into two posts (reply chain).",
-    source_url=MEDIA_DOCS,
+    MEDIA_DOCS,
 )
-MEDIA_COUNT_MAX = RuleSpec(
+media_count_max = f.count_by_kind(
     "twitter.media.count_max",
-    SHAPE,
     f"At most {MAX_IMAGES} images or {MAX_VIDEOS} video per post.",
     "Reduce the attachment count or chain replies.",
     {"max_images": MAX_IMAGES, "max_videos": MAX_VIDEOS},
-    source_url=MEDIA_DOCS,
+    MEDIA_DOCS,
 )
 MEDIA_GIF_COUNT_MAX = RuleSpec(
     "twitter.media.gif_count_max",
@@ -86,63 +87,65 @@ MEDIA_GIF_COUNT_MAX = RuleSpec(
     enforced=PARTIAL,
     notes="Added here: the reference let 4 GIFs through (kind image), which X refuses.",
 )
-MEDIA_ALT_TEXT_MAX = RuleSpec(
+media_alt_text_max_graphemes = f.alt_text_max(
     "twitter.media.alt_text_max_graphemes",
-    SHAPE,
-    f"Each altText must be at most {MAX_ALT_GRAPHEMES:,} graphemes.",
-    f"Shorten the alt text to {MAX_ALT_GRAPHEMES:,} graphemes.",
-    {"max_graphemes": MAX_ALT_GRAPHEMES},
-    source_url=MEDIA_DOCS,
+    MAX_ALT_GRAPHEMES,
+    MEDIA_DOCS,
+    remediation=f"Shorten the alt text to {MAX_ALT_GRAPHEMES:,} graphemes.",
 )
-MEDIA_MIME_ALLOWED = RuleSpec(
+
+RULES: tuple[Rule, ...] = (
+    text_non_empty,
+    text_max_graphemes,
+    media_image_video_exclusive,
+    media_count_max,
+    media_alt_text_max_graphemes,
+)
+
+
+media_mime_allowed = f.mime_allowed(
     "twitter.media.mime_allowed",
-    DEEP,
     "The media type must be an allowed image or GIF type, or MP4 video.",
     "Convert to JPEG/PNG/WebP/GIF or H.264 MP4.",
-    {
-        "image_mimes": list(IMAGE_MIMES),
-        "gif_mimes": list(GIF_MIMES),
-        "video_mimes": list(VIDEO_MIMES),
-    },
-    source_url=MEDIA_DOCS,
-    enforced=PARTIAL,
+    MEDIA_DOCS,
+    image=IMAGE_MIMES,
+    gif=GIF_MIMES,
+    video=VIDEO_MIMES,
 )
-MEDIA_IMAGE_SIZE_MAX = RuleSpec(
+media_image_size_max = f.size_max(
     "twitter.media.image_size_max",
-    DEEP,
-    f"A static image must be at most {MAX_IMAGE_BYTES:,} bytes.",
-    f"Re-encode below {MAX_IMAGE_BYTES:,} bytes.",
-    {"max_bytes": MAX_IMAGE_BYTES},
-    source_url=MEDIA_DOCS,
-    enforced=PARTIAL,
+    "image",
+    MAX_IMAGE_BYTES,
+    MEDIA_DOCS,
+    checks=f"A static image must be at most {MAX_IMAGE_BYTES:,} bytes.",
+    gif=False,
 )
-MEDIA_GIF_SIZE_MAX = RuleSpec(
+media_gif_size_max = f.size_max(
     "twitter.media.gif_size_max",
-    DEEP,
-    f"A GIF must be at most {MAX_GIF_BYTES:,} bytes.",
-    "Reduce frames/quality or send an MP4 instead.",
-    {"max_bytes": MAX_GIF_BYTES},
-    source_url=MEDIA_DOCS,
-    enforced=PARTIAL,
+    "image",
+    MAX_GIF_BYTES,
+    MEDIA_DOCS,
+    checks=f"A GIF must be at most {MAX_GIF_BYTES:,} bytes.",
+    remediation="Reduce frames/quality or send an MP4 instead.",
+    gif=True,
 )
-MEDIA_VIDEO_SIZE_MAX = RuleSpec(
+media_video_size_max = f.size_max(
     "twitter.media.video_size_max",
-    DEEP,
-    f"A video must be at most {MAX_VIDEO_BYTES:,} bytes.",
-    f"Lower the bitrate below {MAX_VIDEO_BYTES:,} bytes.",
-    {"max_bytes": MAX_VIDEO_BYTES},
-    source_url=MEDIA_DOCS,
-    enforced=PARTIAL,
+    "video",
+    MAX_VIDEO_BYTES,
+    MEDIA_DOCS,
+    remediation=f"Lower the bitrate below {MAX_VIDEO_BYTES:,} bytes.",
 )
-MEDIA_REACHABLE = RuleSpec(
+media_reachable = f.reachable(
     "twitter.media.reachable",
-    DEEP,
-    "A media `url` must return 2xx to an anonymous GET.",
-    "Make the URL public or upload via POST /v1/media.",
-    network=True,
-    source_url=MEDIA_DOCS,
+    MEDIA_DOCS,
+    checks="A media `url` must return 2xx to an anonymous GET.",
+    remediation="Make the URL public or upload via POST /v1/media.",
 )
-MEDIA_UPLOAD_UNREACHABLE = RuleSpec(
+# Read by platforms/twitter/media.py, which checks uploads the same way.
+MEDIA_MIME_ALLOWED = media_mime_allowed.spec
+MEDIA_IMAGE_SIZE_MAX = media_image_size_max.spec
+MEDIA_UPLOAD_UNREACHABLE = raised(
     "twitter.media.upload_unreachable",
     UPSTREAM,
     "Each chunked APPEND request must reach X within its timeout.",
@@ -151,19 +154,15 @@ MEDIA_UPLOAD_UNREACHABLE = RuleSpec(
     code="platform_unavailable",
     http=503,
     source_url=MEDIA_DOCS,
-    enforced=RAISED,
 )
-MEDIA_VIDEO_PROCESSING_FAILED = RuleSpec(
+MEDIA_VIDEO_PROCESSING_FAILED = raised(
     "twitter.media.video_processing_failed",
     UPSTREAM,
     "FINALIZE or a STATUS poll must not report processing_info.state=failed.",
     "Re-encode (H.264 + AAC, at most 140 s for tweet_video) and retry; read platformResponse.error.",
-    code="platform_rejected",
-    http=502,
     source_url=MEDIA_DOCS,
-    enforced=RAISED,
 )
-MEDIA_PROCESSING_TIMEOUT = RuleSpec(
+MEDIA_PROCESSING_TIMEOUT = raised(
     "twitter.media.processing_timeout",
     UPSTREAM,
     "Video processing must succeed before the deadline; polls honour check_after_secs (1-30 s).",
@@ -172,9 +171,8 @@ MEDIA_PROCESSING_TIMEOUT = RuleSpec(
     code="platform_unavailable",
     http=504,
     source_url=MEDIA_DOCS,
-    enforced=RAISED,
 )
-LAUNCH_CAP_PER_ACCOUNT = RuleSpec(
+LAUNCH_CAP_PER_ACCOUNT = raised(
     "twitter.launch_cap.per_account",
     GATE,
     f"An account may publish at most {LAUNCH_CAP} posts (published, rejected or failed) in "
@@ -188,28 +186,8 @@ LAUNCH_CAP_PER_ACCOUNT = RuleSpec(
     },
     code="rate_limited",
     http=429,
-    enforced=RAISED,
     notes="A publishing-engine gate (pay-per-use X API), not a platform constraint.",
 )
-
-text_non_empty = c.text_non_empty(TEXT_NON_EMPTY)
-text_max_graphemes = c.text_max(
-    TEXT_MAX,
-    "max_weighted",
-    count=x_text.weighted_length,
-    unit="weighted characters",
-)
-media_image_video_exclusive = c.image_video_exclusive(MEDIA_IMAGE_VIDEO_EXCLUSIVE)
-media_count_max = c.media_count_by_kind(MEDIA_COUNT_MAX)
-media_alt_text_max_graphemes = c.alt_text_max(MEDIA_ALT_TEXT_MAX)
-media_mime_allowed = c.mime_allowed(
-    MEDIA_MIME_ALLOWED,
-    {"image": "image_mimes", "gif": "gif_mimes", "video": "video_mimes"},
-)
-media_image_size_max = c.size_max(MEDIA_IMAGE_SIZE_MAX, "image", gif=False)
-media_gif_size_max = c.size_max(MEDIA_GIF_SIZE_MAX, "image", gif=True)
-media_video_size_max = c.size_max(MEDIA_VIDEO_SIZE_MAX, "video")
-media_reachable = c.media_reachable(MEDIA_REACHABLE)
 
 
 def _gif_count_max(draft: Draft) -> Violation | None:
@@ -225,13 +203,6 @@ def _gif_count_max(draft: Draft) -> Violation | None:
 
 media_gif_count_max = CheckedRule(MEDIA_GIF_COUNT_MAX, _gif_count_max)
 
-RULES: tuple[Rule, ...] = (
-    text_non_empty,
-    text_max_graphemes,
-    media_image_video_exclusive,
-    media_count_max,
-    media_alt_text_max_graphemes,
-)
 DEEP_RULES: tuple[Rule, ...] = (
     media_reachable,
     media_mime_allowed,
@@ -240,20 +211,13 @@ DEEP_RULES: tuple[Rule, ...] = (
     media_gif_size_max,
     media_video_size_max,
 )
-SPECS: tuple[RuleSpec, ...] = (
-    TEXT_NON_EMPTY,
-    TEXT_MAX,
-    MEDIA_IMAGE_VIDEO_EXCLUSIVE,
-    MEDIA_COUNT_MAX,
-    MEDIA_GIF_COUNT_MAX,
-    MEDIA_ALT_TEXT_MAX,
-    MEDIA_MIME_ALLOWED,
-    MEDIA_IMAGE_SIZE_MAX,
-    MEDIA_GIF_SIZE_MAX,
-    MEDIA_VIDEO_SIZE_MAX,
-    MEDIA_REACHABLE,
-    MEDIA_UPLOAD_UNREACHABLE,
-    MEDIA_VIDEO_PROCESSING_FAILED,
-    MEDIA_PROCESSING_TIMEOUT,
-    LAUNCH_CAP_PER_ACCOUNT,
+SPECS: tuple[RuleSpec, ...] = f.specs_of(
+    RULES,
+    DEEP_RULES,
+    (
+        MEDIA_UPLOAD_UNREACHABLE,
+        MEDIA_VIDEO_PROCESSING_FAILED,
+        MEDIA_PROCESSING_TIMEOUT,
+        LAUNCH_CAP_PER_ACCOUNT,
+    ),
 )

@@ -51,7 +51,8 @@ def find_post(
     start_time = x_time(since - CLOCK_SKEW)
     for _ in range(MAX_PAGES):
         page = client.user_posts(user_id, start_time=start_time, pagination_token=token)
-        for post in page.get("data") or []:
+        posts: list[dict[str, Any]] = page.get("data") or []
+        for post in posts:
             if comparable(str(post.get("text") or "")) == wanted and media_count(
                 post
             ) == len(draft.media):

@@ -38,8 +38,8 @@ from platforms.base import (
     ReconcileUnsupported,
 )
 from platforms.oauth import OAuthConnect, OAuthProvider, TokenSet, token_credentials
-from platforms.preflight.catalog import deep_rules_for, rules_for
-from platforms.upstream import body_of, network_failure
+from platforms.reauth import answer, flag_if_revoked
+from platforms.upstream import body_of, json_object, network_failure
 from platforms.versions import pinned_label
 from platforms.youtube import PLATFORM_INFO, sessions
 from platforms.youtube.client import PLATFORM, YouTubeClient
@@ -84,15 +84,16 @@ def video_json(draft: Draft) -> dict[str, Any]:
     return {"snippet": snippet, "status": status}
 
 
+def _unauthorized(exc: PlatformAuthFailed) -> bool:
+    return (answer(exc).get("error") or {}).get("code") == 401
+
+
 def result_for(video: Mapping[str, Any]) -> PublishResult:
     return PublishResult(uri=WATCH_URL.format(id=video["id"]), cid=str(video["id"]))
 
 
 class YouTubeAdapter(OAuthConnect, PlatformAdapter):
     platform = PLATFORM_INFO
-    connect_kind = "oauth"
-    rules = rules_for("youtube")
-    deep_rules = deep_rules_for("youtube")
     oauth_provider = OAuthProvider(
         authorize_url="https://accounts.google.com/o/oauth2/v2/auth",
         token_url="https://oauth2.googleapis.com/token",  # noqa: S106 - a URL
@@ -138,18 +139,8 @@ class YouTubeAdapter(OAuthConnect, PlatformAdapter):
 
     def publish(self, draft: Draft) -> PublishResult:
         client = self.client()
-        try:
+        with flag_if_revoked(self.account, _unauthorized):
             return self._publish(client, draft)
-        except PlatformAuthFailed as exc:
-            if (exc.fields.get("platform_response") or {}).get("error", {}).get(
-                "code"
-            ) == 401:
-                from platforms.services import mark_needs_reauth
-
-                mark_needs_reauth(
-                    account=self.account, reason="revoked_upstream", message=exc.message
-                )
-            raise
 
     def _publish(self, client: YouTubeClient, draft: Draft) -> PublishResult:
         if len(draft.media) != 1 or draft.media[0].kind != "video":
@@ -224,19 +215,21 @@ class YouTubeAdapter(OAuthConnect, PlatformAdapter):
                 failure = network_failure(exc)
             else:
                 if response.status_code in (200, 201):
-                    return response.json()
+                    return json_object(response.json())
                 if response.status_code == 308:
                     offset, resumes = next_offset(response), 0
                     continue
                 if response.status_code < 500:
                     raise client.error_for(response)
                 failure = body_of(response)
-            state, value = "unreachable", None
+            state: str = "unreachable"
+            # What `where` found: the video, or the offset to resume at.
+            value: Any = None
             while state == "unreachable" and resumes < MAX_RESUMES:
                 resumes += 1
                 state, value = self.where(client, session, total)
             if state == "done":
-                return value
+                return json_object(value)
             if state == "at":
                 offset = value
                 continue

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 
 from platforms.base import Draft, Rule, Violation
 from platforms.preflight import checks as c
+from platforms.preflight import families as f
 from platforms.preflight.spec import DEEP, PARTIAL, SHAPE, CheckedRule, RuleSpec
 from platforms.preflight.text import is_blank, utf8_length
 
@@ -115,32 +116,6 @@ TAGS_MAX_CHARS = RuleSpec(
     {"max_chars": MAX_TAGS_CHARS},
     source_url=SNIPPET_DOCS,
 )
-PRIVACY_ENUM = RuleSpec(
-    "youtube.privacy.enum",
-    SHAPE,
-    f"options.privacy, when given, must be one of {', '.join(PRIVACY_STATUSES)}.",
-    f"Use one of: {', '.join(PRIVACY_STATUSES)}.",
-    {"allowed": list(PRIVACY_STATUSES)},
-    source_url=STATUS_DOCS,
-)
-VIDEO_MIME_ALLOWED = RuleSpec(
-    "youtube.video.mime_allowed",
-    DEEP,
-    "The video's type must be one YouTube ingests.",
-    "Upload MP4 (H.264/AAC), MOV, WebM or another supported format.",
-    {"video_mimes": list(VIDEO_MIMES)},
-    source_url=UPLOAD_HELP,
-    enforced=PARTIAL,
-)
-VIDEO_SIZE_MAX = RuleSpec(
-    "youtube.video.size_max",
-    DEEP,
-    f"The video must be at most {MAX_VIDEO_BYTES:,} bytes (256 GiB).",
-    "Compress the video below 256 GiB.",
-    {"max_bytes": MAX_VIDEO_BYTES},
-    source_url=INSERT_DOCS,
-    enforced=PARTIAL,
-)
 VIDEO_DURATION_MAX = RuleSpec(
     "youtube.video.duration_max",
     DEEP,
@@ -151,33 +126,11 @@ VIDEO_DURATION_MAX = RuleSpec(
     source_url=UPLOAD_HELP,
     enforced=PARTIAL,
 )
-MEDIA_REACHABLE = RuleSpec(
-    "youtube.media.reachable",
-    DEEP,
-    "A video `url` must answer a GET with 2xx (it is downloaded, then uploaded).",
-    "Use a public URL or upload via POST /v1/media.",
-    network=True,
-    source_url=INSERT_DOCS,
-)
 
 
 def _title(draft: Draft) -> str | None:
     title = draft.options.get("title")
     return None if title is None else str(title)
-
-
-def _video_required(draft: Draft) -> Violation | None:
-    if not draft.media:
-        return MEDIA_VIDEO_REQUIRED.violation(
-            "The post has no media; YouTube needs a video.", field="media"
-        )
-    for i, item in enumerate(draft.media):
-        if item.kind != "video":
-            return MEDIA_VIDEO_REQUIRED.violation(
-                f"media.{i} is an {item.kind}; YouTube takes one video.",
-                field=f"media.{i}",
-            )
-    return None
 
 
 def _title_required(draft: Draft) -> Violation | None:
@@ -215,16 +168,6 @@ def _tags_max(draft: Draft) -> Violation | None:
     )
 
 
-def _privacy(draft: Draft) -> Violation | None:
-    value = draft.options.get("privacy")
-    if value is None or value in PRIVACY_STATUSES:
-        return None
-    return PRIVACY_ENUM.violation(
-        f"options.privacy is {value!r}; YouTube accepts {', '.join(PRIVACY_STATUSES)}.",
-        field="options.privacy",
-    )
-
-
 def _duration_max(draft: Draft) -> Violation | None:
     maximum = draft.account_limits.get("max_duration_seconds") or MAX_DURATION_SECONDS
     for i, item in enumerate(draft.media):
@@ -237,7 +180,7 @@ def _duration_max(draft: Draft) -> Violation | None:
     return None
 
 
-media_video_required = CheckedRule(MEDIA_VIDEO_REQUIRED, _video_required)
+media_video_required = c.videos_only(MEDIA_VIDEO_REQUIRED, required=True)
 media_single_only = c.media_max_items(MEDIA_SINGLE_ONLY)
 title_required = CheckedRule(TITLE_REQUIRED, _title_required)
 title_max_chars = c.text_max(
@@ -263,11 +206,9 @@ description_angle_brackets = _angle_brackets(
     DESCRIPTION_ANGLE_BRACKETS, "The description", "text", lambda draft: draft.text
 )
 tags_max_chars = CheckedRule(TAGS_MAX_CHARS, _tags_max)
-privacy_enum = CheckedRule(PRIVACY_ENUM, _privacy)
-video_mime_allowed = c.mime_allowed(VIDEO_MIME_ALLOWED, {"video": "video_mimes"})
-video_size_max = c.size_max(VIDEO_SIZE_MAX, "video")
-video_duration_max = CheckedRule(VIDEO_DURATION_MAX, _duration_max)
-media_reachable = c.media_reachable(MEDIA_REACHABLE, kinds=("video",))
+privacy_enum = f.option_enum(
+    "youtube.privacy.enum", SHAPE, "privacy", PRIVACY_STATUSES, STATUS_DOCS
+)
 
 RULES: tuple[Rule, ...] = (
     media_video_required,
@@ -280,6 +221,31 @@ RULES: tuple[Rule, ...] = (
     tags_max_chars,
     privacy_enum,
 )
+
+
+video_mime_allowed = f.mime_allowed(
+    "youtube.video.mime_allowed",
+    "The video's type must be one YouTube ingests.",
+    "Upload MP4 (H.264/AAC), MOV, WebM or another supported format.",
+    UPLOAD_HELP,
+    video=VIDEO_MIMES,
+)
+video_size_max = f.size_max(
+    "youtube.video.size_max",
+    "video",
+    MAX_VIDEO_BYTES,
+    INSERT_DOCS,
+    checks=f"The video must be at most {MAX_VIDEO_BYTES:,} bytes (256 GiB).",
+    remediation="Compress the video below 256 GiB.",
+)
+video_duration_max = CheckedRule(VIDEO_DURATION_MAX, _duration_max)
+media_reachable = f.reachable(
+    "youtube.media.reachable",
+    INSERT_DOCS,
+    checks="A video `url` must answer a GET with 2xx (it is downloaded, then uploaded).",
+    kinds=("video",),
+)
+
 DEEP_RULES: tuple[Rule, ...] = (
     media_reachable,
     video_mime_allowed,

@@ -17,6 +17,7 @@ from letmepost.api.schema import ViolationOut
 from letmepost.api.serializers import ThreadCachedFields
 from platforms.registry import KNOWN_PLATFORMS
 from posts.models import PostTarget, PublishAttempt
+from posts.requests import MediaRequest, PostRequest, TargetRequest
 
 MEDIA_ID_PATTERN = r"^med_[0-9A-Za-z]{22}$"
 EXACTLY_ONE_SOURCE = "Exactly one of 'mediaId', 'url', or 'bytesBase64' must be provided for each media item."
@@ -84,6 +85,43 @@ class CreatePostIn(ThreadCachedFields):  # validated on every POST /v1/posts
     profile_id = UuidField(required=False)
 
 
+def to_request(data: dict[str, Any]) -> PostRequest:
+    """The service's request from CreatePostIn's validated data (the API and the compose form)."""
+    return PostRequest(
+        targets=tuple(_target(t) for t in data["targets"]),
+        text=data.get("text"),
+        media=_media(data.get("media")) or (),
+        first_comment=_comment(data.get("first_comment")),
+        profile_id=_str(data.get("profile_id")),
+        scheduled_at=data.get("scheduled_at"),
+        publish_now=bool(data.get("publish_now")),
+        draft=bool(data.get("draft")),
+    )
+
+
+def _target(data: dict[str, Any]) -> TargetRequest:
+    return TargetRequest(
+        account_id=_str(data.get("account_id")),
+        platform=data.get("platform"),
+        text=data.get("text"),
+        media=_media(data.get("media")),
+        first_comment=_comment(data.get("first_comment")),
+        options=data.get("options"),
+    )
+
+
+def _media(items: list[dict[str, Any]] | None) -> tuple[MediaRequest, ...] | None:
+    return None if items is None else tuple(MediaRequest(**m) for m in items)
+
+
+def _comment(data: dict[str, str] | None) -> str | None:
+    return data["text"] if data else None
+
+
+def _str(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
 @extend_schema_serializer(component_name="RetryPostRequest")
 class RetryPostIn(serializers.Serializer):
     confirm_unknown = serializers.BooleanField(
@@ -113,6 +151,13 @@ class UpdatePostIn(serializers.Serializer):
     media = MediaIn(many=True, required=False, help_text="Drafts only.")
     first_comment = FirstCommentIn(required=False, help_text="Drafts only.")
     options = serializers.DictField(required=False, help_text="Drafts only.")
+
+
+def draft_edits(data: dict[str, Any]) -> TargetRequest | None:
+    """The draft edits in UpdatePostIn's validated data; None when it has none."""
+    if not data.keys() & {"account_id", "text", "media", "first_comment", "options"}:
+        return None
+    return _target(data)
 
 
 class TargetErrorOut(serializers.Serializer):

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from django.db import transaction
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
@@ -15,12 +15,11 @@ from rest_framework.response import Response
 from accounts.selectors import get_profile_for_workspace
 from letmepost.api import pagination
 from letmepost.api.fields import UtcDateTimeField
-from letmepost.api.idempotency import bind, complete
+from letmepost.api.idempotency import complete, hold
 from letmepost.api.views import ApiView
 from letmepost.errors import NotFound, ValidationFailed
 from letmepost.ids import parse_uuid
 from letmepost.models import IdempotencyRecord
-from platforms.base import Violation
 from platforms.registry import KNOWN_PLATFORMS
 from posts import drafts, selectors, services
 from posts.api.presenters import batch_response
@@ -32,9 +31,12 @@ from posts.api.serializers import (
     RetryPostIn,
     UpdatedPostOut,
     UpdatePostIn,
+    draft_edits,
+    to_request,
 )
-from posts.dispatch import publish_now
 from posts.models import Post, PostTarget
+from posts.publishing import commit_then_publish
+from posts.requests import TargetRequest
 from posts.retry import retry_target
 
 SANDBOX_HEADER = "Letmepost-Sandbox-Outcome"
@@ -44,6 +46,15 @@ def _comma_list(values: Any) -> dict[str, Any]:
     """A comma-separated list of enum values (repeating the parameter also works)."""
     one = "|".join(values)
     return {"type": "string", "pattern": f"^({one})(,({one}))*$"}
+
+
+def _holding(
+    record: IdempotencyRecord | None,
+) -> Callable[[services.Created], None] | None:
+    """Write the request's key down with the post it creates, before that post publishes."""
+    if record is None:
+        return None
+    return lambda created: hold(record, str(created.post.pk))
 
 
 class PostCaller(ApiView):
@@ -112,25 +123,35 @@ class PostListApi(PostCaller):
             body = batch_response(post)
             status = 201 if body["status"] == "draft" else None
             return Response(body, status=status or (202 if post.scheduled_at else 200))
-        data = self.validated(CreatePostIn)
-        run_async = "respond-async" in request.headers.get("Prefer", "")
-        with transaction.atomic():
-            created = services.create_post(
+        wanted = to_request(self.validated(CreatePostIn))
+        stored: Response | None = None
+
+        def remember(created: services.Created) -> None:
+            """The key, in the post's own commit: with the answer itself when it is final."""
+            nonlocal stored
+            if record is None:
+                return
+            if created.claims:
+                hold(record, str(created.post.pk))
+            else:  # nothing publishes in-request: one INSERT, no separate reservation
+                stored = self._created(request, created, created.targets, record)
+
+        created = commit_then_publish(
+            lambda: services.create_post(
                 caller=self.caller(),
-                data=data,
+                request=wanted,
                 sandbox_outcome=request.headers.get(SANDBOX_HEADER) or None,
-                run_async=run_async,
-                draft=bool(data.get("draft")),
-            )
-            if not created.claims:
-                # Nothing publishes in-request, so the answer is final now: it is stored with
-                # the post in one commit (one write instead of bind() now, complete() later).
-                return self._created(request, created, created.targets, record)
-            if record is not None:
-                bind(record, str(created.post.pk))
-        publish_now(created.claims)
+                run_async="respond-async" in request.headers.get("Prefer", ""),
+                draft=wanted.draft,
+            ),
+            in_commit=remember,
+        )
+        if stored is not None:
+            return stored
         # Published targets changed since they were stored: read those again.
-        return self._created(request, created, None, None)
+        return self._created(
+            request, created, None if created.claims else created.targets, None
+        )
 
     def _created(
         self,
@@ -167,40 +188,21 @@ class PostListApi(PostCaller):
                 {"type": "string", "minLength": 1, "maxLength": 200, "pattern": r"\S"},
             ),
             OpenApiParameter("livemode", OpenApiTypes.BOOL),
-            OpenApiParameter(
-                "limit", {"type": "integer", "minimum": 1, "maximum": 200}
-            ),
-            OpenApiParameter("cursor", OpenApiTypes.STR),
+            *pagination.page_parameters(200),
         ],
-        responses={
-            200: inline_serializer(
-                "PostList",
-                fields={
-                    "data": PostOut(many=True),
-                    "nextCursor": serializers.CharField(allow_null=True),
-                },
-            )
-        },
+        responses={200: pagination.page_schema("PostList", PostOut(many=True))},
     )
     def get(self, request: Request) -> Response:
         filters, limit = parse_log_query(self, request.query_params)
-        page = list(
-            pagination.after_cursor(
-                selectors.list_targets(
-                    self.principal.workspace,
-                    filters,
-                    livemode=self.principal.livemode,
-                ),
-                request.query_params.get("cursor"),
-            )[: limit + 1]
+        page, next_cursor = pagination.page_after(
+            selectors.list_targets(
+                self.principal.workspace, filters, livemode=self.principal.livemode
+            ),
+            request.query_params.get("cursor"),
+            limit,
         )
-        more = len(page) > limit
-        page = page[:limit]
         return Response(
-            {
-                "data": PostOut(page, many=True).data,
-                "nextCursor": pagination.encode_cursor(page[-1]) if more else None,
-            }
+            {"data": PostOut(page, many=True).data, "nextCursor": next_cursor}
         )
 
 
@@ -214,7 +216,9 @@ class PostValidateApi(PostCaller):
     def post(self, request: Request) -> Response:
         """Run account resolution and every rule without writing anything (D4)."""
         checked = services.check_post(
-            caller=self.caller(), data=self.validated(CreatePostIn), deep=True
+            caller=self.caller(),
+            request=to_request(self.validated(CreatePostIn)),
+            deep=True,
         )
         results = [
             {
@@ -265,7 +269,7 @@ class PostDetailApi(PostCaller):
                 rule="mode_conflict",
                 remediation="Drop publishNow to schedule, or scheduledAt to publish now.",
             )
-        edits = {k: data[k] for k in drafts.EDITABLE if k in data}
+        edits = draft_edits(data)
         promote = bool(data.get("publish_now")) or "scheduled_at" in data
         if not edits and not promote:
             raise ValidationFailed(
@@ -288,30 +292,30 @@ class PostDetailApi(PostCaller):
         request: Request,
         target: PostTarget,
         data: dict[str, Any],
-        edits: dict[str, Any],
+        edits: TargetRequest | None,
         promote: bool,
     ) -> Response:
         caller = self.caller()
-        violations: list[Violation] = []
-        with (
-            transaction.atomic()
-        ):  # an edit refused by the promotion's preflight is undone
+        if not promote:
+            assert edits is not None  # patch() refuses a body with neither
+            violations = drafts.edit_draft(caller=caller, target=target, edits=edits)
+            body = UpdatedPostOut(target).data
+            body["violations"] = [v.as_dict() for v in violations]
+            return Response(body)
+
+        def edit_and_promote() -> drafts.Promoted:
+            # One transaction: an edit refused by the promotion's preflight is undone.
             if edits:
-                violations = drafts.edit_draft(
-                    caller=caller, target=target, changes=edits
-                )
-            if not promote:
-                body = UpdatedPostOut(target).data
-                body["violations"] = [v.as_dict() for v in violations]
-                return Response(body)
-            promoted = drafts.promote_draft(
+                drafts.edit_draft(caller=caller, target=target, edits=edits)
+            return drafts.promote_draft(
                 caller=caller,
                 target=target,
                 scheduled_at=data.get("scheduled_at"),
                 publish_now=bool(data.get("publish_now")),
                 sandbox_outcome=request.headers.get(SANDBOX_HEADER) or None,
             )
-        publish_now(promoted.claims)
+
+        promoted = commit_then_publish(edit_and_promote)
         promoted.target.refresh_from_db()
         return Response(UpdatedPostOut(promoted.target).data)
 
@@ -363,15 +367,14 @@ class PostRetryApi(PostCaller):
             livemode=self.principal.livemode,
             scope=self.principal.profile,
         )
-        with transaction.atomic():
-            created = retry_target(
+        created = commit_then_publish(
+            lambda: retry_target(
                 caller=self.caller(),
                 target=target,
                 confirm_unknown=data["confirm_unknown"],
-            )
-            if record is not None:
-                bind(record, str(created.post.pk))
-        publish_now(created.claims)
+            ),
+            in_commit=_holding(record),
+        )
         return Response(batch_response(created.post, created.violations()))
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from platforms.models import PlatformAccount
 from posts.dispatch import publish_now
 from posts.models import PostTarget
+from posts.requests import PostRequest, TargetRequest
 from posts.services import Caller, create_post
 from tests.conftest import Persona
 
@@ -29,14 +30,12 @@ def make_post(
     **options: Any,
 ) -> PostTarget:
     caller = session_caller(persona)
-    target: dict[str, Any] = {"account_id": str(account.pk)}
-    if options:
-        target["options"] = options
-    data: dict[str, Any] = {"targets": [target], "text": text}
-    if scheduled_at:
-        data["scheduled_at"] = scheduled_at
-    else:
-        data["publish_now"] = True
-    created = create_post(caller=caller, data=data, sandbox_outcome=outcome)
+    wanted = PostRequest(
+        targets=(TargetRequest(account_id=str(account.pk), options=options or None),),
+        text=text,
+        scheduled_at=scheduled_at,
+        publish_now=scheduled_at is None,
+    )
+    created = create_post(caller=caller, request=wanted, sandbox_outcome=outcome)
     publish_now(created.claims)
     return PostTarget.objects.get(post=created.post)

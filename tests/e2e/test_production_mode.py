@@ -40,6 +40,7 @@ from platforms.models import PlatformAccount, SandboxPost
 from platforms.services import connect_with_credentials
 from posts.dispatch import claim_due
 from posts.models import Post, PostTarget, PublishAttempt
+from posts.requests import PostRequest, TargetRequest
 from posts.services import MAX_TARGETS, Caller, create_post
 from tests.e2e.support import (
     BIN,
@@ -217,14 +218,16 @@ def schedule_many(caller: Caller, account: PlatformAccount, count: int) -> datet
         size = min(MAX_TARGETS, count - start)
         create_post(
             caller=caller,
-            data={
-                "targets": [
-                    {"account_id": account.pk, "options": {"platform": "sandbox"}}
-                ]
+            request=PostRequest(
+                targets=(
+                    TargetRequest(
+                        account_id=str(account.pk), options={"platform": "sandbox"}
+                    ),
+                )
                 * size,
-                "text": f"production batch {start // MAX_TARGETS}",
-                "scheduled_at": timezone.now() + timedelta(hours=1),
-            },
+                text=f"production batch {start // MAX_TARGETS}",
+                scheduled_at=timezone.now() + timedelta(hours=1),
+            ),
         )
     due = (timezone.now() + timedelta(seconds=LEAD + 1)).replace(microsecond=0)
     Post.objects.update(scheduled_at=due)

@@ -33,6 +33,7 @@ from django.urls import URLPattern
 from accounts.services import create_profile, mint_api_key
 from postiz import urls as postiz_urls
 from posts import services as post_services
+from posts.requests import PostRequest, TargetRequest
 from tests.conftest import Persona, connect_sandbox
 from webhooks.services import create_endpoint
 
@@ -119,11 +120,11 @@ def world(owner: Persona, settings: Any) -> World:
     caller = post_services.Caller(workspace=owner.workspace, scope=None, livemode=True)
     created = post_services.create_post(
         caller=caller,
-        data={
-            "targets": [{"account_id": account.pk, "options": {}}],
-            "text": "hostile",
-            "scheduled_at": datetime.now(UTC) + timedelta(hours=2),
-        },
+        request=PostRequest(
+            targets=(TargetRequest(account_id=str(account.pk), options={}),),
+            text="hostile",
+            scheduled_at=datetime.now(UTC) + timedelta(hours=2),
+        ),
     )
     target = created.post.targets.get()
     profile = create_profile(workspace=owner.workspace, name="Spare", slug="spare")

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from accounts.models import Profile
 from letmepost.api.auth import Principal
-from letmepost.api.idempotency import purge_expired_idempotency_records, reserve
+from letmepost.api.idempotency import hold, lookup, purge_expired_idempotency_records
 from letmepost.models import IdempotencyRecord
 from tests.conftest import Persona, api_client, error_of, make_persona
 
@@ -127,13 +127,14 @@ def test_a_duplicate_while_the_first_is_running_gets_in_flight_then_the_key_reco
     owner: Persona,
 ) -> None:
     key, body = str(uuid.uuid4()), json.dumps({"name": "Busy"})
-    record = reserve(
+    record = lookup(
         principal=_principal(owner),
         method="POST",
         path="/v1/profiles",
         key=key,
         body=body.encode(),
     )
+    hold(record)
     response = post_profile(owner, key, body)
     assert response.status_code == 409
     assert error_of(response)["rule"] == "idempotency_key.in_flight"

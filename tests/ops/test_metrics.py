@@ -12,10 +12,9 @@ from django.utils import timezone
 from prometheus_client.parser import text_string_to_metric_families
 
 from letmepost.metrics import RATE_LIMITED_KEY
-from posts import services
 from posts.dispatch import claim_due, publish_claimed
 from posts.models import PostTarget, PublishAttempt
-from tests.conftest import Persona, connect_sandbox
+from tests.conftest import Persona, queue_sandbox
 
 pytestmark = pytest.mark.django_db
 TOKEN = "metrics-token-for-tests"
@@ -40,23 +39,7 @@ def scrape() -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
 
 
 def targets(persona: Persona, count: int, **options: Any) -> list[PostTarget]:
-    account = connect_sandbox(persona, "metrics")
-    caller = services.Caller(workspace=persona.workspace, scope=None, livemode=True)
-    created = services.create_post(
-        caller=caller,
-        data={
-            "targets": [
-                {
-                    "account_id": account.pk,
-                    "options": {"platform": "sandbox", **options},
-                }
-            ]
-            * count,
-            "text": "metrics",
-            "scheduled_at": timezone.now() + timedelta(hours=1),
-        },
-    )
-    return list(created.post.targets.order_by("position"))
+    return queue_sandbox(persona, "metrics", count, **options)
 
 
 def make_due(*ts: PostTarget, ago: timedelta = timedelta(seconds=1)) -> None:

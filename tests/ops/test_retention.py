@@ -12,7 +12,7 @@ from letmepost.maintenance import JOBS, run_job
 from posts import services
 from posts.dispatch import claim_due, publish_claimed
 from posts.models import Post, PostTarget, PublishAttempt
-from tests.conftest import Persona, connect_sandbox
+from tests.conftest import Persona, queue_sandbox
 from webhooks.models import WebhookDelivery, WebhookEvent
 from webhooks.services import create_endpoint
 
@@ -21,18 +21,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _targets(persona: Persona, count: int) -> list[PostTarget]:
-    account = connect_sandbox(persona, "retention")
-    caller = services.Caller(workspace=persona.workspace, scope=None, livemode=True)
-    created = services.create_post(
-        caller=caller,
-        data={
-            "targets": [{"account_id": account.pk, "options": {"platform": "sandbox"}}]
-            * count,
-            "text": "retention",
-            "scheduled_at": timezone.now() + timedelta(hours=1),
-        },
-    )
-    return list(created.post.targets.order_by("position"))
+    return queue_sandbox(persona, "retention", count)
 
 
 def _publish(*targets: PostTarget) -> None:

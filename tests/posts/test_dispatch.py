@@ -16,7 +16,7 @@ from platforms.models import SandboxPost
 from posts import services
 from posts.dispatch import backoff, claim_due, publish_claimed
 from posts.models import PostTarget, PublishAttempt
-from tests.conftest import Persona, connect_sandbox
+from tests.conftest import Persona, queue_sandbox
 
 Status = PostTarget.Status
 
@@ -24,23 +24,7 @@ Status = PostTarget.Status
 def schedule(
     persona: Persona, *, at: datetime | None = None, count: int = 1, **options: Any
 ) -> list[PostTarget]:
-    account = connect_sandbox(persona, "engine")
-    caller = services.Caller(workspace=persona.workspace, scope=None, livemode=True)
-    created = services.create_post(
-        caller=caller,
-        data={
-            "targets": [
-                {
-                    "account_id": account.pk,
-                    "options": {"platform": "sandbox", **options},
-                }
-            ]
-            * count,
-            "text": "engine",
-            "scheduled_at": at or timezone.now() + timedelta(hours=1),
-        },
-    )
-    return list(created.post.targets.order_by("position"))
+    return queue_sandbox(persona, "engine", count, at=at, **options)
 
 
 def make_due(*targets: PostTarget) -> None:

@@ -14,6 +14,7 @@ from PIL import Image
 from platforms.models import SandboxPost
 from posts.dispatch import claim_due
 from posts.models import Post, PostTarget
+from posts.requests import PostRequest, TargetRequest
 from posts.services import Caller, create_post
 from tests.conftest import Persona, connect_sandbox, error_of, post_json
 
@@ -237,11 +238,11 @@ def test_service_keyword_for_other_callers_keeps_a_planned_time(
     caller = Caller(workspace=owner.workspace, scope=None, livemode=True)
     created = create_post(
         caller=caller,
-        data={
-            "targets": [{"account_id": str(account.pk)}],
-            "text": "t",
-            "scheduled_at": planned,
-        },
+        request=PostRequest(
+            targets=(TargetRequest(account_id=str(account.pk)),),
+            text="t",
+            scheduled_at=planned,
+        ),
         run_async=True,
         draft=True,
     )

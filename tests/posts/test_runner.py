@@ -1,4 +1,4 @@
-"""The embedded runner claims only what its idle workers can start, and renews leases at start."""
+"""The embedded runner claims no more than it holds at once, and renews leases at start."""
 
 from __future__ import annotations
 
@@ -8,26 +8,17 @@ import pytest
 from django.utils import timezone
 
 from letmepost.runner import EmbeddedRunner
-from posts import services
 from posts.dispatch import claim_due, publish_claimed
 from posts.models import PostTarget
-from tests.conftest import Persona, connect_sandbox
+from tests.conftest import Persona, queue_sandbox
 
 
 def due_targets(persona: Persona, count: int) -> list[PostTarget]:
-    account = connect_sandbox(persona, "runner")
-    created = services.create_post(
-        caller=services.Caller(workspace=persona.workspace, scope=None, livemode=True),
-        data={
-            "targets": [{"account_id": account.pk}] * count,
-            "text": "r",
-            "scheduled_at": timezone.now() + timedelta(hours=1),
-        },
-    )
-    PostTarget.objects.filter(post=created.post).update(
+    targets = queue_sandbox(persona, "runner", count)
+    PostTarget.objects.filter(pk__in=[t.pk for t in targets]).update(
         due_at=timezone.now() - timedelta(seconds=1)
     )
-    return list(created.post.targets.all())
+    return targets
 
 
 def test_a_claim_that_waited_past_its_lease_is_not_sent_twice(
@@ -49,11 +40,12 @@ def test_a_claim_that_waited_past_its_lease_is_not_sent_twice(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_runner_claims_no_more_than_its_idle_workers(owner: Persona) -> None:
+def test_the_runner_claims_no_more_than_it_holds_at_once(owner: Persona) -> None:
     due_targets(owner, 10)
-    runner = EmbeddedRunner(workers=3)
-    runner._busy = 2  # two workers are still busy with earlier posts
+    runner = EmbeddedRunner(workers=1)
+    runner._busy = runner.capacity - 1  # all but one claim still in flight from earlier
     assert runner.tick().posts == 1
+    runner.batches.shutdown(wait=True)
     runner.pool.shutdown(wait=True)
     assert PostTarget.objects.filter(status="published").count() == 1
     assert PostTarget.objects.filter(status="queued").count() == 9

@@ -172,6 +172,13 @@ def test_seconds_until_ignores_times_it_cannot_use(header: str) -> None:
     assert seconds_until(header) is None
 
 
+def test_seconds_until_reads_a_time_without_offset_as_utc() -> None:
+    # Found by mypy: this path called the nonexistent `django.utils.timezone.UTC`.
+    now = timezone.now()
+    header = (now + timedelta(seconds=90)).replace(tzinfo=None).isoformat()
+    assert seconds_until(header, now=now) == 90
+
+
 @pytest.mark.parametrize("value", ['"soon"', "-1", "true", "[]"])
 def test_a_sandbox_wait_that_is_not_a_number_is_refused(
     owner: Persona, value: str

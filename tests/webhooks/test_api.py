@@ -60,6 +60,17 @@ def test_create_shows_the_secret_once_and_stores_it_encrypted(
     assert WebhookEndpoint.objects.get().secret == secret
 
 
+@pytest.mark.parametrize("event_type", ["billing.payment_failed", "quota.warning"])
+def test_billing_event_types_are_refused(
+    owner: Persona, receiver: Receiver, event_type: str
+) -> None:
+    # issue #21: there is no billing, so no endpoint may wait for its events
+    response = create(owner.client, url=receiver.url, events=[event_type])
+    assert response.status_code == 400
+    assert error_of(response)["code"] == "validation_failed"
+    assert not WebhookEndpoint.objects.exists()
+
+
 @pytest.mark.usefixtures("hooks")
 def test_update_and_delete(owner: Persona, receiver: Receiver) -> None:
     endpoint, _ = make_endpoint(owner, receiver.url)
@@ -242,11 +253,11 @@ def test_test_delivery_sends_custom_data_verbatim_and_works_when_paused(
     response = post_json(
         owner.client,
         f"{BASE}/{endpoint.pk}/test",
-        {"type": "billing.payment_failed", "data": data},
+        {"type": "token.revoked", "data": data},
     )
     assert response.json()["delivered"] is True
     sent = json.loads(receiver.received[0].body)
-    assert sent["type"] == "billing.payment_failed" and sent["data"] == data
+    assert sent["type"] == "token.revoked" and sent["data"] == data
     assert response.json()["sentEvent"]["data"] == data
 
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from posts import services as post_services
 from posts.dispatch import claim_due, publish_claimed
 from posts.models import PostTarget
-from tests.conftest import Persona, connect_sandbox, post_json
+from tests.conftest import Persona, post_json, queue_sandbox
 from tests.webhooks.conftest import Receiver, drain, make_endpoint
 from webhooks.delivery import backoff, claim_due_deliveries, deliver_claimed
 from webhooks.events import emit, emit_post_event
@@ -32,18 +32,8 @@ Status = WebhookDelivery.Status
 
 
 def scheduled_target(persona: Persona, handle: str = "hooks") -> PostTarget:
-    account = connect_sandbox(persona, handle)
-    created = post_services.create_post(
-        caller=post_services.Caller(
-            workspace=persona.workspace, scope=None, livemode=True
-        ),
-        data={
-            "targets": [{"account_id": account.pk}],
-            "text": "webhooks",
-            "scheduled_at": timezone.now() + timedelta(hours=1),
-        },
-    )
-    return created.post.targets.get()
+    (target,) = queue_sandbox(persona, handle)
+    return target
 
 
 def ensure_event(type: str, target: PostTarget, **extra: Any) -> WebhookEvent:

@@ -66,15 +66,23 @@ class NoticeOut(serializers.Serializer):
     created_at = serializers.CharField()
 
 
-def _none_if_blank(value: str) -> str | None:
-    return value or None
+class BlankAsNull(serializers.CharField):
+    """A text column where "" means there is none: answered as null."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(read_only=True, allow_null=True, **kwargs)
+
+    def to_representation(self, value: Any) -> Any:  # str, or None for ""
+        return super().to_representation(value) if value else None
 
 
 @extend_schema_serializer(component_name="WebhookEndpoint")
 class EndpointOut(ModelSerializer):
     events = serializers.ListField(child=serializers.ChoiceField(choices=EVENT_TYPES))
-    last_failure_reason = serializers.SerializerMethodField()
-    disabled_reason = serializers.SerializerMethodField()
+    last_failure_reason = BlankAsNull(
+        help_text="Why the last attempt failed; null when it succeeded (or none was made)."
+    )
+    disabled_reason = BlankAsNull()
     notice = NoticeOut(
         allow_null=True,
         help_text="Set when letmepost paused the endpoint itself (type webhook_endpoint.disabled).",
@@ -90,22 +98,8 @@ class EndpointOut(ModelSerializer):
             "active",
             "created_at",
             "updated_at",
-            "last_delivery_at",
-            "last_success_at",
-            "last_failure_at",
-            "last_failure_reason",
-            "consecutive_failures",
-            "disabled_at",
-            "disabled_reason",
-            "notice",
+            *WebhookEndpoint.HEALTH_FIELDS,
         ]
-
-    def get_last_failure_reason(self, endpoint: WebhookEndpoint) -> str | None:
-        """Why the last attempt failed; null when it succeeded (or none was made)."""
-        return _none_if_blank(endpoint.last_failure_reason)
-
-    def get_disabled_reason(self, endpoint: WebhookEndpoint) -> str | None:
-        return _none_if_blank(endpoint.disabled_reason)
 
 
 @extend_schema_serializer(component_name="WebhookEndpointWithSecret")
@@ -126,7 +120,8 @@ class EndpointWithSecretOut(EndpointOut):
 @extend_schema_serializer(component_name="WebhookTest")
 class TestIn(serializers.Serializer):
     type = serializers.ChoiceField(choices=EVENT_TYPES, default="post.published")
-    data = serializers.JSONField(
+    # DRF's metaclass moves declared fields off the class; the stubs see Serializer.data.
+    data = serializers.JSONField(  # type: ignore[assignment]
         required=False,
         allow_null=True,
         help_text="The event's data, sent as given; omitted: a sample of the type's real shape.",
@@ -139,7 +134,8 @@ class EnvelopeOut(serializers.Serializer):
     type = serializers.ChoiceField(choices=EVENT_TYPES)
     created_at = UtcDateTimeField()
     organization_id = serializers.UUIDField()
-    data = serializers.JSONField()
+    # DRF's metaclass moves declared fields off the class; the stubs see Serializer.data.
+    data = serializers.JSONField()  # type: ignore[assignment]
     livemode = serializers.BooleanField()
 
 
@@ -162,9 +158,11 @@ class AttemptOut(ModelSerializer):
     delivery_id = serializers.UUIDField(
         source="id", help_text="The X-Letmepost-Delivery-Id header of this attempt."
     )
-    response_body = serializers.SerializerMethodField()
-    error_name = serializers.SerializerMethodField()
-    error = serializers.SerializerMethodField()
+    response_body = BlankAsNull(
+        help_text="First 2,048 characters of the answer; null when there was none."
+    )
+    error_name = BlankAsNull()
+    error = BlankAsNull()
 
     class Meta:
         model = WebhookAttempt
@@ -180,23 +178,13 @@ class AttemptOut(ModelSerializer):
             "outcome",
         ]
 
-    def get_response_body(self, attempt: WebhookAttempt) -> str | None:
-        """First 2,048 characters of the answer; null when there was none."""
-        return _none_if_blank(attempt.response_body)
-
-    def get_error_name(self, attempt: WebhookAttempt) -> str | None:
-        return _none_if_blank(attempt.error_name)
-
-    def get_error(self, attempt: WebhookAttempt) -> str | None:
-        return _none_if_blank(attempt.error)
-
 
 @extend_schema_serializer(component_name="WebhookDelivery")
 class DeliveryOut(ModelSerializer):
     event_id = serializers.UUIDField(source="event.id")
     event_type = serializers.ChoiceField(source="event.type", choices=EVENT_TYPES)
     next_attempt_at = serializers.SerializerMethodField()
-    last_error = serializers.SerializerMethodField()
+    last_error = BlankAsNull()
     attempts = AttemptOut(many=True)
 
     class Meta:
@@ -221,6 +209,3 @@ class DeliveryOut(ModelSerializer):
         if delivery.status != WebhookDelivery.Status.PENDING:
             return None
         return UtcDateTimeField().to_representation(delivery.next_attempt_at)
-
-    def get_last_error(self, delivery: WebhookDelivery) -> str | None:
-        return _none_if_blank(delivery.last_error)

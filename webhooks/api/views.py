@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import serializers
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -37,11 +36,18 @@ EVENT_ID = OpenApiParameter("event_id", OpenApiTypes.UUID, OpenApiParameter.PATH
 
 
 class WebhookApi(ApiView):
-    def endpoint(self, endpoint_id: str) -> WebhookEndpoint:
+    def endpoint(
+        self, endpoint_id: str, *, admin_to: str | None = None
+    ) -> WebhookEndpoint:
+        """The endpoint in the caller's workspace and mode (else not found); with `admin_to`,
+        what the caller is about to do, which only owners and admins may."""
         self.require_unscoped("use webhook endpoints")
-        return selectors.get_endpoint_for_workspace(
+        endpoint = selectors.get_endpoint_for_workspace(
             self.principal.workspace, endpoint_id, livemode=self.principal.livemode
         )
+        if admin_to:
+            require_admin(self.principal, admin_to)
+        return endpoint
 
 
 class EndpointListApi(WebhookApi):
@@ -100,8 +106,7 @@ class EndpointDetailApi(WebhookApi):
         responses={200: EndpointOut},
     )
     def patch(self, request: Request, endpoint_id: str) -> Response:
-        endpoint = self.endpoint(endpoint_id)
-        require_admin(self.principal, "change webhook endpoints")
+        endpoint = self.endpoint(endpoint_id, admin_to="change webhook endpoints")
         data = self.validated(EndpointPatchIn)
         endpoint = services.update_endpoint(endpoint=endpoint, **data)
         return Response(EndpointOut(endpoint).data)
@@ -113,8 +118,7 @@ class EndpointDetailApi(WebhookApi):
         responses={200: DeletedOut},
     )
     def delete(self, request: Request, endpoint_id: str) -> Response:
-        endpoint = self.endpoint(endpoint_id)
-        require_admin(self.principal, "delete webhook endpoints")
+        endpoint = self.endpoint(endpoint_id, admin_to="delete webhook endpoints")
         deleted_id = endpoint.pk
         services.delete_endpoint(endpoint=endpoint)
         return Response({"id": deleted_id, "deleted": True})
@@ -129,8 +133,7 @@ class RotateSecretApi(WebhookApi):
         responses={200: EndpointWithSecretOut},
     )
     def post(self, request: Request, endpoint_id: str) -> Response:
-        endpoint = self.endpoint(endpoint_id)
-        require_admin(self.principal, "rotate webhook secrets")
+        endpoint = self.endpoint(endpoint_id, admin_to="rotate webhook secrets")
         services.rotate_secret(endpoint=endpoint)
         return Response(EndpointWithSecretOut(endpoint).data)
 
@@ -187,19 +190,10 @@ class DeliveryListApi(WebhookApi):
                 "status",
                 {"type": "string", "enum": list(WebhookDelivery.Status.values)},
             ),
-            OpenApiParameter(
-                "limit", {"type": "integer", "minimum": 1, "maximum": 100}
-            ),
-            OpenApiParameter("cursor", OpenApiTypes.STR),
+            *pagination.page_parameters(100),
         ],
         responses={
-            200: inline_serializer(
-                "WebhookDeliveryList",
-                fields={
-                    "data": DeliveryOut(many=True),
-                    "nextCursor": serializers.CharField(allow_null=True),
-                },
-            )
+            200: pagination.page_schema("WebhookDeliveryList", DeliveryOut(many=True))
         },
     )
     def get(self, request: Request, endpoint_id: str) -> Response:
@@ -222,19 +216,13 @@ class DeliveryListApi(WebhookApi):
                 rule="limit",
                 remediation="Send a limit from 1 to 100.",
             )
-        page = list(
-            pagination.after_cursor(
-                selectors.list_deliveries(endpoint, status=status),
-                params.get("cursor"),
-            )[: limit + 1]
+        page, next_cursor = pagination.page_after(
+            selectors.list_deliveries(endpoint, status=status),
+            params.get("cursor"),
+            limit,
         )
-        more = len(page) > limit
-        page = page[:limit]
         return Response(
-            {
-                "data": DeliveryOut(page, many=True).data,
-                "nextCursor": pagination.encode_cursor(page[-1]) if more else None,
-            }
+            {"data": DeliveryOut(page, many=True).data, "nextCursor": next_cursor}
         )
 
 

@@ -1,4 +1,7 @@
-/** Wire types of the letmepost v1 API (camelCase JSON), written from /v1/openapi.json. */
+/**
+ * Wire types of the letmepost v1 API (camelCase JSON), written from /v1/openapi.json. The server's
+ * tests/clients/test_sdk_types.py fails when a field or enum here drifts from that schema.
+ */
 
 export type Platform =
   | "bluesky"
@@ -14,6 +17,7 @@ export type Platform =
   | "youtube";
 
 export type PostStatus =
+  | "draft"
   | "queued"
   | "validated"
   | "publishing"
@@ -22,7 +26,7 @@ export type PostStatus =
   | "rejected"
   | "canceled";
 
-export type BatchStatus = "queued" | "published" | "partial_failed" | "failed";
+export type BatchStatus = "draft" | "queued" | "published" | "partial_failed" | "failed";
 
 export type ErrorCode =
   | "validation_failed"
@@ -49,15 +53,7 @@ export type WebhookEventType =
   | "post.rescheduled"
   | "token.expiring"
   | "token.revoked"
-  | "version.deprecated"
-  | "subscription.activated"
-  | "subscription.cancelled"
-  | "subscription.tier_changed"
-  | "quota.warning"
-  | "quota.exceeded"
-  | "billing.payment_failed"
-  | "billing.delinquent"
-  | "billing.recovered";
+  | "version.deprecated";
 
 export interface Page<T> {
   data: T[];
@@ -121,6 +117,8 @@ export interface CreatePostRequest {
   publishNow?: boolean;
   /** ISO-8601 UTC; a Date is sent as its toISOString(). */
   scheduledAt?: string | Date;
+  /** Save without publishing or scheduling (status `draft`); excludes publishNow and scheduledAt. */
+  draft?: boolean;
   profileId?: string;
 }
 
@@ -144,6 +142,8 @@ export interface PostTargetResult {
   warnings?: Record<string, unknown>[];
   error?: TargetError;
   nextAttemptAt?: string;
+  /** Drafts: the shape preflight's findings, reported without refusing. */
+  violations?: Violation[];
 }
 
 export interface CreatePostResponse {
@@ -208,6 +208,10 @@ export interface PostAttempt {
   errorCode?: string;
   errorMessage?: string;
   platformResponse?: unknown;
+  /** Seconds the platform asked to wait before the next attempt. */
+  requestedRetryAfter?: number | null;
+  /** Seconds waited: the platform's ask, capped at one day. */
+  retryAfter?: number | null;
 }
 
 export interface PostDetail extends Post {
@@ -491,14 +495,18 @@ export interface CreateProfileRequest {
 
 export type UpdateProfileRequest = Partial<CreateProfileRequest>;
 
-export interface ApiKey {
+/** What every API key answer carries. */
+export interface ApiKeyFields {
   id: string;
   name: string;
   prefix: "lmp_live_" | "lmp_test_" | string;
   last4: string;
   scopes: string[];
-  profileId?: string | null;
+  profileId: string | null;
   createdAt: string;
+}
+
+export interface ApiKey extends ApiKeyFields {
   lastUsedAt?: string | null;
   revokedAt?: string | null;
 }
@@ -511,7 +519,8 @@ export interface CreateApiKeyRequest {
   profileId?: string | null;
 }
 
-export interface CreatedApiKey extends ApiKey {
+/** A new key: its secret once, and none of a used or revoked key's timestamps. */
+export interface CreatedApiKey extends ApiKeyFields {
   /** The secret: shown only in this answer. */
   key: string;
 }

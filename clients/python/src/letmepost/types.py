@@ -1,11 +1,18 @@
 """Shapes of the API's JSON answers, as TypedDicts: the SDK returns the wire objects (camelCase).
 
-They are `total=False` because the API omits absent optional members rather than sending null.
+Members the API may omit are `NotRequired`, as in `/v1/openapi.json`; the server's
+tests/clients/test_sdk_types.py fails when a field here drifts from the API's schema.
 """
 
 from __future__ import annotations
 
+import sys
 from typing import Any, Literal, TypedDict
+
+if sys.version_info >= (3, 11):
+    from typing import NotRequired
+else:  # pragma: no cover - Python 3.10
+    from typing_extensions import NotRequired
 
 # Every platform slug the API accepts in a target's `platform` (and reports in every platform
 # field). The server's registry contract test keeps this list in step with its platforms.
@@ -24,70 +31,71 @@ Platform = Literal[
 ]
 
 
-class Violation(TypedDict, total=False):
+class Violation(TypedDict):
     rule: str
     severity: str
     message: str
-    remediation: str
-    field: str
-    accountId: str
-    platform: str
-    targetIndex: int
+    remediation: NotRequired[str]
+    field: NotRequired[str]
+    accountId: NotRequired[str]
+    platform: NotRequired[str]
+    targetIndex: NotRequired[int]
 
 
-class TargetError(TypedDict, total=False):
+class TargetError(TypedDict):
     code: str
     message: str
-    rule: str
-    platform: str
-    platformVersion: str
-    platformResponse: Any
-    remediation: str
+    rule: NotRequired[str]
+    platform: NotRequired[str]
+    platformVersion: NotRequired[str]
+    platformResponse: NotRequired[Any]
+    remediation: NotRequired[str]
 
 
-class TargetResult(TypedDict, total=False):
+class TargetResult(TypedDict):
     accountId: str
     platform: str
     postId: str
     status: str
-    uri: str
-    cid: str
-    firstCommentUri: str
-    firstCommentCid: str
-    warnings: list[dict[str, Any]]
-    error: TargetError
-    nextAttemptAt: str
+    uri: NotRequired[str]
+    cid: NotRequired[str]
+    firstCommentUri: NotRequired[str]
+    firstCommentCid: NotRequired[str]
+    warnings: NotRequired[list[dict[str, Any]]]
+    error: NotRequired[TargetError]
+    nextAttemptAt: NotRequired[str]
+    violations: NotRequired[list[Violation]]  # drafts: shape findings, not refused
 
 
-class CreatePostResult(TypedDict, total=False):
+class CreatePostResult(TypedDict):
     id: str
     status: str  # queued | published | partial_failed | failed
     livemode: bool
     createdAt: str
-    scheduledAt: str
+    scheduledAt: NotRequired[str]
     results: list[TargetResult]
 
 
-class ValidateTargetResult(TypedDict, total=False):
+class ValidateTargetResult(TypedDict):
     accountId: str
     platform: str
     valid: bool
     violations: list[Violation]
 
 
-class ValidateResult(TypedDict, total=False):
+class ValidateResult(TypedDict):
     valid: bool
     results: list[ValidateTargetResult]
 
 
-class AccountSummary(TypedDict, total=False):
+class AccountSummary(TypedDict):
     id: str
     platform: str
     platformAccountId: str
     displayName: str
 
 
-class Post(TypedDict, total=False):
+class Post(TypedDict):
     id: str
     batchId: str
     profileId: str
@@ -95,35 +103,37 @@ class Post(TypedDict, total=False):
     account: AccountSummary
     platform: str
     status: str
-    livemode: bool
+    livemode: NotRequired[bool]
     text: str
     mediaRefs: list[dict[str, Any]]
     firstComment: dict[str, str] | None
-    options: dict[str, Any]
+    options: NotRequired[dict[str, Any]]
     scheduledAt: str | None
     publishedAt: str | None
     platformUri: str | None
     platformCid: str | None
-    error: TargetError | None
+    error: NotRequired[TargetError | None]
     attemptCount: int
     nextAttemptAt: str | None
     createdAt: str
     updatedAt: str
 
 
-class PostAttempt(TypedDict, total=False):
+class PostAttempt(TypedDict):
     id: str
     attemptNumber: int
-    outcome: str
+    outcome: NotRequired[str]
     startedAt: str
     finishedAt: str | None
     succeeded: bool
-    errorCode: str | None
-    errorMessage: str | None
-    platformResponse: Any
+    errorCode: NotRequired[str | None]
+    errorMessage: NotRequired[str | None]
+    platformResponse: NotRequired[Any]
+    requestedRetryAfter: NotRequired[int | None]  # seconds the platform asked to wait
+    retryAfter: NotRequired[int | None]  # seconds waited: that ask, capped at one day
 
 
-class PostDetail(Post, total=False):
+class PostDetail(Post):
     attempts: list[PostAttempt]
 
 
@@ -148,22 +158,22 @@ class InstagramAccountInfo(TypedDict):
     grantedScopes: list[str] | None
 
 
-class Account(TypedDict, total=False):
+class Account(TypedDict):
     id: str
     profileId: str
     platform: str
     platformAccountId: str
     displayName: str
-    status: str
+    status: NotRequired[str]
     needsReconnect: bool
-    tokenExpiresAt: str | None
+    tokenExpiresAt: NotRequired[str | None]
     createdAt: str
     updatedAt: str
-    pinterest: PinterestAccountInfo  # Pinterest accounts only
-    instagram: InstagramAccountInfo  # Instagram accounts only
+    pinterest: NotRequired[PinterestAccountInfo]  # Pinterest accounts only
+    instagram: NotRequired[InstagramAccountInfo]  # Instagram accounts only
 
 
-class ConnectResult(TypedDict, total=False):
+class ConnectResult(TypedDict):
     platform: str
     state: str
     descriptor: dict[
@@ -176,16 +186,16 @@ class Deleted(TypedDict):
     deleted: bool
 
 
-class Media(TypedDict, total=False):
+class Media(TypedDict):
     id: str
     url: str
     contentType: str
     sizeBytes: int
     sha256: str
     kind: str
-    width: int | None
-    height: int | None
-    durationSeconds: float | None
+    width: NotRequired[int | None]
+    height: NotRequired[int | None]
+    durationSeconds: NotRequired[float | None]
     profileId: str
     createdAt: str
 
@@ -195,7 +205,7 @@ class MediaPage(TypedDict):
     nextCursor: str | None
 
 
-class Profile(TypedDict, total=False):
+class Profile(TypedDict):
     id: str
     name: str
     slug: str
@@ -203,7 +213,7 @@ class Profile(TypedDict, total=False):
     updatedAt: str
 
 
-class ApiKey(TypedDict, total=False):
+class _ApiKeyFields(TypedDict):
     id: str
     name: str
     prefix: str
@@ -211,11 +221,16 @@ class ApiKey(TypedDict, total=False):
     scopes: list[str]
     profileId: str | None
     createdAt: str
-    lastUsedAt: str | None
-    revokedAt: str | None
 
 
-class ApiKeyCreated(ApiKey, total=False):
+class ApiKey(_ApiKeyFields):
+    lastUsedAt: NotRequired[str | None]
+    revokedAt: NotRequired[str | None]
+
+
+class ApiKeyCreated(_ApiKeyFields):
+    """A new key: its secret `key` once, and none of a used or revoked key's timestamps."""
+
     key: str
 
 
@@ -224,40 +239,40 @@ class ApiKeyRevoked(TypedDict):
     revokedAt: str
 
 
-class WebhookEndpoint(TypedDict, total=False):
+class WebhookEndpoint(TypedDict):
     id: str
     url: str
     events: list[str]
-    description: str
+    description: NotRequired[str]
     active: bool
     createdAt: str
     updatedAt: str
-    lastDeliveryAt: str | None
-    lastSuccessAt: str | None
-    lastFailureAt: str | None
+    lastDeliveryAt: NotRequired[str | None]
+    lastSuccessAt: NotRequired[str | None]
+    lastFailureAt: NotRequired[str | None]
     lastFailureReason: str | None
-    consecutiveFailures: int
-    disabledAt: str | None
+    consecutiveFailures: NotRequired[int]
+    disabledAt: NotRequired[str | None]
     disabledReason: str | None
     notice: dict[str, Any] | None
 
 
-class WebhookEndpointWithSecret(WebhookEndpoint, total=False):
+class WebhookEndpointWithSecret(WebhookEndpoint):
     signingSecret: str  # whsec_…: only in the answers to create and rotate_secret
 
 
-class WebhookDelivery(TypedDict, total=False):
+class WebhookDelivery(TypedDict):
     id: str
     eventId: str
     eventType: str
-    kind: str
-    status: str
-    attemptCount: int
+    kind: NotRequired[str]
+    status: NotRequired[str]
+    attemptCount: NotRequired[int]
     nextAttemptAt: str | None
-    lastStatusCode: int | None
+    lastStatusCode: NotRequired[int | None]
     lastError: str | None
     createdAt: str
-    completedAt: str | None
+    completedAt: NotRequired[str | None]
     attempts: list[dict[str, Any]]
 
 
@@ -266,7 +281,7 @@ class WebhookDeliveryPage(TypedDict):
     nextCursor: str | None
 
 
-class WebhookTestResult(TypedDict, total=False):
+class WebhookTestResult(TypedDict):
     delivered: bool
     status: int
     durationMs: int
@@ -277,12 +292,12 @@ class WebhookTestResult(TypedDict, total=False):
     sentEvent: dict[str, Any]
 
 
-class PinterestBoards(TypedDict, total=False):
+class PinterestBoards(TypedDict):
     data: list[dict[str, Any]]
     defaultBoardId: str | None
 
 
-class PreflightRule(TypedDict, total=False):
+class PreflightRule(TypedDict):
     id: str
     platform: str
     stage: str
@@ -299,7 +314,7 @@ class PreflightRule(TypedDict, total=False):
     ruleUrl: str
 
 
-class PlatformVersion(TypedDict, total=False):
+class PlatformVersion(TypedDict):
     platform: str
     label: str
     currentPin: str
