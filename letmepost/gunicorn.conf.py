@@ -1,7 +1,7 @@
 """gunicorn settings for the production web role (Procfile `web`, the image's `web` role).
 
 Python spends ~4-8 ms of CPU per API write, so one process serves at most one core's worth;
-requests run in parallel across `LETMEPOST_WEB_WORKERS` processes (default: one per CPU), each
+requests run in parallel across `LETMEPOST_WEB_WORKERS` processes (default: two per CPU), each
 with `LETMEPOST_WEB_THREADS` threads to overlap database and Redis waits. Each process keeps a
 pool of PostgreSQL connections (LETMEPOST_DB_POOL_SIZE) instead of connecting per request.
 Figures and the alternatives measured: docs/performance.md.
@@ -11,8 +11,13 @@ from __future__ import annotations
 
 import os
 
-workers = int(os.environ.get("LETMEPOST_WEB_WORKERS") or len(os.sched_getaffinity(0)))
-threads = int(os.environ.get("LETMEPOST_WEB_THREADS") or 4)
+# Two processes per CPU of two threads each: one process's GIL-bound request runs while the other
+# waits on PostgreSQL or Redis. Measured against one per CPU of 4 threads (docs/performance.md,
+# fourth pass): ~1.5x the accepted posts per second and half the p99, for ~120 MB per process.
+workers = int(
+    os.environ.get("LETMEPOST_WEB_WORKERS") or 2 * len(os.sched_getaffinity(0))
+)
+threads = int(os.environ.get("LETMEPOST_WEB_THREADS") or 2)
 bind = f"{os.environ.get('LETMEPOST_HOST', '127.0.0.1')}:{os.environ.get('LETMEPOST_PORT', '8000')}"
 worker_class = "gthread"
 # Seconds an idle keep-alive connection is held (clients and proxies reuse them).

@@ -54,6 +54,8 @@ if EMBEDDED:
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+    # The same backend, with writers queued in-process first (letmepost/sqlite/base.py).
+    _db["ENGINE"] = "letmepost.sqlite"
 elif _pool_size := env_int("LETMEPOST_DB_POOL_SIZE", 0, minimum=0):
     # psycopg's pool: a process keeps connections open and lends one to each request, instead of
     # connecting per request (~2.4 ms each). The web role sets it to its thread count.

@@ -60,6 +60,9 @@ def browser_page(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
             viewport={"width": 1280, "height": 900}, timezone_id=ZONE, locale="en-GB"
         )
         context.set_default_timeout(15_000)
+        # Assertions retry as long as actions wait: a loaded CI machine answers the debounced
+        # live preflight in more than expect()'s default 5 s.
+        sync_api.expect.set_options(timeout=15_000)
         page = context.new_page()
         page.on("dialog", lambda dialog: dialog.accept())  # data-confirm prompts
         # Chromium logs each Content-Security-Policy refusal on the console; the event adds
