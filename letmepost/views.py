@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -136,19 +137,15 @@ def onboarding_key(request: DashboardRequest) -> HttpResponse:
 @dashboard_view
 def onboarding_connect(request: DashboardRequest) -> HttpResponse:
     """Step 2: connect a sandbox account (publishes into our own database)."""
-    try:
-        connect_with_credentials(
+    return _onboarding_step(
+        request,
+        "connect",
+        lambda: connect_with_credentials(
             workspace=request.workspace,
             profile=get_default_profile(workspace=request.workspace),
             platform="sandbox",
             payload={"handle": request.POST.get("handle", "").strip() or "demo"},
-        )
-    except LetmepostError as exc:
-        return _onboarding(
-            request, onboarding_state(request, error=exc.message, error_step="connect")
-        )
-    return _onboarding(
-        request, onboarding_state(request, secret=request.POST.get("secret") or None)
+        ),
     )
 
 
@@ -175,11 +172,23 @@ def onboarding_test_post(request: DashboardRequest) -> HttpResponse:
         text=TEST_TEXT,
         publish_now=True,
     )
+    return _onboarding_step(
+        request,
+        "post",
+        lambda: commit_then_publish(lambda: create_post(caller=caller, request=wanted)),
+    )
+
+
+def _onboarding_step(
+    request: DashboardRequest, step: str, action: Callable[[], object]
+) -> HttpResponse:
+    """Run one onboarding step, then show the page again: with the step's error if it failed,
+    else with the key minted in step 1 still on screen (it is never shown again)."""
     try:
-        commit_then_publish(lambda: create_post(caller=caller, request=wanted))
+        action()
     except LetmepostError as exc:
         return _onboarding(
-            request, onboarding_state(request, error=exc.message, error_step="post")
+            request, onboarding_state(request, error=exc.message, error_step=step)
         )
     return _onboarding(
         request, onboarding_state(request, secret=request.POST.get("secret") or None)

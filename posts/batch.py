@@ -45,6 +45,8 @@ from platforms.models import PlatformAccount
 from platforms.tokens import ensure_fresh_token
 from posts.dispatch import (
     Claim,
+    Outcome,
+    Status,
     _record_published,
     adapter_for,
     draft_for,
@@ -58,9 +60,6 @@ from posts.preflight import deep_violations, errors_only
 from webhooks.events import emit_post_events
 
 logger = logging.getLogger("letmepost.dispatch")
-
-Status = PostTarget.Status
-Outcome = PublishAttempt.Outcome
 FIRST = 1  # the attempt number of the plain path: a target never attempted before
 # The instant of a claim that was already due when claimed.
 EARLIEST = datetime.min.replace(tzinfo=UTC)

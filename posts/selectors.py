@@ -59,6 +59,19 @@ class LogFilter:
     livemode: bool | None = None
 
 
+# Each log filter that narrows by a plain lookup when given (`q` is a literal match: Django
+# escapes % and _).
+LOG_LOOKUPS = (
+    ("profile", "profile"),
+    ("statuses", "status__in"),
+    ("platforms", "platform__in"),
+    ("error_codes", "error_code__in"),
+    ("after", "created_at__gte"),
+    ("before", "created_at__lt"),
+    ("q", "text__icontains"),
+)
+
+
 def list_targets(
     workspace: Workspace, filters: LogFilter, *, livemode: bool
 ) -> QuerySet[PostTarget]:
@@ -67,25 +80,12 @@ def list_targets(
     `livemode` is the caller's mode; `filters.livemode` (the query parameter) only narrows it.
     """
     qs = targets_in_mode(workspace, livemode=livemode).select_related("account")
-    if filters.profile:
-        qs = qs.filter(profile=filters.profile)
-    if filters.statuses:
-        qs = qs.filter(status__in=filters.statuses)
-    if filters.platforms:
-        qs = qs.filter(platform__in=filters.platforms)
+    for name, lookup in LOG_LOOKUPS:
+        if value := getattr(filters, name):
+            qs = qs.filter(**{lookup: value})
     if filters.account_ids:
         # Callers validated them; Django would parse the strings the same way.
         qs = qs.filter(account_id__in=[UUID(a) for a in filters.account_ids])
-    if filters.error_codes:
-        qs = qs.filter(error_code__in=filters.error_codes)
-    if filters.after:
-        qs = qs.filter(created_at__gte=filters.after)
-    if filters.before:
-        qs = qs.filter(created_at__lt=filters.before)
-    if filters.q:
-        qs = qs.filter(
-            text__icontains=filters.q
-        )  # a literal match: Django escapes % and _
     if filters.livemode is not None:
         qs = qs.filter(livemode=filters.livemode)
     return qs.order_by("-created_at", "-id")

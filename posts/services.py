@@ -358,38 +358,16 @@ def create_post(
     token = new_lease_token()
     # No savepoint inside a caller's transaction: a failure here fails the whole of it anyway.
     with transaction.atomic(savepoint=False):
-        post = Post.objects.create(
-            workspace=caller.workspace,
-            api_key=caller.api_key,
-            user=caller.user,
-            livemode=caller.livemode,
-            scheduled_at=scheduled_at,
-        )
-        targets = PostTarget.objects.bulk_create(
-            [
-                PostTarget(
-                    post=post,
-                    workspace=caller.workspace,
-                    profile=t.account.profile,
-                    account=t.account,
-                    platform=t.account.platform,
-                    position=t.index,
-                    livemode=caller.livemode,
-                    text=t.text,
-                    media=t.media,
-                    first_comment=t.first_comment or "",
-                    options=t.options,
-                    sandbox=t.sandbox,
-                    scheduled_at=scheduled_at,
-                    due_at=scheduled_at or now,
-                    status=PostTarget.Status.PUBLISHING
-                    if immediate
-                    else PostTarget.Status.QUEUED,
-                    lease_owner=token if immediate else "",
-                    lease_until=lease_until(now) if immediate else None,
-                )
-                for t in checked
-            ]
+        post, targets = _store(
+            caller,
+            checked,
+            scheduled_at,
+            due_at=scheduled_at or now,
+            status=PostTarget.Status.PUBLISHING
+            if immediate
+            else PostTarget.Status.QUEUED,
+            lease_owner=token if immediate else "",
+            lease_until=lease_until(now) if immediate else None,
         )
         events: list[tuple[str, PostTarget, dict[str, Any]]] = []
         for target, check in zip(targets, checked, strict=True):
@@ -409,39 +387,55 @@ def create_post(
 def _store_drafts(
     caller: Caller, checked: list[CheckedTarget], planned_at: datetime | None
 ) -> Created:
-    now = timezone.now()
     # No savepoint inside a caller's transaction: a failure here fails the whole of it anyway.
     with transaction.atomic(savepoint=False):
-        post = Post.objects.create(
-            workspace=caller.workspace,
-            api_key=caller.api_key,
-            user=caller.user,
-            livemode=caller.livemode,
-            scheduled_at=planned_at,
-        )
-        targets = PostTarget.objects.bulk_create(
-            [
-                PostTarget(
-                    post=post,
-                    workspace=caller.workspace,
-                    profile=t.account.profile,
-                    account=t.account,
-                    platform=t.account.platform,
-                    position=t.index,
-                    livemode=caller.livemode,
-                    text=t.text,
-                    media=t.media,
-                    first_comment=t.first_comment or "",
-                    options=t.options,
-                    sandbox=t.sandbox,
-                    scheduled_at=planned_at,
-                    due_at=planned_at or now,  # ignored: only queued rows are ever due
-                    status=PostTarget.Status.DRAFT,
-                )
-                for t in checked
-            ]
+        post, targets = _store(
+            caller,
+            checked,
+            planned_at,
+            due_at=planned_at
+            or timezone.now(),  # ignored: only queued rows are ever due
+            status=PostTarget.Status.DRAFT,
         )
     return Created(post=post, claims=[], checked=checked, targets=targets)
+
+
+def _store(
+    caller: Caller,
+    checked: list[CheckedTarget],
+    scheduled_at: datetime | None,
+    **state: Any,
+) -> tuple[Post, list[PostTarget]]:
+    """The batch and one target per checked target, in `state` (status, due time, lease)."""
+    post = Post.objects.create(
+        workspace=caller.workspace,
+        api_key=caller.api_key,
+        user=caller.user,
+        livemode=caller.livemode,
+        scheduled_at=scheduled_at,
+    )
+    targets = PostTarget.objects.bulk_create(
+        [
+            PostTarget(
+                post=post,
+                workspace=caller.workspace,
+                profile=t.account.profile,
+                account=t.account,
+                platform=t.account.platform,
+                position=t.index,
+                livemode=caller.livemode,
+                text=t.text,
+                media=t.media,
+                first_comment=t.first_comment or "",
+                options=t.options,
+                sandbox=t.sandbox,
+                scheduled_at=scheduled_at,
+                **state,
+            )
+            for t in checked
+        ]
+    )
+    return post, targets
 
 
 def _require_queued(target: PostTarget) -> None:

@@ -44,23 +44,17 @@ class ProfilePatchIn(serializers.Serializer):
         return attrs
 
 
+# What names a key, in both its listing and its one-time creation answer.
+KEY_IDENTITY = ("id", "name", "prefix", "last4", "scopes", "profile_id")
+
+
 @extend_schema_serializer(component_name="ApiKey")
 class ApiKeyOut(ModelSerializer):
     profile_id = serializers.UUIDField(allow_null=True)
 
     class Meta:
         model = ApiKey
-        fields = [
-            "id",
-            "name",
-            "prefix",
-            "last4",
-            "scopes",
-            "profile_id",
-            "created_at",
-            "last_used_at",
-            "revoked_at",
-        ]
+        fields = [*KEY_IDENTITY, "created_at", "last_used_at", "revoked_at"]
 
 
 @extend_schema_serializer(component_name="ApiKeyCreated")
@@ -70,16 +64,7 @@ class ApiKeyCreatedOut(ModelSerializer):
 
     class Meta:
         model = ApiKey
-        fields = [
-            "id",
-            "name",
-            "prefix",
-            "last4",
-            "scopes",
-            "profile_id",
-            "key",
-            "created_at",
-        ]
+        fields = [*KEY_IDENTITY, "key", "created_at"]
 
 
 @extend_schema_serializer(component_name="ApiKeyCreate")

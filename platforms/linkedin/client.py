@@ -136,29 +136,32 @@ class LinkedInClient(UpstreamClient):
         ).json()
         return found
 
-    def initialize_image_upload(self, owner: str) -> dict[str, Any]:
-        value: dict[str, Any] = self.call(
+    def action(
+        self, resource: str, action: str, body: dict[str, Any]
+    ) -> requests.Response:
+        """A Rest.li action: `POST /rest/<resource>?action=<a>` with `{"<a>Request": body}`."""
+        return self.call(
             "POST",
-            "/rest/images",
-            params={"action": "initializeUpload"},
-            json={"initializeUploadRequest": {"owner": owner}},
+            f"/rest/{resource}",
+            params={"action": action},
+            json={f"{action}Request": body},
+        )
+
+    def initialize_image_upload(self, owner: str) -> dict[str, Any]:
+        value: dict[str, Any] = self.action(
+            "images", "initializeUpload", {"owner": owner}
         ).json()["value"]
         return value
 
     def initialize_video_upload(self, owner: str, size: int) -> dict[str, Any]:
-        value: dict[str, Any] = self.call(
-            "POST",
-            "/rest/videos",
-            params={"action": "initializeUpload"},
-            json={
-                "initializeUploadRequest": {
-                    "owner": owner,
-                    "fileSizeBytes": size,
-                    "uploadCaptions": False,
-                    "uploadThumbnail": False,
-                }
-            },
-        ).json()["value"]
+        body = {
+            "owner": owner,
+            "fileSizeBytes": size,
+            "uploadCaptions": False,
+            "uploadThumbnail": False,
+        }
+        answer = self.action("videos", "initializeUpload", body).json()
+        value: dict[str, Any] = answer["value"]
         return value
 
     def upload_bytes(self, url: str, data: bytes | Section) -> str:
@@ -175,18 +178,12 @@ class LinkedInClient(UpstreamClient):
     def finalize_video(
         self, video: str, upload_token: str, part_ids: list[str]
     ) -> None:
-        self.call(
-            "POST",
-            "/rest/videos",
-            params={"action": "finalizeUpload"},
-            json={
-                "finalizeUploadRequest": {
-                    "video": video,
-                    "uploadToken": upload_token,
-                    "uploadedPartIds": part_ids,
-                }
-            },
-        )
+        body = {
+            "video": video,
+            "uploadToken": upload_token,
+            "uploadedPartIds": part_ids,
+        }
+        self.action("videos", "finalizeUpload", body)
 
     def video(self, urn: str) -> dict[str, Any]:
         found: dict[str, Any] = self.call(

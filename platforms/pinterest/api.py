@@ -43,17 +43,16 @@ _BoardList = inline_serializer(
         "defaultBoardId": serializers.CharField(allow_null=True),
     },
 )
-_BoardCreated = inline_serializer(
-    "PinterestBoardCreated",
-    fields={
-        "id": serializers.CharField(),
-        "name": serializers.CharField(),
-        "privacy": serializers.CharField(allow_null=True),
-        "existing": serializers.BooleanField(),
-        "defaultBoardId": serializers.CharField(required=False),
-        "defaultBoardName": serializers.CharField(required=False),
-    },
-)
+
+
+# The board, whether it already existed (upsert), and the new default when it was set
+# (camelCase: the wire names).
+class PinterestBoardCreated(BoardOut):
+    existing = serializers.BooleanField()
+    defaultBoardId = serializers.CharField(required=False)
+    defaultBoardName = serializers.CharField(required=False)
+
+
 _DefaultBoard = inline_serializer(
     "PinterestDefaultBoard",
     fields={
@@ -91,7 +90,7 @@ class PinterestBoardsApi(_AccountView):
         operation_id="createPinterestBoard",
         tags=["accounts"],
         request=BoardIn,
-        responses={200: _BoardCreated, 201: _BoardCreated},
+        responses={200: PinterestBoardCreated, 201: PinterestBoardCreated},
     )
     def post(self, request: Request, account_id: str) -> Response:
         account = self.account(account_id)
