@@ -13,17 +13,7 @@ from posts.publishing import commit_then_publish
 from posts.requests import PostRequest, TargetRequest
 from posts.services import Caller, Created, create_post
 from tests.conftest import Persona, connect_sandbox
-
-ROOT = Path(__file__).resolve().parents[2]
-SERVER_PACKAGES = (
-    "letmepost",
-    "accounts",
-    "media",
-    "platforms",
-    "posts",
-    "webhooks",
-    "postiz",
-)
+from tests.test_layers import all_modules
 
 
 def _caller(persona: Persona) -> Caller:
@@ -76,9 +66,8 @@ def test_nothing_but_the_door_publishes_in_request() -> None:
     # A caller that leased targets and forgot to publish them leaves a "publish now" post
     # waiting out its lease; one function does both steps, and only it calls publish_now.
     callers = {
-        f"{path.relative_to(ROOT)}:{line}"
-        for package in SERVER_PACKAGES
-        for path in (ROOT / package).rglob("*.py")
+        f"{module}:{line}"
+        for module, path in all_modules().items()
         for line in _calls_publish_now(path)
     }
-    assert {c.rsplit(":", 1)[0] for c in callers} == {"posts/publishing.py"}, callers
+    assert {c.rsplit(":", 1)[0] for c in callers} == {"posts.publishing"}, callers
