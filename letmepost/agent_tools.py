@@ -192,12 +192,17 @@ def _project(
     }
     if required:
         input_schema["required"] = required
-    summary = operation.get("summary") or operation.get("description") or ""
+    # The reference's summary, then what it says in full: an agent picks tools by this text.
+    about = ". ".join(
+        text
+        for text in (operation.get("summary"), operation.get("description"))
+        if text
+    )
     return ApiOperation(
         name=tool_name(method, reference_path),
         method=method.upper(),
         path=path,
-        description=f"{method.upper()} {reference_path}. {summary}".strip(),
+        description=f"{method.upper()} {reference_path}. {about}".strip(),
         input_schema=input_schema,
         path_arguments=tuple(path_arguments),
         query_arguments=frozenset(query_arguments),

@@ -25,3 +25,7 @@ django_application = WSGIMiddleware(cast("WSGIApp", get_wsgi_application()), wor
 from letmepost.agent_server import AgentEndpoint  # noqa: E402
 
 application = AgentEndpoint(django_application)
+
+from letmepost.heap import freeze_startup_heap  # noqa: E402
+
+freeze_startup_heap()  # `serve` imports this module once, before it serves

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from djangorestframework_camel_case.settings import api_settings
 from djangorestframework_camel_case.util import camelize
 
+from letmepost import field_rules
 from letmepost.api.errors import rule_slug
 from letmepost.errors import CATALOG
 from letmepost.rules import RULES, UNKNOWN_FIELD
@@ -33,7 +34,7 @@ def docs_index(request: HttpRequest) -> HttpResponse:
 @require_GET
 def error_page(request: HttpRequest, code: str) -> HttpResponse:
     if code not in CATALOG:
-        raise Http404(code)
+        return not_found(request, f"error code {code}")
     return render(request, "docs/error.html", {"error": CATALOG[code]})
 
 
@@ -52,6 +53,7 @@ def preflight_index(request: HttpRequest) -> HttpResponse:
             "groups": groups,
             "total": len(catalog.all_specs()),
             "request_rules": RULES.values(),
+            "fields": field_rules.documented_fields().values(),
         },
     )
 
@@ -63,11 +65,22 @@ def rule_page(request: HttpRequest, slug: str) -> HttpResponse:
     rule = next((r for r in RULES.values() if rule_slug(r.id) == slug), None)
     if rule is None and slug.endswith("-unknown"):
         rule = RULES[UNKNOWN_FIELD]  # `<path>.unknown`: one page for every field path
-    if rule is None:
-        raise Http404(slug)
-    return render(
-        request, "docs/rule.html", {"rule": rule, "error": CATALOG[rule.code]}
-    )
+    if rule is not None:
+        return render(
+            request, "docs/rule.html", {"rule": rule, "error": CATALOG[rule.code]}
+        )
+    if (field := field_rules.find(slug)) is not None:
+        return render(
+            request,
+            "docs/field_rule.html",
+            {"field": field, "error": CATALOG["validation_failed"]},
+        )
+    return not_found(request, f"rule {slug}")
+
+
+def not_found(request: HttpRequest, what: str) -> HttpResponse:
+    """A docs 404 that points at the indexes (the site-wide one talks about workspaces)."""
+    return render(request, "docs/not_found.html", {"what": what}, status=404)
 
 
 def preflight_context(spec: RuleSpec) -> dict[str, Any]:

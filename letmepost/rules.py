@@ -59,6 +59,21 @@ RULES: dict[str, RuleDoc] = {
             "Connect it from the dashboard, or with POST /v1/accounts/connect/{platform}.",
         ),
         RuleDoc(
+            "body",
+            "validation_failed",
+            "The body is not a JSON object (an array, a string or a number was sent), or the "
+            "request could not be read at all.",
+            "Send one JSON object with Content-Type: application/json.",
+        ),
+        RuleDoc(
+            # `manage.py bootstrap`: the first user's password, checked by Django's validators.
+            "password",
+            "validation_failed",
+            "The password fails the server's password rules (too short, too common, all digits "
+            "or too like the email address).",
+            "Choose a longer password that is not like the email address.",
+        ),
+        RuleDoc(
             "body.json",
             "validation_failed",
             "The body is not valid JSON.",
@@ -345,6 +360,56 @@ RULES: dict[str, RuleDoc] = {
             "validation_failed",
             "A profile-scoped key sent another profile's profileId.",
             "Omit profileId, or use a key of that profile.",
+        ),
+        # Posting queues (posts/queues.py, docs/publishing.md "Queues").
+        RuleDoc(
+            "queue.timezone.unknown",
+            "validation_failed",
+            "The queue's time zone is not an IANA time zone name.",
+            'Send a name such as "Europe/Berlin", "America/New_York" or "UTC".',
+        ),
+        RuleDoc(
+            "queue.slots.weekday",
+            "validation_failed",
+            "A slot's weekday is not one of monday, tuesday, … sunday (lowercase English names).",
+            'Send the weekday as a lowercase name, e.g. "monday".',
+        ),
+        RuleDoc(
+            "queue.slots.time",
+            "validation_failed",
+            "A slot's time is not a 24-hour HH:MM wall time.",
+            'Send the time as "HH:MM", e.g. "09:30".',
+        ),
+        RuleDoc(
+            "queue.slots.duplicate",
+            "validation_failed",
+            "The same weekday and time appear twice in the queue.",
+            "Send each weekday and time once.",
+        ),
+        RuleDoc(
+            "queue.slots.max",
+            "validation_failed",
+            "A queue has at most 168 slots (one an hour).",
+            "Send fewer slots.",
+        ),
+        RuleDoc(
+            "queue.empty",
+            "validation_failed",
+            'A post asked for the next slot ("scheduledAt": "next_slot"), but its profile\'s '
+            "queue has no slots.",
+            "Set the slots with PUT /v1/profiles/{id}/queue, or send a scheduledAt time.",
+        ),
+        RuleDoc(
+            "queue.full",
+            "validation_failed",
+            "Every slot of the profile's queue is taken for the next year.",
+            "Add slots to the queue, or send a scheduledAt time.",
+        ),
+        RuleDoc(
+            "queue.profile_ambiguous",
+            "validation_failed",
+            "A next_slot post's targets belong to several profiles, each with its own queue.",
+            "Send one request per profile.",
         ),
         RuleDoc(
             "scheduledAt.future",

@@ -10,6 +10,8 @@ from letmepost.api.errors import route_not_found
 from letmepost.api.health import HealthApi, ReadyApi
 from letmepost.metrics import metrics_view
 from platforms.api.preflight_views import PreflightRulesApi
+from platforms.docs_views import platform_guide
+from posts.api import queue_views
 
 v1: list[URLPattern | URLResolver] = [
     path(
@@ -31,6 +33,12 @@ v1: list[URLPattern | URLResolver] = [
     ),
     path("", include("media.api.urls")),
     path("", include("posts.api.urls")),
+    path("queue", queue_views.QueueApi.as_view(), name="queue"),
+    path(
+        "profiles/<str:profile_id>/queue",
+        queue_views.ProfileQueueApi.as_view(),
+        name="profile-queue",
+    ),
     path("", include("platforms.api.urls")),
     path("preflight/rules", PreflightRulesApi.as_view(), name="preflight-rules"),
     path("oauth-exchange", OAuthExchangeApi.as_view(), name="oauth-exchange"),
@@ -60,6 +68,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("app/", include(app)),
     path("", include("accounts.oauth.urls")),  # OAuth 2.1 for agents and the CLI
+    path("favicon.ico", views.favicon, name="favicon"),
     path("health", HealthApi.as_view(), name="health"),
     path("health/ready", ReadyApi.as_view(), name="ready"),
     path("metrics", metrics_view, name="metrics"),  # Prometheus, token-protected
@@ -83,6 +92,7 @@ urlpatterns = [
     path("docs/errors/<str:code>", docs_views.error_page, name="docs-error"),
     path("docs/preflight/", docs_views.preflight_index, name="docs-preflight"),
     path("docs/preflight/<str:slug>", docs_views.rule_page, name="docs-rule"),
+    path("docs/platforms/<str:slug>", platform_guide, name="docs-platform"),
     path(
         "", include("platforms.meta.urls")
     ),  # Meta's deauthorize/data-deletion callbacks

@@ -8,8 +8,9 @@ from datetime import timedelta
 from typing import Any
 
 from django.db.models import Count
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
@@ -70,10 +71,12 @@ def onboarding_state(request: DashboardRequest, **extra: Any) -> Onboarding:
 
 
 def _onboarding(request: DashboardRequest, state: Onboarding) -> HttpResponse:
-    context = {"onboarding": state, "show_onboarding": True}
+    # htmx swaps the checklist; the overview rides along out of band, so the counts a step
+    # changed (accounts, posts) are current without a reload.
+    context = {"onboarding": state, "show_onboarding": True, **_overview(request)}
     if request.htmx:
         return render(request, "home.html#onboarding", context)
-    return render(request, "home.html", {**context, **_overview(request)})
+    return render(request, "home.html", context)
 
 
 def _overview(request: DashboardRequest) -> dict[str, Any]:
@@ -193,6 +196,12 @@ def _onboarding_step(
     return _onboarding(
         request, onboarding_state(request, secret=request.POST.get("secret") or None)
     )
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico on every site whatever the page links: answer with ours."""
+    return redirect(static("favicon.svg"))
 
 
 @require_POST

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django.core.wsgi import get_wsgi_application
 
+from letmepost.heap import freeze_startup_heap
+
 if TYPE_CHECKING:
     from a2wsgi.asgi_typing import ASGIApp
 
@@ -89,3 +91,5 @@ class McpBridge:
 
 
 application = McpBridge(django_application)
+
+freeze_startup_heap()  # gunicorn loads this module in each worker, before it serves

@@ -28,13 +28,15 @@ LIBRARY_PAGE = 100
 @dashboard_view
 def library(request: DashboardRequest) -> HttpResponse:
     profiles = list(account_selectors.list_profiles(request.workspace))
+    default = get_default_profile(workspace=request.workspace)
     form = UploadForm(
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,
         profiles=profiles,
+        default=default,
     )
     if request.method == "POST" and form.is_valid():
-        profile = form.profile() or get_default_profile(workspace=request.workspace)
+        profile = form.profile() or default
         try:
             media = services.ingest_upload(
                 request.workspace,
@@ -45,7 +47,9 @@ def library(request: DashboardRequest) -> HttpResponse:
         except LetmepostError as exc:
             add_service_error(form, exc, "file")
         else:
-            messages.success(request, f"Uploaded {media.pk} ({media.content_type}).")
+            messages.success(
+                request, f"Uploaded {media.display_name} ({media.content_type})."
+            )
             return redirect("media:library")
     cursor = request.GET.get("cursor")
     rows = selectors.list_media(
@@ -66,7 +70,7 @@ def library(request: DashboardRequest) -> HttpResponse:
         "next_url": next_url,
         "after": bool(cursor),
         "uploaded": uploaded,
-        "uploaded_item": any(media.pk == uploaded for media in page),
+        "uploaded_item": next((media for media in page if media.pk == uploaded), None),
     }
     if request.htmx and cursor:
         return render(request, "media/library.html#cards", context)
@@ -82,5 +86,7 @@ def delete(request: DashboardRequest, media_id: str) -> HttpResponse:
         request.workspace, media_id, livemode=request.principal.livemode
     )
     services.delete_media(media)
-    messages.success(request, f"Deleted {media.pk}; its public URL no longer works.")
+    messages.success(
+        request, f"Deleted {media.display_name}; its public URL no longer works."
+    )
     return redirect("media:library")

@@ -23,12 +23,17 @@ class UploadForm(Form):
     )
     profile_id = forms.ChoiceField(label="Profile", required=False)
 
-    def __init__(self, *args: Any, profiles: list[Profile], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, profiles: list[Profile], default: Profile, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.profiles = {str(p.pk): p for p in profiles}
-        choice_field(self.fields, "profile_id").choices = [("", "Default profile")] + [
-            (str(p.pk), p.name) for p in profiles
-        ]
+        # Each profile once, the default one picked (a blank "default" entry would name it twice).
+        field = choice_field(self.fields, "profile_id")
+        field.choices = [(str(p.pk), p.name) for p in profiles]
+        field.initial = str(default.pk)
+        if len(profiles) <= 1:
+            field.widget = forms.HiddenInput()
 
     def profile(self) -> Profile | None:
         return self.profiles.get(str(self.cleaned_data.get("profile_id") or ""))

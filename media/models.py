@@ -56,6 +56,8 @@ class Media(models.Model):
         max_length=64, unique=True, default=new_public_token, editable=False
     )
     source_url = models.TextField(blank=True)  # set for URL ingestion
+    # The name it was uploaded (or fetched) under, for people to recognise it; never a path.
+    filename = models.CharField(max_length=255, blank=True)
     livemode = models.BooleanField(
         default=True
     )  # the mode of the key that made it (D23)
@@ -72,6 +74,10 @@ class Media(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pk} ({self.content_type})"
+
+    @property
+    def display_name(self) -> str:
+        return self.filename or self.pk
 
     @property
     def extension(self) -> str:

@@ -8,8 +8,9 @@ dispatcher. Only the row insert is transactional; if it fails, the stored object
 from __future__ import annotations
 
 from functools import partial
+from pathlib import PurePosixPath
 from typing import IO
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from django.conf import settings
 from django.core.files import File
@@ -35,7 +36,9 @@ def ingest_upload(
     storage fails.
     """
     with spool_file(file, limit=max_media_bytes()) as spool:
-        return _store(workspace, profile, spool, livemode=livemode)
+        return _store(
+            workspace, profile, spool, livemode=livemode, filename=file.name or ""
+        )
 
 
 def ingest_url(
@@ -48,7 +51,14 @@ def ingest_url(
     `media.size_max` (413), `media.type_unsupported`.
     """
     with remote.download(url, limit=max_media_bytes()) as spool:
-        return _store(workspace, profile, spool, livemode=livemode, source_url=url)
+        return _store(
+            workspace,
+            profile,
+            spool,
+            livemode=livemode,
+            source_url=url,
+            filename=urlsplit(url).path,
+        )
 
 
 def _store(
@@ -58,6 +68,7 @@ def _store(
     *,
     livemode: bool,
     source_url: str = "",
+    filename: str = "",
 ) -> Media:
     if profile.workspace_id != workspace.pk:
         raise ValueError("the profile belongs to another workspace")
@@ -80,6 +91,7 @@ def _store(
         height=sniffed.height,
         duration_seconds=sniffed.duration_seconds,
         source_url=source_url,
+        filename=PurePosixPath(filename.replace("\\", "/")).name[-255:],
         livemode=livemode,
     )
     key = f"{workspace.pk}/{media.pk}.{sniffed.extension}"

@@ -88,11 +88,19 @@ class ConnectForm(Form):
                 if name in _MANAGED:
                     continue
                 label = name.replace("_", " ").capitalize().replace("url", "URL")
+                # Asked because the platform needs it: a blank answer gets a sentence for a
+                # person here, not the API's "Send {...}" (help text: what to enter).
+                help_text = str(field.help_text or "")
                 self.fields[name] = _text_field(
                     label,
-                    required=False,
+                    required=True,
                     kind="url" if name.endswith("url") else "text",
-                    help_text=str(field.help_text or ""),
+                    help_text=help_text,
+                )
+                example = help_text.partition("e.g. ")[2]
+                self.fields[name].error_messages["required"] = (
+                    f"Enter the {label[0].lower()}{label[1:]} to connect {adapter.display_name}"
+                    + (f", for example {example}" if example else ".")
                 )
                 self.param_names.append(name)
 

@@ -87,7 +87,8 @@ class OAuthProvider:
     """A platform's fixed OAuth endpoints; the client id and secret come from settings.
 
     `<SLUG>_OAUTH_AUTHORIZE_URL`, `_TOKEN_URL` and `_REVOKE_URL` override the URLs (tests point
-    them at a loopback server).
+    them at a loopback server). When `api_base` is given, the token and revoke URLs under it
+    follow `<SLUG>_API_BASE` too, unless set on their own (a sandbox with its own token endpoint).
     """
 
     authorize_url: str
@@ -99,6 +100,7 @@ class OAuthProvider:
     client_id_param: str = "client_id"
     revoke_url: str = ""
     extra_authorize_params: Mapping[str, str] = field(default_factory=dict)
+    api_base: str = ""  # the documented API base its token and revoke URLs live under
 
 
 def client_settings(platform: str) -> Mapping[str, str]:
@@ -122,7 +124,8 @@ def configured(platform: str, provider: OAuthProvider) -> OAuthConfig:
         )
     return OAuthConfig(
         authorize_url=client.get("authorize_url") or provider.authorize_url,
-        token_url=client.get("token_url") or provider.token_url,
+        token_url=client.get("token_url")
+        or _moved(provider.token_url, provider, client),
         client_id=client["client_id"],
         client_secret=client["client_secret"],
         scopes=provider.scopes,
@@ -130,14 +133,36 @@ def configured(platform: str, provider: OAuthProvider) -> OAuthConfig:
         pkce=provider.pkce,
         client_auth=provider.client_auth,
         client_id_param=provider.client_id_param,
-        revoke_url=client.get("revoke_url") or provider.revoke_url,
+        revoke_url=client.get("revoke_url")
+        or _moved(provider.revoke_url, provider, client),
         extra_authorize_params=provider.extra_authorize_params,
     )
+
+
+def _moved(url: str, provider: OAuthProvider, client: Mapping[str, str]) -> str:
+    """`url` moved onto `<SLUG>_API_BASE` when it lives under the provider's `api_base`."""
+    base = client.get("api_base")
+    if base and provider.api_base and url.startswith(provider.api_base):
+        return base.rstrip("/") + url.removeprefix(provider.api_base)
+    return url
 
 
 def api_base(platform: str, default: str) -> str:
     """`<SLUG>_API_BASE` when set (tests), else the platform's documented base URL."""
     return (client_settings(platform).get("api_base") or default).rstrip("/")
+
+
+class TokenClient(UpstreamClient):
+    """An upstream client acting with one account's access token on the platform's documented
+    API host, `default_base` (`<SLUG>_API_BASE` replaces it: tests, a sandbox)."""
+
+    default_base: ClassVar[str]
+    version: str  # always the pinned label (UpstreamClient allows None)
+
+    def __init__(self, token: str, *, version: str) -> None:
+        super().__init__(version=version)
+        self.token = token
+        self.base = api_base(self.platform, self.default_base)
 
 
 def token_credentials(token: TokenSet, **extra: Any) -> dict[str, Any]:

@@ -320,5 +320,17 @@ class UpstreamClient:
         return retry_after(response, default=self.default_retry_after)
 
 
+class HostClient(UpstreamClient):
+    """Calls to the host an account lives on (a Mastodon instance, a Bluesky PDS), named by its
+    URL in messages, with the account's token when it has one."""
+
+    def __init__(
+        self, base_url: str, *, token: str | None = None, version: str
+    ) -> None:
+        super().__init__(version=version)
+        self.base_url = self.name = base_url.rstrip("/")
+        self.token = token
+
+
 def _what(method: str, url: str) -> str:
     return f"{method} {urlsplit(url).path}"

@@ -28,7 +28,7 @@ from letmepost.dashboard import (
     dashboard_view,
     safe_next,
 )
-from letmepost.errors import LetmepostError
+from letmepost.errors import LetmepostError, PlatformNotEnabled
 from platforms import oauth, selectors, services
 from platforms.base import PlatformAdapter
 from platforms.forms import ConnectForm
@@ -43,17 +43,44 @@ class Tile:
     name: str
     adapter: type[PlatformAdapter]
     form: ConnectForm | None = None
+    # What the operator must set before anyone can connect it (empty: ready).
+    missing: tuple[str, ...] = ()
 
     @property
     def kind(self) -> str:
         return self.adapter.connect_kind
+
+    @property
+    def ready(self) -> bool:
+        return not self.missing
+
+    @property
+    def docs_url(self) -> str | None:
+        return (
+            reverse("docs-platform", args=[self.slug])
+            if DECLARED[self.slug].docs
+            else None
+        )
+
+
+def missing_settings(adapter: type[PlatformAdapter]) -> tuple[str, ...]:
+    """The environment variables an OAuth platform waits for (its app's credentials)."""
+    ensure_enabled = getattr(adapter, "ensure_enabled", None)
+    if ensure_enabled is None:  # credentials: nothing for the operator to register
+        return ()
+    try:
+        ensure_enabled()
+    except PlatformNotEnabled:
+        prefix = adapter.slug.upper()
+        return (f"{prefix}_CLIENT_ID", f"{prefix}_CLIENT_SECRET")
+    return ()
 
 
 def _tiles(request: DashboardRequest, bound: ConnectForm | None = None) -> list[Tile]:
     profiles = list(list_profiles(request.workspace))
     default = get_default_profile(workspace=request.workspace)
     tiles = []
-    for slug in sorted(PLATFORMS, key=lambda s: (s != "sandbox", s)):  # sandbox first
+    for slug in PLATFORMS:
         adapter = adapter_class(slug)
         form = (
             bound
@@ -62,8 +89,11 @@ def _tiles(request: DashboardRequest, bound: ConnectForm | None = None) -> list[
                 adapter=adapter, profiles=profiles, initial={"profile": str(default.pk)}
             )
         )
-        tiles.append(Tile(slug, adapter.display_name, adapter, form))
-    return tiles
+        tiles.append(
+            Tile(slug, adapter.display_name, adapter, form, missing_settings(adapter))
+        )
+    # The sandbox first, then what can be connected now, then what needs the operator.
+    return sorted(tiles, key=lambda t: (t.slug != "sandbox", not t.ready, t.slug))
 
 
 def account_state(account: PlatformAccount, now: datetime) -> str:

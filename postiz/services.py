@@ -28,7 +28,7 @@ from postiz.html import to_text
 from postiz.media import media_input
 from postiz.models import PostizPost
 from postiz.payloads import CreateRequest, Entry
-from posts import drafts
+from posts import drafts, queues
 from posts import services as posts
 from posts.models import PostTarget
 from posts.publishing import commit_then_publish
@@ -247,8 +247,16 @@ def delete_group(caller: posts.Caller, group: str) -> int:
     return len(members)
 
 
-def find_slot(account: PlatformAccount, *, now: datetime | None = None) -> datetime:
-    """The first default posting time from now on with no post of the workspace at that minute."""
+def find_slot(
+    account: PlatformAccount, *, livemode: bool = True, now: datetime | None = None
+) -> datetime:
+    """The next free slot of the account's profile queue when it has one (posts.queues); else
+    the first default posting time from now on with no post of the workspace at that minute."""
+    queue = queues.get_queue(account.profile)
+    if queue.slots:
+        if slot := queues.next_free_slot(queue, livemode=livemode):
+            return slot
+        raise errors.nest("No free slot in the next year", 400)
     now = now or timezone.now()
     day = now.replace(hour=0, minute=0, second=0, microsecond=0, tzinfo=UTC)
     taken = PostTarget.objects.filter(

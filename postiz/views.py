@@ -8,6 +8,7 @@ our envelope's members added (postiz.errors).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -32,6 +33,7 @@ from letmepost.errors import LetmepostError, NotFound, RateLimited
 from letmepost.ids import parse_uuid
 from media import services as media_services
 from media.api.uploads import FIELD, install_gate
+from media.models import Media
 from media.spool import max_media_bytes, too_large
 from platforms.models import PlatformAccount
 from platforms.registry import adapter_class
@@ -305,7 +307,9 @@ class IsConnectedApi(PostizView):
 @extend_schema(exclude=True)
 class FindSlotApi(PostizView):
     def get(self, request: Request, integration_id: str) -> Response:
-        slot = services.find_slot(self.account(integration_id))
+        slot = services.find_slot(
+            self.account(integration_id), livemode=self.caller.livemode
+        )
         return Response({"date": slot.strftime("%Y-%m-%dT%H:%M:%S")})
 
 
@@ -343,26 +347,33 @@ class _MediaIngest(PostizView):
     # Uploads and fetches are slow: never inside the idempotency layer's transaction.
     idempotency_atomic = False
 
-    def profile(self) -> Any:
-        return self.principal.profile or get_default_profile(
+    def ingest(
+        self,
+        store: Callable[..., Media],
+        source: Any,
+        error: Callable[[LetmepostError], errors.PostizError],
+    ) -> Response:
+        """Store an upload or a URL's file (`store`) in the key's profile; Postiz's errors."""
+        profile = self.principal.profile or get_default_profile(
             workspace=self.principal.workspace
         )
+        try:
+            media = store(
+                self.principal.workspace,
+                profile,
+                source,
+                livemode=self.principal.livemode,
+            )
+        except LetmepostError as exc:
+            raise error(exc) from None
+        return Response(media_object(media), status=201)
 
 
 @extend_schema(exclude=True)
 class UploadApi(_MediaIngest):
     def post(self, request: Request) -> Response:
         upload = _uploaded_file(request._request)
-        try:
-            media = media_services.ingest_upload(
-                self.principal.workspace,
-                self.profile(),
-                upload,
-                livemode=self.principal.livemode,
-            )
-        except LetmepostError as exc:
-            raise _upload_error(exc) from None
-        return Response(media_object(media), status=201)
+        return self.ingest(media_services.ingest_upload, upload, _upload_error)
 
 
 @extend_schema(exclude=True)
@@ -375,16 +386,7 @@ class UploadFromUrlApi(_MediaIngest):
             raise errors.nest(
                 [f"url must end with one of {', '.join(MEDIA_EXTENSIONS)}"]
             )
-        try:
-            media = media_services.ingest_url(
-                self.principal.workspace,
-                self.profile(),
-                url,
-                livemode=self.principal.livemode,
-            )
-        except LetmepostError as exc:
-            raise _fetch_error(exc) from None
-        return Response(media_object(media), status=201)
+        return self.ingest(media_services.ingest_url, url, _fetch_error)
 
 
 def _uploaded_file(request: HttpRequest) -> UploadedFile:

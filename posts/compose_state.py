@@ -45,6 +45,7 @@ def draft_initial(
     initial: dict[str, Any] = {
         "accounts": [str(t.account_id) for t in targets],
         "text": main,
+        "first_comment": targets[0].first_comment if targets else "",
         "mode": NOW,
         "draft_id": str(post.pk),
     }
@@ -80,10 +81,33 @@ def media_previews(
         for m in selectors.list_media(workspace, livemode=livemode).filter(pk__in=ids)
     }
     return [
-        {**item, "url": services.public_url(found[item["id"]])}
+        {
+            **item,
+            "url": services.public_url(found[item["id"]]),
+            "name": found[item["id"]].display_name,
+        }
         if item["id"] in found
-        else {**item, "url": ""}
+        else {**item, "url": "", "name": item["id"]}
         for item in items
+    ]
+
+
+LIBRARY_PICKS = 24  # the newest media offered in compose; the library page has the rest
+
+
+def library_picks(workspace: Workspace, *, livemode: bool) -> list[dict[str, str]]:
+    """The newest media of the workspace, to attach in compose without uploading again."""
+    from media import selectors, services
+
+    return [
+        {
+            "id": m.pk,
+            "kind": m.kind,
+            "url": services.public_url(m),
+            "name": m.display_name,
+            "alt": "",
+        }
+        for m in selectors.list_media(workspace, livemode=livemode)[:LIBRARY_PICKS]
     ]
 
 

@@ -9,6 +9,7 @@ from datetime import UTC
 from typing import Any
 
 from django.conf import settings
+from django.utils import timezone
 
 from accounts.models import ApiKey, Workspace
 from posts.models import PostTarget
@@ -16,15 +17,19 @@ from posts.models import PostTarget
 KEY_VARIABLE = "$LETMEPOST_API_KEY"
 
 
-def key_hint(workspace: Workspace) -> str:
-    """A comment naming the newest active key, whose secret we cannot show again."""
+def key_hint(workspace: Workspace, *, livemode: bool) -> str:
+    """A comment naming the newest active key of the post's mode, whose secret we cannot show
+    again: a live post needs a live key (a test key would make a test post)."""
+    prefix = ApiKey.Prefix.LIVE if livemode else ApiKey.Prefix.TEST
     key = (
-        ApiKey.objects.filter(workspace=workspace, revoked_at__isnull=True)
+        ApiKey.objects.filter(
+            workspace=workspace, revoked_at__isnull=True, prefix=prefix
+        )
         .order_by("-created_at")
         .first()
     )
     if key is None:
-        return "# Mint a key on the API keys page, then: export LETMEPOST_API_KEY=lmp_live_…"
+        return f"# Mint a key on the API keys page, then: export LETMEPOST_API_KEY={prefix}…"
     return f'# export LETMEPOST_API_KEY={key.prefix}…  (your key "{key.name}", ending …{key.last4})'
 
 
@@ -57,7 +62,11 @@ def body_for_target(target: PostTarget) -> dict[str, Any]:
         body["firstComment"] = {"text": target.first_comment}
     if target.status == PostTarget.Status.DRAFT:
         body["draft"] = True
-    elif target.status == PostTarget.Status.QUEUED and target.scheduled_at:
+    elif (
+        target.status == PostTarget.Status.QUEUED
+        and target.scheduled_at
+        and target.scheduled_at > timezone.now()  # a past time would be refused
+    ):
         body["scheduledAt"] = target.scheduled_at.astimezone(UTC).strftime(
             "%Y-%m-%dT%H:%M:%SZ"
         )

@@ -79,6 +79,13 @@ class ComposeForm(WhenFields):
             attrs={"rows": 7, "placeholder": "What do you want to say?"}
         ),
     )
+    first_comment = forms.CharField(
+        label="First comment",
+        required=False,
+        strip=False,
+        help_text="Posted as a reply right after the post, where the platform allows it.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     accounts = forms.MultipleChoiceField(
         label="Accounts",
         widget=forms.CheckboxSelectMultiple,
@@ -104,6 +111,10 @@ class ComposeForm(WhenFields):
         self.save_as_draft = save_as_draft
         if save_as_draft:
             self.fields["mode"].required = False  # the time is picked when it is sent
+            self.fields["accounts"].error_messages["required"] = (
+                "Tick at least one account to save the draft for: a draft keeps where it "
+                "will be sent."
+            )
         self.account_list = accounts
         choice_field(self.fields, "accounts").choices = [
             (str(a.pk), str(a.pk)) for a in accounts
@@ -156,6 +167,8 @@ class ComposeForm(WhenFields):
         data: dict[str, Any] = {"targets": targets}
         if cleaned.get("text"):
             data["text"] = cleaned["text"]
+        if cleaned.get("first_comment", "").strip():
+            data["first_comment"] = {"text": cleaned["first_comment"]}
         if media := self.media_items():
             data["media"] = [
                 {"kind": m["kind"], "media_id": m["id"]}

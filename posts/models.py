@@ -168,3 +168,23 @@ class PublishAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"attempt {self.number} of {self.target_id}: {self.outcome}"
+
+
+class PostingQueue(models.Model):
+    """A profile's weekly posting times, read in its IANA time zone (posts.queues).
+
+    `slots` is a sorted list of `{"weekday": "monday", "time": "09:30"}`, validated by
+    `posts.queue_slots.parse_slots` before it is stored. The row is also the lock that makes
+    taking the next free slot atomic on PostgreSQL.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
+    profile = models.OneToOneField(
+        "accounts.Profile", on_delete=models.CASCADE, related_name="posting_queue"
+    )
+    timezone = models.CharField(max_length=64)
+    slots = models.JSONField(default=list, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"queue of profile {self.profile_id}"

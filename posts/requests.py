@@ -59,3 +59,5 @@ class PostRequest:
     publish_now: bool = False
     # The client asked for a draft: excludes publish_now and scheduled_at.
     draft: bool = False
+    # Take the next free slot of the targets' profile queue (`"scheduledAt": "next_slot"`).
+    next_slot: bool = False

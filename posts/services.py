@@ -7,15 +7,17 @@ promoted and deleted in `posts.drafts`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
+from uuid import UUID
 
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import ApiKey, Profile, User, Workspace
 from letmepost.errors import NotFound, PreflightFailed, ValidationFailed
+from letmepost.prepared import insert_new
 from platforms.base import Draft, MediaItem, Violation
 from platforms.models import PlatformAccount
 from platforms.preflight.catalog import PLATFORMS as CATALOG_PLATFORMS
@@ -23,7 +25,7 @@ from platforms.preflight.catalog import specs_for
 from platforms.registry import adapter_class
 from platforms.sandbox.adapter import FORCEABLE_OUTCOMES
 from platforms.selectors import get_account_for_workspace, live_accounts
-from posts import media_refs
+from posts import media_refs, queues
 from posts.dispatch import Claim, lease_until, new_lease_token
 from posts.models import Post, PostTarget
 from posts.preflight import deep_violations
@@ -325,6 +327,106 @@ class Created:
         }
 
 
+@dataclass(frozen=True)
+class PlannedPost:
+    """A post that passed every check (`plan_post`) and is not stored yet: `store()` writes it.
+
+    Checking reads the accounts and runs every rule; only `store()` needs the write transaction,
+    so a caller that plans first holds the write lock (SQLite's single writer) the least time.
+    """
+
+    caller: Caller
+    checked: list[CheckedTarget]
+    scheduled_at: datetime | None
+    immediate: bool  # published in-request: the targets come back leased to the caller
+    draft: bool
+    # A profile: `store()` takes its next free queue slot, inside the write transaction.
+    next_slot_of: UUID | None = None
+
+    def store(self) -> Created:
+        """Write the batch. Immediate targets come back leased to the caller: run this through
+        `posts.publishing.commit_then_publish`, which publishes them after the commit."""
+        if self.next_slot_of is not None:  # see posts.queues.take_next_slot
+            with transaction.atomic(savepoint=False):
+                slot = queues.take_next_slot(
+                    self.next_slot_of, livemode=self.caller.livemode, lead=MIN_LEAD
+                )
+                return replace(self, scheduled_at=slot, next_slot_of=None).store()
+        if self.draft:
+            return _store_drafts(self.caller, self.checked, self.scheduled_at)
+        now = timezone.now()
+        token = new_lease_token()
+        # No savepoint inside a caller's transaction: a failure here fails the whole of it anyway.
+        with transaction.atomic(savepoint=False):
+            post, targets = _store(
+                self.caller,
+                self.checked,
+                self.scheduled_at,
+                due_at=self.scheduled_at or now,
+                status=PostTarget.Status.PUBLISHING
+                if self.immediate
+                else PostTarget.Status.QUEUED,
+                lease_owner=token if self.immediate else "",
+                lease_until=lease_until(now) if self.immediate else None,
+            )
+            events: list[tuple[str, PostTarget, dict[str, Any]]] = []
+            for target, check in zip(targets, self.checked, strict=True):
+                events.append(
+                    ("post.validated", target, {"rules": check.rule_report()})
+                )
+                if not self.immediate:
+                    events.append(("post.queued", target, {}))
+            # After the inserts: see webhooks.events.listening_endpoints for why that order matters.
+            emit_post_events(events)
+        return Created(
+            post=post,
+            claims=[Claim(t.pk, token) for t in targets] if self.immediate else [],
+            checked=self.checked,
+            targets=targets,
+        )
+
+
+def plan_post(
+    *,
+    caller: Caller,
+    request: PostRequest,
+    sandbox_outcome: str | None = None,
+    run_async: bool = False,
+    draft: bool = False,
+) -> PlannedPost:
+    """Check everything a post must pass before it is stored; raises what it does not pass.
+
+    A `draft` is planned whatever its shape violations (they come back on `Created.checked`),
+    announces nothing and is never dispatched; `posts.drafts.promote_draft` runs the full
+    preflight later. A `scheduled_at` given with it is kept as the planned time, unchecked.
+    """
+    checked = check_post(
+        caller=caller, request=request, sandbox_outcome=sandbox_outcome, draft=draft
+    )
+    scheduled_at = request.scheduled_at
+    next_slot_of = (
+        queues.profile_to_fill(request, {t.account.profile_id for t in checked})
+        if request.next_slot
+        else None
+    )
+    if not draft:
+        raise_for_violations(checked)
+        if scheduled_at is not None and scheduled_at < timezone.now() + MIN_LEAD:
+            raise ValidationFailed(
+                "scheduledAt must be at least 1 second in the future.",
+                rule="scheduledAt.future",
+                remediation="Send a later time, or publishNow to publish at once.",
+            )
+    return PlannedPost(
+        caller=caller,
+        checked=checked,
+        scheduled_at=scheduled_at,
+        immediate=not (draft or scheduled_at or next_slot_of or run_async),
+        draft=draft,
+        next_slot_of=next_slot_of,
+    )
+
+
 def create_post(
     *,
     caller: Caller,
@@ -333,55 +435,14 @@ def create_post(
     run_async: bool = False,
     draft: bool = False,
 ) -> Created:
-    """Check everything, then store the batch. Immediate targets come back leased to the caller:
-    run it through `posts.publishing.commit_then_publish`, which publishes them after the commit.
-
-    A `draft` is stored whatever its shape violations (they come back on `Created.checked`),
-    announces nothing and is never dispatched; `posts.drafts.promote_draft` runs the full
-    preflight later. A `scheduled_at` given with it is kept as the planned time, unchecked.
-    """
-    checked = check_post(
-        caller=caller, request=request, sandbox_outcome=sandbox_outcome, draft=draft
-    )
-    if draft:
-        return _store_drafts(caller, checked, request.scheduled_at)
-    raise_for_violations(checked)
-    now = timezone.now()
-    scheduled_at = request.scheduled_at
-    if scheduled_at is not None and scheduled_at < now + MIN_LEAD:
-        raise ValidationFailed(
-            "scheduledAt must be at least 1 second in the future.",
-            rule="scheduledAt.future",
-            remediation="Send a later time, or publishNow to publish at once.",
-        )
-    immediate = scheduled_at is None and not run_async
-    token = new_lease_token()
-    # No savepoint inside a caller's transaction: a failure here fails the whole of it anyway.
-    with transaction.atomic(savepoint=False):
-        post, targets = _store(
-            caller,
-            checked,
-            scheduled_at,
-            due_at=scheduled_at or now,
-            status=PostTarget.Status.PUBLISHING
-            if immediate
-            else PostTarget.Status.QUEUED,
-            lease_owner=token if immediate else "",
-            lease_until=lease_until(now) if immediate else None,
-        )
-        events: list[tuple[str, PostTarget, dict[str, Any]]] = []
-        for target, check in zip(targets, checked, strict=True):
-            events.append(("post.validated", target, {"rules": check.rule_report()}))
-            if not immediate:
-                events.append(("post.queued", target, {}))
-        # After the inserts: see webhooks.events.listening_endpoints for why that order matters.
-        emit_post_events(events)
-    return Created(
-        post=post,
-        claims=[Claim(t.pk, token) for t in targets] if immediate else [],
-        checked=checked,
-        targets=targets,
-    )
+    """`plan_post`, then `PlannedPost.store()`."""
+    return plan_post(
+        caller=caller,
+        request=request,
+        sandbox_outcome=sandbox_outcome,
+        run_async=run_async,
+        draft=draft,
+    ).store()
 
 
 def _store_drafts(
@@ -407,34 +468,34 @@ def _store(
     **state: Any,
 ) -> tuple[Post, list[PostTarget]]:
     """The batch and one target per checked target, in `state` (status, due time, lease)."""
-    post = Post.objects.create(
+    post = Post(
         workspace=caller.workspace,
         api_key=caller.api_key,
         user=caller.user,
         livemode=caller.livemode,
         scheduled_at=scheduled_at,
     )
-    targets = PostTarget.objects.bulk_create(
-        [
-            PostTarget(
-                post=post,
-                workspace=caller.workspace,
-                profile=t.account.profile,
-                account=t.account,
-                platform=t.account.platform,
-                position=t.index,
-                livemode=caller.livemode,
-                text=t.text,
-                media=t.media,
-                first_comment=t.first_comment or "",
-                options=t.options,
-                sandbox=t.sandbox,
-                scheduled_at=scheduled_at,
-                **state,
-            )
-            for t in checked
-        ]
-    )
+    insert_new([post])
+    targets = [
+        PostTarget(
+            post=post,
+            workspace=caller.workspace,
+            profile=t.account.profile,
+            account=t.account,
+            platform=t.account.platform,
+            position=t.index,
+            livemode=caller.livemode,
+            text=t.text,
+            media=t.media,
+            first_comment=t.first_comment or "",
+            options=t.options,
+            sandbox=t.sandbox,
+            scheduled_at=scheduled_at,
+            **state,
+        )
+        for t in checked
+    ]
+    insert_new(targets)
     return post, targets
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field
-from datetime import date, tzinfo
+from datetime import date, datetime, tzinfo
 from typing import Any
 
 from django.contrib import messages
@@ -214,7 +214,10 @@ def _compose_context(
             livemode=request.principal.livemode,
         ),
         "draft_id": form["draft_id"].value() or "",
-        "blank_media": {"id": "", "kind": "image", "alt": "", "url": ""},
+        "library": compose_state.library_picks(
+            request.workspace, livemode=request.principal.livemode
+        ),
+        "blank_media": {"id": "", "kind": "image", "alt": "", "url": "", "name": ""},
     }
 
 
@@ -441,8 +444,10 @@ def detail(request: DashboardRequest, post_id: str) -> HttpResponse:
             "attempts": attempts,
             "siblings": siblings,
             "curl": curl_command(
-                body_for_target(target), hint=key_hint(request.workspace)
+                body_for_target(target),
+                hint=key_hint(request.workspace, livemode=target.livemode),
             ),
+            "next_attempt_at": next_attempt_at(target),
             "can_retry": target.status in RETRYABLE,
             "may_have_published": may_have_published(target),
             "queued": target.status == PostTarget.Status.QUEUED,
@@ -455,8 +460,16 @@ def detail(request: DashboardRequest, post_id: str) -> HttpResponse:
     )
 
 
+def next_attempt_at(target: PostTarget) -> datetime | None:
+    """When a queued post that already failed is tried again (the API's `nextAttemptAt`)."""
+    if target.status == PostTarget.Status.QUEUED and target.attempt_count:
+        return target.due_at
+    return None
+
+
 def _when_initial(target: PostTarget, request: DashboardRequest) -> dict[str, Any]:
-    if not target.scheduled_at:
+    """The post's own time, if still ahead: a past time could only be refused."""
+    if not target.scheduled_at or target.scheduled_at <= timezone.now():
         return {}
     local = target.scheduled_at.astimezone(viewer_zone(request))
     return {

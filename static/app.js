@@ -6,7 +6,23 @@
   var zone = "";
   try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { zone = ""; }
   var offset = String(-new Date().getTimezoneOffset()); // minutes east of UTC
-  document.cookie = "lmp_tz=" + encodeURIComponent(zone || offset) + "; path=/; max-age=31536000; SameSite=Lax";
+  var wanted = "lmp_tz=" + encodeURIComponent(zone || offset);
+  document.cookie = wanted + "; path=/; max-age=31536000; SameSite=Lax";
+
+  // A page rendered in another zone (first visit: UTC; or the zone changed since the cookie was
+  // set) would show wrong times: load it again, now with the cookie. Once per zone and page, and
+  // only for GET pages (the server marks them), so nothing is resubmitted and nothing loops.
+  function reloadIfStale() {
+    var rendered = document.body && document.body.getAttribute("data-tz-rendered");
+    if (!rendered || !zone || rendered === zone) return;
+    if (document.cookie.split("; ").indexOf(wanted) === -1) return; // cookies refused
+    var mark = "lmp_tz_reloaded:" + zone + ":" + location.pathname + location.search;
+    try {
+      if (sessionStorage.getItem(mark)) return;
+      sessionStorage.setItem(mark, "1");
+    } catch (e) { return; }
+    location.reload();
+  }
 
   var segmenter = window.Intl && Intl.Segmenter ? new Intl.Segmenter(undefined, { granularity: "grapheme" }) : null;
   function graphemes(text) {
@@ -19,6 +35,9 @@
   function pad(n) { return (n < 10 ? "0" : "") + n; }
 
   function init(root) {
+    if (window.matchMedia && window.matchMedia("(min-width: 801px)").matches) {
+      root.querySelectorAll("details[data-open-wide]").forEach(function (el) { el.open = true; });
+    }
     root.querySelectorAll("[data-tz]").forEach(function (el) { el.value = zone; });
     root.querySelectorAll("[data-tz-offset]").forEach(function (el) { el.value = offset; });
     root.querySelectorAll("[data-tz-label]").forEach(function (el) { if (zone) el.textContent = zone; });
@@ -106,6 +125,6 @@
     if (message && !window.confirm(message)) event.preventDefault();
   }, true);
 
-  document.addEventListener("DOMContentLoaded", function () { init(document); });
+  document.addEventListener("DOMContentLoaded", function () { reloadIfStale(); init(document); });
   document.addEventListener("htmx:afterSwap", function (event) { init(event.target); });
 })();

@@ -71,16 +71,17 @@
     form.dispatchEvent(new Event("change", { bubbles: true }));
   }
 
-  function addItem(picker, media, previewUrl) {
+  function addItem(picker, media, previewUrl, name) {
     var template = picker.querySelector("[data-media-template]");
     var item = template.content.firstElementChild.cloneNode(true);
     var fieldId = "alt-" + media.id;
     item.querySelector("input[name=media_id]").value = media.id;
     item.querySelector("input[name=media_kind]").value = media.kind;
     item.querySelector("[data-media-code]").textContent = media.id;
+    item.querySelector("[data-media-name]").textContent = name || media.id;
     item.querySelector("[data-media-alt-label]").setAttribute("for", fieldId);
     item.querySelector("[data-media-alt]").id = fieldId;
-    item.querySelector("[data-media-remove]").setAttribute("aria-label", "Remove " + media.id);
+    item.querySelector("[data-media-remove]").setAttribute("aria-label", "Remove " + (name || media.id));
     var thumb = item.querySelector("[data-media-thumb]");
     if (media.kind === "video") {
       var placeholder = document.createElement("span");
@@ -107,13 +108,20 @@
       if (profile) url += "?profileId=" + encodeURIComponent(profile);
       var preview = window.URL && URL.createObjectURL ? URL.createObjectURL(file) : "";
       upload(file, url, csrfToken(form), ui, function (media) {
-        var item = addItem(picker, media, preview);
+        var item = addItem(picker, media, preview, file.name);
         input.value = "";
         item.querySelector("[data-media-alt]").focus();
         recheck(form);
       });
     });
     picker.addEventListener("click", function (event) {
+      var pick = event.target.closest("[data-media-pick]");
+      if (pick) { // from the library: already uploaded, attach it as it is
+        var media = { id: pick.getAttribute("data-id"), kind: pick.getAttribute("data-kind"), url: pick.getAttribute("data-url") };
+        addItem(picker, media, "", pick.getAttribute("data-name")).querySelector("[data-media-alt]").focus();
+        recheck(form);
+        return;
+      }
       var remove = event.target.closest("[data-media-remove]");
       if (!remove) return;
       remove.closest("[data-media-item]").remove();

@@ -30,7 +30,7 @@ def _list_of(
     return inline_serializer(name, fields={"data": serializer(many=True)})
 
 
-def _visible_profile(principal: Principal, profile_id: str) -> Profile:
+def visible_profile(principal: Principal, profile_id: str) -> Profile:
     """A scoped key sees only its own profile; anything else is not found."""
     profile = selectors.get_profile_for_workspace(principal.workspace, profile_id)
     if principal.profile and principal.profile.pk != profile.pk:
@@ -40,9 +40,9 @@ def _visible_profile(principal: Principal, profile_id: str) -> Profile:
     return profile
 
 
-def _changeable_profile(principal: Principal, profile_id: str) -> Profile:
+def changeable_profile(principal: Principal, profile_id: str) -> Profile:
     """A test key changes only profiles nothing live depends on (D23)."""
-    profile = _visible_profile(principal, profile_id)
+    profile = visible_profile(principal, profile_id)
     if not principal.livemode and selectors.holds_live_objects(profile):
         raise Unauthorized(
             "Live accounts, keys, media or posts depend on this profile; a test key "
@@ -60,6 +60,11 @@ class ProfileListApi(ApiView):
         responses={200: _list_of(ProfileOut, "ProfileList")},
     )
     def get(self, request: Request) -> Response:
+        """List profiles.
+
+        The workspace's profiles, each grouping accounts, keys and media; a profile-scoped key sees
+        its own only.
+        """
         principal = self.principal
         profiles = selectors.list_profiles(principal.workspace)
         if principal.profile:
@@ -73,6 +78,11 @@ class ProfileListApi(ApiView):
         responses={201: ProfileOut},
     )
     def post(self, request: Request) -> Response:
+        """Create a profile.
+
+        A new profile of the workspace (`slug` is optional and unique in it). Owners and admins,
+        with a workspace-wide key.
+        """
         principal = self.principal
         self.require_unscoped("create profiles")
         require_admin(principal, "create profiles")
@@ -88,7 +98,11 @@ class ProfileDetailApi(ApiView):
         operation_id="getProfile", tags=["profiles"], responses={200: ProfileOut}
     )
     def get(self, request: Request, profile_id: str) -> Response:
-        return Response(ProfileOut(_visible_profile(self.principal, profile_id)).data)
+        """Get a profile.
+
+        One profile by id.
+        """
+        return Response(ProfileOut(visible_profile(self.principal, profile_id)).data)
 
     @extend_schema(
         operation_id="updateProfile",
@@ -97,7 +111,11 @@ class ProfileDetailApi(ApiView):
         responses={200: ProfileOut},
     )
     def patch(self, request: Request, profile_id: str) -> Response:
-        profile = _changeable_profile(self.principal, profile_id)
+        """Rename a profile.
+
+        Changes a profile's name or slug; the default profile keeps the slug `default`.
+        """
+        profile = changeable_profile(self.principal, profile_id)
         require_admin(self.principal, "change profiles")
         data = self.validated(ProfilePatchIn)
         profile = services.update_profile(
@@ -109,7 +127,11 @@ class ProfileDetailApi(ApiView):
         operation_id="deleteProfile", tags=["profiles"], responses={200: DeletedOut}
     )
     def delete(self, request: Request, profile_id: str) -> Response:
-        profile = _changeable_profile(self.principal, profile_id)
+        """Delete a profile.
+
+        Deletes a profile that owns no accounts; the default profile cannot be deleted.
+        """
+        profile = changeable_profile(self.principal, profile_id)
         self.require_unscoped("delete profiles")
         require_admin(self.principal, "delete profiles")
         deleted_id = profile.pk
@@ -124,6 +146,11 @@ class ApiKeyListApi(ApiView):
         responses={200: _list_of(ApiKeyOut, "ApiKeyList")},
     )
     def get(self, request: Request) -> Response:
+        """List API keys.
+
+        The workspace's API keys of the caller's mode (live keys for a live key, test keys for a
+        test key), without their secrets; a profile-scoped key sees its profile's keys only.
+        """
         keys = selectors.list_api_keys(
             self.principal.workspace, livemode=self.principal.livemode
         )
@@ -138,6 +165,12 @@ class ApiKeyListApi(ApiView):
         responses={201: ApiKeyCreatedOut},
     )
     def post(self, request: Request) -> Response:
+        """Create an API key.
+
+        Mints a key (`lmp_live_…`, or `lmp_test_…` for the sandbox), optionally scoped to one
+        profile. The secret is in this answer only: it is stored hashed. Owners and admins only; a
+        test key cannot mint a live key.
+        """
         principal = self.principal
         require_admin(principal, "create API keys")
         data = self.validated(ApiKeyIn)
@@ -168,6 +201,10 @@ class ApiKeyDetailApi(ApiView):
         responses={200: ApiKeyRevokedOut},
     )
     def delete(self, request: Request, key_id: str) -> Response:
+        """Revoke an API key.
+
+        The key stops authenticating at once; revoking cannot be undone.
+        """
         principal = self.principal
         require_admin(principal, "revoke API keys")
         api_key = selectors.get_api_key_for_workspace(

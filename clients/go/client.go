@@ -66,6 +66,7 @@ type Client struct {
 	Accounts         *AccountsService
 	WebhookEndpoints *WebhookEndpointsService
 	Reference        *ReferenceService
+	Queues           *QueuesService
 }
 
 // New returns a Client, or an error when no API key is given or found in the environment.
@@ -111,6 +112,7 @@ func New(opts Options) (*Client, error) {
 	c.Accounts = &AccountsService{c}
 	c.WebhookEndpoints = &WebhookEndpointsService{c}
 	c.Reference = &ReferenceService{c}
+	c.Queues = &QueuesService{c}
 	return c, nil
 }
 

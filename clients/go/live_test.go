@@ -161,6 +161,50 @@ func TestScheduleRescheduleCancel(t *testing.T) {
 	}
 }
 
+func TestQueueNextSlot(t *testing.T) {
+	ctx := context.Background()
+	// A profile of its own, which nothing live depends on: a test key may set its queue.
+	raw, err := live.client.Do(ctx, "POST", "/v1/profiles", nil, map[string]string{"name": "Queue Go"})
+	var profile struct{ ID string }
+	if err != nil || json.Unmarshal(raw.Body, &profile) != nil {
+		t.Fatalf("create profile: %v", err)
+	}
+	var slots []letmepost.QueueSlot
+	for _, day := range []string{"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"} {
+		slots = append(slots, letmepost.QueueSlot{Weekday: day, Time: "04:45"})
+	}
+	set, err := live.client.Queues.Set(ctx, profile.ID, letmepost.ProfileQueue{Timezone: "America/New_York", Slots: slots})
+	if err != nil || len(set.Slots) != 7 {
+		t.Fatalf("set queue: %v %+v", err, set)
+	}
+	got, err := live.client.Queues.Get(ctx, profile.ID)
+	if err != nil || got.Timezone != "America/New_York" {
+		t.Fatalf("get queue: %v %+v", err, got)
+	}
+	queued, err := live.client.Accounts.Complete(ctx, "sandbox", map[string]string{"handle": "go-queue", "profileId": profile.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	batch, err := live.client.Posts.Create(ctx, letmepost.CreatePostRequest{
+		Text: "queued from go", Targets: []letmepost.PostTarget{{AccountID: queued.ID}}, ScheduledAt: letmepost.NextSlot,
+	})
+	if err != nil || batch.Status != "queued" {
+		t.Fatalf("next slot: %v %+v", err, batch)
+	}
+	listing, err := live.client.Queues.List(ctx, letmepost.ListQueueParams{ProfileID: profile.ID, Days: 2})
+	if err != nil || len(listing.Data) == 0 {
+		t.Fatalf("list queue: %v %+v", err, listing)
+	}
+	first := listing.Data[0]
+	if first.At != batch.ScheduledAt || len(first.Posts) != 1 || first.Posts[0].ID != batch.Results[0].PostID {
+		t.Fatalf("first slot %+v, want the post %s at %s", first, batch.Results[0].PostID, batch.ScheduledAt)
+	}
+	// Disconnecting cancels the post; the profile stays (it held an account).
+	if _, err := live.client.Accounts.Disconnect(ctx, queued.ID); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestRetryRejectedPost(t *testing.T) {
 	ctx := context.Background()
 	sandboxAccount(t)

@@ -42,6 +42,10 @@ var Routes = map[string]Route{
 	"listWebhookDeliveries":       {"GET", "/v1/webhook-endpoints/{endpoint_id}/deliveries"},
 	"replayWebhookEvent":          {"POST", "/v1/webhook-endpoints/{endpoint_id}/replay/{event_id}"},
 	"rotateWebhookEndpointSecret": {"POST", "/v1/webhook-endpoints/{endpoint_id}/rotate-secret"},
+	// queues
+	"getProfileQueue": {"GET", "/v1/profiles/{profile_id}/queue"},
+	"setProfileQueue": {"PUT", "/v1/profiles/{profile_id}/queue"},
+	"listQueue":       {"GET", "/v1/queue"},
 	// reference data
 	"listPreflightRules":   {"GET", "/v1/preflight/rules"},
 	"listPlatformVersions": {"GET", "/v1/platform-versions"},

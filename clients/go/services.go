@@ -394,6 +394,35 @@ func (s *WebhookEndpointsService) RotateSecret(ctx context.Context, endpointID s
 	return out, err
 }
 
+// QueuesService: a profile's weekly posting slots, taken by posts with ScheduledAt NextSlot.
+type QueuesService struct{ c *Client }
+
+// Get returns the profile's queue (no slots, in UTC, when it never set one).
+func (s *QueuesService) Get(ctx context.Context, profileID string, opts ...RequestOption) (*ProfileQueue, error) {
+	out := &ProfileQueue{}
+	_, err := s.c.operation(ctx, "getProfileQueue", call{path: map[string]string{"profile_id": profileID}}, out, opts)
+	return out, err
+}
+
+// Set replaces the profile's queue.
+func (s *QueuesService) Set(ctx context.Context, profileID string, queue ProfileQueue, opts ...RequestOption) (*ProfileQueue, error) {
+	out := &ProfileQueue{}
+	in := call{path: map[string]string{"profile_id": profileID}, json: queue}
+	_, err := s.c.operation(ctx, "setProfileQueue", in, out, opts)
+	return out, err
+}
+
+// List returns the upcoming slot instants and the posts holding them.
+func (s *QueuesService) List(ctx context.Context, p ListQueueParams, opts ...RequestOption) (*QueueListing, error) {
+	q := url.Values{}
+	setIf(q, "profileId", p.ProfileID)
+	setInt(q, "days", p.Days)
+	setInt(q, "limit", p.Limit)
+	out := &QueueListing{}
+	_, err := s.c.operation(ctx, "listQueue", call{query: q}, out, opts)
+	return out, err
+}
+
 // ReferenceService: the preflight rule catalog and pinned platform API versions.
 type ReferenceService struct{ c *Client }
 

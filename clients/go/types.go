@@ -52,7 +52,8 @@ type CreatePostRequest struct {
 	Media        []MediaInput  `json:"media,omitempty"`
 	FirstComment *FirstComment `json:"firstComment,omitempty"`
 	PublishNow   *bool         `json:"publishNow,omitempty"`
-	// ScheduledAt is ISO-8601 UTC; see Timestamp.
+	// ScheduledAt is ISO-8601 UTC (see Timestamp), or NextSlot: the next free slot of the
+	// targets' profile queue (Queues.Set).
 	ScheduledAt string `json:"scheduledAt,omitempty"`
 	ProfileID   string `json:"profileId,omitempty"`
 	// Draft saves without publishing or scheduling (status "draft"); excludes PublishNow and
@@ -193,6 +194,53 @@ type ListPostsParams struct {
 	Livemode  *bool
 	Limit     int
 	Cursor    string
+}
+
+// ---- queues ----
+
+// NextSlot as CreatePostRequest.ScheduledAt takes the next free slot of the profile's queue.
+const NextSlot = "next_slot"
+
+// QueueSlot is one weekly posting time: Weekday "monday" … "sunday", Time "HH:MM" (24-hour) on
+// the queue's wall clock.
+type QueueSlot struct {
+	Weekday string `json:"weekday"`
+	Time    string `json:"time"`
+}
+
+// ProfileQueue is a profile's weekly slots, read in an IANA time zone (Queues.Get, Queues.Set).
+type ProfileQueue struct {
+	Timezone string      `json:"timezone"`
+	Slots    []QueueSlot `json:"slots"`
+}
+
+// QueuedPost is a post holding a slot.
+type QueuedPost struct {
+	ID     string `json:"id"`
+	Status string `json:"status"`
+}
+
+// QueueEntry is one upcoming slot instant and the posts holding it (none: free).
+type QueueEntry struct {
+	At      string       `json:"at"`
+	Weekday string       `json:"weekday"`
+	Time    string       `json:"time"`
+	Posts   []QueuedPost `json:"posts"`
+}
+
+// QueueListing is the answer of Queues.List.
+type QueueListing struct {
+	ProfileID string       `json:"profileId"`
+	Timezone  string       `json:"timezone"`
+	Data      []QueueEntry `json:"data"`
+}
+
+// ListQueueParams choose the profile (required unless the key is scoped to one) and how far
+// ahead: Days (default 14, at most 90), Limit slots (default 100, at most 500).
+type ListQueueParams struct {
+	ProfileID string
+	Days      int
+	Limit     int
 }
 
 // ---- media ----

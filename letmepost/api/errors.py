@@ -226,7 +226,7 @@ class ApiBoundaryMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not is_api_path(request.path):
             return self.get_response(request)
-        if _declared_length(request) > settings.MAX_JSON_BYTES and not _is_multipart(
+        if declared_length(request) > settings.MAX_JSON_BYTES and not _is_multipart(
             request
         ):
             return error_response(body_too_large(), request)
@@ -263,7 +263,8 @@ class ApiBoundaryMiddleware:
         return error_response(error, request)
 
 
-def _declared_length(request: HttpRequest) -> int:
+def declared_length(request: HttpRequest) -> int:
+    """The request's Content-Length header (0 when absent or garbled), read before the body."""
     try:
         return int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:

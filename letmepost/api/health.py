@@ -74,6 +74,10 @@ class HealthApi(APIView):
         operation_id="health", tags=["health"], responses={200: _Status}, auth=[]
     )
     def get(self, request: Request) -> Response:
+        """Liveness probe.
+
+        Answers 200 while the process serves requests; checks nothing else. No credentials.
+        """
         return Response({"status": "ok"})
 
 
@@ -85,6 +89,11 @@ class ReadyApi(APIView):
         operation_id="ready", tags=["health"], responses={200: _Ready}, auth=[]
     )
     def get(self, request: Request) -> Response:
+        """Readiness probe.
+
+        Checks the database, cache, task broker and media storage: 200 when all answer, else 503
+        `internal_error` naming the part that is down (rule `health.<part>`). No credentials.
+        """
         results: dict[str, str] = {}
         failed: list[str] = []
         for name, check in CHECKS.items():

@@ -34,7 +34,7 @@ from letmepost.api.auth import Principal
 from letmepost.api.errors import body_too_large, error_response, is_api_path
 from letmepost.errors import IdempotencyConflict, LetmepostError, ValidationFailed
 from letmepost.models import IdempotencyRecord
-from letmepost.prepared import PreparedQuery
+from letmepost.prepared import PreparedQuery, insert_new
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 MAX_KEY_LENGTH = 255
@@ -129,7 +129,7 @@ def _insert(record: IdempotencyRecord) -> None:
     ends (SQLite's write lock does the same): the loser only ever sees a decided key.
     """
     try:
-        record.save(force_insert=True)
+        insert_new([record])
     except IntegrityError:
         record.lost = True  # type: ignore[attr-defined]
         raise KeyTaken() from None

@@ -6,8 +6,13 @@ from typing import Any
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import get_doc
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import Direction, OpenApiParameter
+from drf_spectacular.utils import (
+    Direction,
+    OpenApiParameter,
+    extend_schema_serializer,
+)
 from rest_framework import serializers
 
 from letmepost.errors import CATALOG
@@ -28,6 +33,7 @@ ERROR_STATUSES = (
 )
 
 
+@extend_schema_serializer(component_name="Violation")
 class ViolationOut(serializers.Serializer):
     rule = serializers.CharField()
     severity = serializers.CharField()
@@ -65,6 +71,31 @@ class EnvelopeAutoSchema(AutoSchema):
                 self._get_response_for_code(ErrorEnvelope, status, direction=direction),
             )
         return bodies
+
+    def _map_basic_serializer(
+        self, serializer: serializers.Serializer, direction: Direction
+    ) -> dict[str, Any]:
+        """A component is described by its own class's docstring only: drf-spectacular falls
+        back on the base classes', which are notes for us (`ModelSerializer whose datetimes…`)."""
+        schema: dict[str, Any] = super()._map_basic_serializer(serializer, direction)
+        if not vars(type(serializer)).get("__doc__"):
+            schema.pop("description", None)
+        return schema
+
+    def get_summary(self) -> str | None:
+        """The first line of the handler's docstring (`Create a post.` → "Create a post")."""
+        return self._handler_doc()[0] or None
+
+    def get_description(self) -> str:  # type: ignore[override]
+        """The rest of the handler's docstring; the view class's is a note for us, not users."""
+        return self._handler_doc()[1]
+
+    def _handler_doc(self) -> tuple[str, str]:
+        handler = getattr(
+            self.view, getattr(self.view, "action", None) or self.method.lower(), None
+        )
+        first, _, rest = get_doc(handler).partition("\n\n")
+        return first.strip().removesuffix("."), rest.strip()
 
     def get_override_parameters(self) -> list[Any]:
         params = [

@@ -6,6 +6,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
+from letmepost.api import examples
 from letmepost.api.fields import ModelSerializer, UtcDateTimeField
 from media import services
 from media.models import ID_PATTERN, Media
@@ -57,7 +58,9 @@ class MediaUploadIn(serializers.Serializer):
     )
 
 
-@extend_schema_serializer(component_name="MediaFromUrl")
+@extend_schema_serializer(
+    component_name="MediaFromUrl", examples=examples.MEDIA_FROM_URL
+)
 class MediaUrlIn(serializers.Serializer):
     url = serializers.RegexField(
         MEDIA_URL_PATTERN,
@@ -73,6 +76,7 @@ class MediaDeletedOut(serializers.Serializer):
     deleted = serializers.BooleanField()
 
 
+@extend_schema_serializer(component_name="MediaList")
 class MediaListOut(serializers.Serializer):
     # DRF's metaclass moves declared fields off the class; the stubs see Serializer.data.
     data = MediaOut(many=True)  # type: ignore[assignment]

@@ -18,6 +18,7 @@ from accounts.models import Profile
 from accounts.selectors import get_profile_for_workspace
 from accounts.services import get_default_profile
 from letmepost.api.auth import Principal
+from letmepost.api.errors import declared_length
 from letmepost.api.idempotency import hold
 from letmepost.api.parsers import CamelCaseJSONParser
 from letmepost.api.views import ApiView
@@ -69,13 +70,6 @@ def _scoped_profile(principal: Principal, profile_id: str | None) -> Profile | N
     )
 
 
-def _declared_length(request: HttpRequest) -> int:
-    try:
-        return int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        return 0
-
-
 def _body_kind(request: HttpRequest) -> str:
     content_type = (request.content_type or "").lower()
     if content_type in ("multipart/form-data", "application/json"):
@@ -90,7 +84,7 @@ def _body_kind(request: HttpRequest) -> str:
 def _uploaded_file(request: HttpRequest) -> UploadedFile:
     """The one `file` part, read through the upload gate."""
     limit = max_media_bytes()
-    if _declared_length(request) > limit + MULTIPART_SLACK:
+    if declared_length(request) > limit + MULTIPART_SLACK:
         raise too_large(limit, "The upload")  # refused before a byte of it is read
     gate = install_gate(request, limit)
     try:
@@ -145,6 +139,10 @@ class MediaListApi(ApiView):
         responses={200: MediaListOut},
     )
     def get(self, request: Request) -> Response:
+        """List media.
+
+        A profile's uploaded media, newest first, a page at a time (`cursor`).
+        """
         params = request.query_params
         limit = _limit(params.get("limit"))
         profile = _scoped_profile(self.principal, params.get("profileId"))
@@ -164,19 +162,17 @@ class MediaListApi(ApiView):
     @extend_schema(
         operation_id="createMedia",
         tags=["media"],
-        description=(
-            "Upload one image or video as a multipart part named `file`, or send JSON "
-            '`{"url": "https://…"}` to have letmepost fetch it. The type is sniffed from the '
-            "bytes; anything that is not a JPEG, PNG, GIF, WebP, MP4, MOV or WebM is refused."
-        ),
         parameters=[PROFILE_ID],
-        request={
-            "multipart/form-data": MediaUploadIn,
-            "application/json": MediaUrlIn,
-        },
+        request={"multipart/form-data": MediaUploadIn, "application/json": MediaUrlIn},
         responses={201: MediaOut},
     )
     def post(self, request: Request) -> Response:
+        """Upload media.
+
+        Upload one image or video as a multipart part named `file`, or send JSON `{"url":
+        "https://…"}` to have letmepost fetch it. The type is sniffed from the bytes; anything that
+        is not a JPEG, PNG, GIF, WebP, MP4, MOV or WebM is refused.
+        """
         raw: HttpRequest = request._request
         principal = self.principal
         record = getattr(raw, "idempotency", None)
@@ -190,7 +186,7 @@ class MediaListApi(ApiView):
         if record is not None and record._state.adding:
             # Written down now: a duplicate during a long upload gets in_flight.
             hold(record)
-        if _declared_length(raw) == 0:
+        if declared_length(raw) == 0:
             raise _invalid(
                 "media.empty_body",
                 "The request body is empty.",
@@ -228,15 +224,20 @@ class MediaDetailApi(ApiView):
 
     @extend_schema(operation_id="getMedia", tags=["media"], responses={200: MediaOut})
     def get(self, request: Request, media_id: str) -> Response:
+        """Get media.
+
+        One uploaded file: its kind, type, size, dimensions and public URL.
+        """
         return Response(MediaOut(self.media(media_id)).data)
 
     @extend_schema(
-        operation_id="deleteMedia",
-        tags=["media"],
-        description="Delete the media and its stored file; its public URL stops working.",
-        responses={200: MediaDeletedOut},
+        operation_id="deleteMedia", tags=["media"], responses={200: MediaDeletedOut}
     )
     def delete(self, request: Request, media_id: str) -> Response:
+        """Delete media.
+
+        Delete the media and its stored file; its public URL stops working.
+        """
         media = services.delete_media(self.media(media_id))
         return Response({"id": media.pk, "deleted": True})
 

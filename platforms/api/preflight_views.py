@@ -5,7 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_serializer,
+    inline_serializer,
+)
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -18,6 +23,7 @@ from platforms.preflight import catalog
 from platforms.preflight.spec import STAGES, RuleSpec
 
 
+@extend_schema_serializer(component_name="PreflightRule")
 class PreflightRuleOut(serializers.Serializer):
     id = serializers.CharField(help_text="Stable rule id, as in error.rule.")
     platform = serializers.CharField(help_text="Platform slug, or `cross`.")
@@ -90,6 +96,11 @@ class PreflightRulesApi(APIView):
         auth=[],
     )
     def get(self, request: Request) -> Response:
+        """List preflight rules.
+
+        Every rule checked before a post reaches a platform, with its stage, limits, remediation and
+        docs page; filter with `platform`. Public, no credentials.
+        """
         platform = request.query_params.get("platform")
         if platform is None:
             specs = catalog.all_specs()

@@ -8,6 +8,7 @@ from uuid import UUID
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
+from letmepost.api import examples
 from letmepost.api.fields import (
     HttpUrlField,
     ModelSerializer,
@@ -136,7 +137,7 @@ class AccountOut(ModelSerializer):
         return data
 
 
-@extend_schema_serializer(component_name="ConnectRequest")
+@extend_schema_serializer(component_name="Connect", examples=examples.CONNECT)
 class ConnectIn(serializers.Serializer):
     profile_id = StrictUuidField(required=False)
     return_to = ReturnToField(
@@ -150,7 +151,7 @@ class ConnectIn(serializers.Serializer):
     )
 
 
-@extend_schema_serializer(component_name="OAuthCompleteRequest")
+@extend_schema_serializer(component_name="OAuthComplete")
 class OAuthCompleteIn(serializers.Serializer):
     code = TextField(max_length=4096)
     state = TextField(max_length=128)

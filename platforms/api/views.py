@@ -62,6 +62,11 @@ class AccountListApi(ApiView):
         responses={200: _AccountList},
     )
     def get(self, request: Request) -> Response:
+        """List connected accounts.
+
+        The platform accounts connected in the caller's workspace, with their status and token
+        expiry; a profile-scoped key sees its own profile's only. Filter with `profileId`.
+        """
         profile = self.principal.profile
         if (profile_id := request.query_params.get("profileId")) is not None:
             if profile and str(profile.pk) != profile_id:
@@ -83,6 +88,10 @@ class AccountDetailApi(ApiView):
         operation_id="getAccount", tags=["accounts"], responses={200: AccountOut}
     )
     def get(self, request: Request, account_id: str) -> Response:
+        """Get a connected account.
+
+        One connected account by id; the id of another workspace's account answers 404.
+        """
         return Response(AccountOut(self.account(account_id)).data)
 
     @extend_schema(
@@ -99,6 +108,11 @@ class AccountDetailApi(ApiView):
         },
     )
     def delete(self, request: Request, account_id: str) -> Response:
+        """Disconnect an account.
+
+        Deletes the account and its stored credentials; its queued posts are canceled
+        (`post.canceled`). A test key may disconnect only sandbox accounts.
+        """
         account = self.account(account_id)
         selectors.require_test_may_disconnect(account, livemode=self.principal.livemode)
         services.disconnect_account(account=account)
@@ -156,6 +170,14 @@ class ConnectApi(ApiView):
         },
     )
     def post(self, request: Request, platform: str) -> Response:
+        """Start connecting an account.
+
+        Answers a descriptor of the next step. OAuth platforms: the authorization URL to open in a
+        browser; the provider then sends it to the OAuth callback, which finishes the connect.
+        Credential platforms (Bluesky, sandbox): the fields to send to `POST
+        /v1/accounts/connect/{platform}/complete`. Mastodon needs `instanceUrl`, the server to
+        connect.
+        """
         slug = _platform(platform)
         selectors.require_live_for(slug, livemode=self.principal.livemode)
         data = self.validated(ConnectIn)
@@ -193,12 +215,8 @@ class ConnectCompleteApi(ApiView):
         operation_id="completeConnect",
         parameters=[PLATFORM_PARAM],
         tags=["accounts"],
-        description=(
-            "Credential platforms (bluesky, sandbox): send the descriptor's fields. "
-            "OAuth platforms: send `{code, state}` from the provider's redirect."
-        ),
         request=inline_serializer(
-            "ConnectCompleteRequest",
+            "ConnectComplete",
             fields={
                 "profileId": serializers.UUIDField(required=False),
                 "handle": serializers.CharField(required=False),
@@ -212,6 +230,11 @@ class ConnectCompleteApi(ApiView):
         responses={200: AccountOut, 201: AccountOut},
     )
     def post(self, request: Request, platform: str) -> Response:
+        """Finish connecting an account.
+
+        Credential platforms (bluesky, sandbox): send the descriptor's fields. OAuth platforms: send
+        `{code, state}` from the provider's redirect.
+        """
         slug = _platform(platform)
         selectors.require_live_for(slug, livemode=self.principal.livemode)
         payload = request.data if isinstance(request.data, dict) else {}
@@ -266,13 +289,14 @@ class OAuthCallbackApi(APIView):
             OpenApiParameter("error", OpenApiTypes.STR, OpenApiParameter.QUERY),
         ],
         tags=["accounts"],
-        description=(
-            "Answers 302: to returnTo (or the dashboard) with `connected=` or `connect_error=`. "
-            "An unknown state from a client that does not accept text/html gets 400 instead."
-        ),
         responses={302: None},
     )
     def get(self, request: Request, platform: str) -> HttpResponseRedirect:
+        """OAuth redirect target (browsers only).
+
+        Answers 302: to returnTo (or the dashboard) with `connected=` or `connect_error=`. An
+        unknown state from a client that does not accept text/html gets 400 instead.
+        """
         params = request.query_params
         if params.get("error"):
             return _back({"connect_error": params["error"], "platform": platform})
@@ -335,5 +359,10 @@ class PlatformVersionListApi(APIView):
         },
     )
     def get(self, request: Request) -> Response:
+        """List platform API versions.
+
+        The upstream API version letmepost is pinned to for each platform, with any announced sunset
+        date. Public, no credentials, like a status page.
+        """
         rows = versions.list_versions()
         return Response({"data": PlatformVersionOut(rows, many=True).data})

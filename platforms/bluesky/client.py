@@ -27,7 +27,7 @@ from typing import Any
 import requests
 
 from letmepost.errors import LetmepostError, PlatformAuthFailed, PlatformUnavailable
-from platforms.upstream import Failure, UpstreamClient, delta_seconds
+from platforms.upstream import Failure, HostClient, delta_seconds
 from platforms.upstream import retry_after as wait_or_default
 
 PLATFORM = "bluesky"
@@ -110,7 +110,7 @@ def retry_after(response: requests.Response) -> int:
     )
 
 
-class Xrpc(UpstreamClient):
+class Xrpc(HostClient):
     """Calls to one XRPC host (a PDS, or the video service) with an optional bearer token."""
 
     platform = PLATFORM
@@ -118,13 +118,6 @@ class Xrpc(UpstreamClient):
         "Check the PDS URL and that the server is up; letmepost retries."
     )
     unanswered_remediation = "letmepost reads the record back before trying again."
-
-    def __init__(
-        self, base_url: str, *, token: str | None = None, version: str = "atproto"
-    ) -> None:
-        super().__init__(version=version)
-        self.base_url = self.name = base_url.rstrip("/")
-        self.token = token
 
     def query(
         self,

@@ -6,7 +6,7 @@ Limits: app.bsky.feed.post (text maxGraphemes 300, maxLength 3000 bytes), app.bs
 
 from __future__ import annotations
 
-from platforms.base import Draft, Rule, Violation
+from platforms.base import Draft, Violation
 from platforms.preflight import checks as c
 from platforms.preflight import families as f
 from platforms.preflight.spec import (
@@ -87,15 +87,6 @@ media_alt_text_max_graphemes = f.alt_text_max(
     remediation=f"Shorten the alt text to {MAX_ALT_GRAPHEMES:,} graphemes.",
 )
 
-RULES: tuple[Rule, ...] = (
-    text_non_empty,
-    text_max_graphemes,
-    text_max_bytes,
-    media_image_video_exclusive,
-    media_count_max,
-    media_alt_text_max_graphemes,
-)
-
 
 media_reachable = f.reachable(
     "bluesky.media.reachable",
@@ -134,6 +125,32 @@ FIRST_COMMENT_NON_EMPTY = RuleSpec(
     "A first comment, when given, must contain a non-whitespace character.",
     "Provide text or omit firstComment.",
     source_url=POSTS_DOCS,
+)
+
+
+def _first_comment_non_empty(draft: Draft) -> Violation | None:
+    if draft.first_comment is None or not is_blank(draft.first_comment):
+        return None
+    return FIRST_COMMENT_NON_EMPTY.violation(
+        "The first comment is only whitespace.", field="firstComment.text"
+    )
+
+
+first_comment_non_empty = CheckedRule(FIRST_COMMENT_NON_EMPTY, _first_comment_non_empty)
+first_comment_max_graphemes = c.text_max(
+    RuleSpec(
+        "bluesky.first_comment.max_graphemes",
+        DEEP,
+        f"First-comment text must be at most {MAX_GRAPHEMES} graphemes, like a post.",
+        f"Trim the comment to {MAX_GRAPHEMES} graphemes.",
+        {"max_graphemes": MAX_GRAPHEMES},
+        source_url=POST_LEXICON,
+        notes="Checked before the main post is created, so a too-long comment fails the target.",
+    ),
+    "max_graphemes",
+    what="The first comment",
+    field="firstComment.text",
+    get=lambda draft: draft.first_comment,
 )
 
 # Raised by the adapter from the video service's answers.
@@ -184,52 +201,4 @@ VIDEO_TRANSCODE_TIMEOUT = raised(
     code="platform_unavailable",
     http=504,
     source_url=VIDEO_DOCS,
-)
-
-first_comment_max_graphemes = c.text_max(
-    RuleSpec(
-        "bluesky.first_comment.max_graphemes",
-        DEEP,
-        f"First-comment text must be at most {MAX_GRAPHEMES} graphemes, like a post.",
-        f"Trim the comment to {MAX_GRAPHEMES} graphemes.",
-        {"max_graphemes": MAX_GRAPHEMES},
-        source_url=POST_LEXICON,
-        notes="Checked before the main post is created, so a too-long comment fails the target.",
-    ),
-    "max_graphemes",
-    what="The first comment",
-    field="firstComment.text",
-    get=lambda draft: draft.first_comment,
-)
-
-
-def _first_comment_non_empty(draft: Draft) -> Violation | None:
-    if draft.first_comment is None or not is_blank(draft.first_comment):
-        return None
-    return FIRST_COMMENT_NON_EMPTY.violation(
-        "The first comment is only whitespace.", field="firstComment.text"
-    )
-
-
-first_comment_non_empty = CheckedRule(FIRST_COMMENT_NON_EMPTY, _first_comment_non_empty)
-
-DEEP_RULES: tuple[Rule, ...] = (
-    media_reachable,
-    media_mime_allowed,
-    media_image_size_max,
-    media_video_size_max,
-    first_comment_non_empty,
-    first_comment_max_graphemes,
-)
-SPECS: tuple[RuleSpec, ...] = f.specs_of(
-    RULES,
-    DEEP_RULES,
-    (
-        VIDEO_QUOTA_EXHAUSTED,
-        VIDEO_UPLOAD_FAILED,
-        VIDEO_JOB_STATUS_UNAVAILABLE,
-        VIDEO_COMPLETED_WITHOUT_BLOB,
-        VIDEO_JOB_FAILED,
-        VIDEO_TRANSCODE_TIMEOUT,
-    ),
 )

@@ -40,13 +40,13 @@ from platforms.meta import containers
 from platforms.meta.client import GraphClient, pinned_path
 from platforms.meta.errors import token_revoked
 from platforms.meta.host import GraphHost
+from platforms.meta.login import dialog
 from platforms.meta.media import public_media_url
 from platforms.meta.tokens import as_account_error
 from platforms.models import PlatformAccount
 from platforms.oauth import (
     OAuthConfig,
     OAuthConnect,
-    OAuthProvider,
     TokenSet,
     client_settings,
     redirect_uri_for,
@@ -72,12 +72,10 @@ def post_url(page_id: str, post_id: str) -> str:
 
 class FacebookAdapter(OAuthConnect, PlatformAdapter):
     platform = PLATFORM_INFO
-    oauth_provider = OAuthProvider(
-        authorize_url=f"https://www.facebook.com/{GRAPH_VERSION}/dialog/oauth",
-        token_url=f"{DEFAULT_API}/{GRAPH_VERSION}/oauth/access_token",
-        scopes=SCOPES,
-        scope_delimiter=",",
-        pkce=False,
+    oauth_provider = dialog(
+        f"https://www.facebook.com/{GRAPH_VERSION}/dialog/oauth",
+        f"{DEFAULT_API}/{GRAPH_VERSION}/oauth/access_token",
+        SCOPES,
     )
 
     # --- connecting -------------------------------------------------------------------------

@@ -3,9 +3,8 @@
 
 from __future__ import annotations
 
-from platforms.base import Rule
 from platforms.preflight import families as f
-from platforms.preflight.spec import CONNECT, PARTIAL, RuleSpec, raised
+from platforms.preflight.spec import CONNECT, PARTIAL, raised
 
 MAX_GRAPHEMES = 63_206
 MAX_VIDEOS = 1
@@ -57,13 +56,6 @@ media_count_max = f.count_by_kind(
     "takes more than the 10 the reference docs name.",
 )
 
-RULES: tuple[Rule, ...] = (
-    text_required,
-    text_max_graphemes,
-    media_image_video_exclusive,
-    media_count_max,
-)
-
 
 media_mime_allowed = f.mime_allowed(
     "facebook.media.mime_allowed",
@@ -99,10 +91,3 @@ PAGES_NONE = raised(
     http=400,
     source_url="https://developers.facebook.com/docs/pages-api/getting-started",
 )
-
-DEEP_RULES: tuple[Rule, ...] = (
-    media_mime_allowed,
-    media_image_size_max,
-    media_video_size_max,
-)
-SPECS: tuple[RuleSpec, ...] = f.specs_of(RULES, DEEP_RULES, (PAGES_NONE,))

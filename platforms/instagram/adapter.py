@@ -24,11 +24,11 @@ from platforms.instagram import preflight as ig
 from platforms.meta.client import GraphClient
 from platforms.meta.errors import GraphRules
 from platforms.meta.host import GraphHost
-from platforms.meta.login import LongLivedLogin
+from platforms.meta.login import LongLivedLogin, dialog
 from platforms.meta.media import public_media_url
 from platforms.meta.polling import ContainerStates
 from platforms.meta.publishing import ContainerPublishing
-from platforms.oauth import OAuthProvider, TokenSet
+from platforms.oauth import TokenSet
 
 SLUG = PLATFORM_INFO.slug
 DEFAULT_API = "https://graph.instagram.com"
@@ -60,12 +60,10 @@ graph = GraphHost(SLUG, DEFAULT_API, GRAPH_VERSION, RULES)
 
 class InstagramAdapter(ContainerPublishing, LongLivedLogin, PlatformAdapter):
     platform = PLATFORM_INFO
-    oauth_provider = OAuthProvider(
-        authorize_url="https://www.instagram.com/oauth/authorize",
-        token_url="https://api.instagram.com/oauth/access_token",  # noqa: S106
-        scopes=SCOPES,
-        scope_delimiter=",",
-        pkce=False,
+    oauth_provider = dialog(
+        "https://www.instagram.com/oauth/authorize",
+        "https://api.instagram.com/oauth/access_token",
+        SCOPES,
     )
 
     graph_host = graph

@@ -3,7 +3,7 @@ feed aspect ratio; plus the ids the adapter and connect flow raise (Content Publ
 
 from __future__ import annotations
 
-from platforms.base import Draft, Rule, Violation
+from platforms.base import Draft, Violation
 from platforms.preflight import checks as c
 from platforms.preflight import families as f
 from platforms.preflight.spec import (
@@ -73,13 +73,6 @@ media_count_max = f.carousel_max(
 )
 media_alt_text_max_graphemes = f.alt_text_max(
     "instagram.media.alt_text_max_graphemes", MAX_ALT_GRAPHEMES, MEDIA_DOCS
-)
-
-RULES: tuple[Rule, ...] = (
-    media_required,
-    text_max_graphemes,
-    media_count_max,
-    media_alt_text_max_graphemes,
 )
 
 
@@ -217,24 +210,3 @@ def _aspect_ratio(draft: Draft) -> Violation | None:
 
 
 media_aspect_ratio = CheckedRule(MEDIA_ASPECT_RATIO, _aspect_ratio)
-
-DEEP_RULES: tuple[Rule, ...] = (
-    media_mime_allowed,
-    media_image_size_max,
-    media_video_size_max,
-    media_aspect_ratio,
-)
-SPECS: tuple[RuleSpec, ...] = f.specs_of(
-    RULES,
-    DEEP_RULES,
-    (
-        MEDIA_REACHABLE,
-        CONTAINER_EXPIRED,
-        CONTAINER_ERROR,
-        ACCOUNT_TYPE_REQUIRES_PROFESSIONAL,
-        OAUTH_CODE_EXCHANGE,
-        OAUTH_LONG_LIVED_EXCHANGE,
-        OAUTH_ME_LOOKUP,
-        OAUTH_REFRESH,
-    ),
-)

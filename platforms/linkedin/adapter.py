@@ -84,7 +84,6 @@ class LinkedInAdapter(OAuthConnect, PlatformAdapter):
         token_url="https://www.linkedin.com/oauth/v2/accessToken",  # noqa: S106 - a URL
         scopes=MEMBER_SCOPES,
         pkce=False,
-        client_auth="body",
         revoke_url="https://www.linkedin.com/oauth/v2/revoke",
     )
     refresh_horizon = timedelta(days=7)

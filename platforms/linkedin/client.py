@@ -29,8 +29,8 @@ from letmepost.errors import LetmepostError, PublishOutcomeUnknown
 from platforms import http as platform_http
 from platforms.attachments import Section
 from platforms.linkedin.preflight import AUTHOR_URN_FORMAT
-from platforms.oauth import api_base
-from platforms.upstream import Failure, UpstreamClient
+from platforms.oauth import TokenClient
+from platforms.upstream import Failure
 
 PLATFORM = "linkedin"
 API_BASE = "https://api.linkedin.com"
@@ -45,11 +45,12 @@ def header_version(label: str) -> str:
     return label.removeprefix("linkedin-")
 
 
-class LinkedInClient(UpstreamClient):
+class LinkedInClient(TokenClient):
     """Calls made with one member's access token."""
 
     platform = PLATFORM
     name = "LinkedIn"
+    default_base = API_BASE
     unreachable_remediation = (
         "letmepost retries; check https://www.linkedin-apistatus.com if it persists."
     )
@@ -58,12 +59,6 @@ class LinkedInClient(UpstreamClient):
         "(organizations also need the app's Community Management API access)."
     )
     default_retry_after = DEFAULT_RETRY_AFTER
-    version: str  # always pinned here (UpstreamClient allows None)
-
-    def __init__(self, token: str, *, version: str = "linkedin-202605") -> None:
-        super().__init__(version=version)
-        self.base = api_base(PLATFORM, API_BASE)
-        self.token = token
 
     def headers(self, path: str) -> dict[str, str]:
         headers = {

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from platforms.base import Draft, Rule, Violation
+from platforms.base import Draft, Violation
 from platforms.preflight import checks as c
 from platforms.preflight import families as f
 from platforms.preflight.spec import DEEP, RAISED, SHAPE, CheckedRule, RuleSpec
@@ -111,18 +111,3 @@ visibility_enum = f.option_enum(
 VISIBILITY_ENUM = (
     visibility_enum.spec
 )  # the adapter raises it for an unknown visibility
-
-RULES: tuple[Rule, ...] = (text_non_empty, text_max_graphemes)
-DEEP_RULES: tuple[Rule, ...] = (
-    author_urn_format,
-    author_org_not_supported,
-    visibility_enum,
-)
-SPECS: tuple[RuleSpec, ...] = (
-    TEXT_NON_EMPTY,
-    TEXT_MAX_GRAPHEMES,
-    AUTHOR_URN_FORMAT,
-    AUTHOR_ORG_NOT_SUPPORTED,
-    AUTHOR_UNRESOLVED,
-    VISIBILITY_ENUM,
-)

@@ -279,7 +279,7 @@ class MastodonAdapter(OAuthConnect, PlatformAdapter):
         while status in (202, 206) or not media.get("url"):
             if time.monotonic() >= deadline:
                 raise PlatformUnavailable(
-                    f"{client.instance_url} did not finish processing media[{index}] in time; nothing was posted.",
+                    f"{client.base_url} did not finish processing media[{index}] in time; nothing was posted.",
                     status=504,
                     **client.fields(
                         platform_response=media,

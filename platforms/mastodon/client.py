@@ -20,7 +20,7 @@ from typing import Any
 import requests
 
 from platforms.upstream import (
-    UpstreamClient,
+    HostClient,
     json_object,
     retry_after,
     seconds_until,
@@ -29,7 +29,7 @@ from platforms.upstream import (
 PLATFORM = "mastodon"
 
 
-class MastodonClient(UpstreamClient):
+class MastodonClient(HostClient):
     """Calls to one instance, with the account's token when it has one."""
 
     platform = PLATFORM
@@ -37,17 +37,6 @@ class MastodonClient(UpstreamClient):
         "Check the instance address and that it is up; letmepost retries."
     )
     auth_remediation = "Reconnect the Mastodon account and grant every requested scope."
-
-    def __init__(
-        self,
-        instance_url: str,
-        *,
-        token: str | None = None,
-        version: str = "mastodon-v1",
-    ) -> None:
-        super().__init__(version=version)
-        self.instance_url = self.name = instance_url.rstrip("/")
-        self.token = token
 
     def call(
         self,
@@ -61,9 +50,7 @@ class MastodonClient(UpstreamClient):
         headers = {"Accept": "application/json", **(headers or {})}
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
-        return self.request(
-            method, f"{self.instance_url}{path}", headers=headers, **kwargs
-        )
+        return self.request(method, f"{self.base_url}{path}", headers=headers, **kwargs)
 
     def detail(self, body: Any) -> str:
         return str(body.get("error") or "") if isinstance(body, dict) else ""

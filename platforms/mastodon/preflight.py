@@ -16,7 +16,7 @@ from typing import Any
 
 import regex
 
-from platforms.base import Draft, Rule, Violation
+from platforms.base import Draft, Violation
 from platforms.preflight import checks as c
 from platforms.preflight import families as f
 from platforms.preflight.spec import DEEP, PARTIAL, SHAPE, CheckedRule, RuleSpec
@@ -210,59 +210,6 @@ POLL_EXPIRES_IN_RANGE = RuleSpec(
     {"min_expiration": MIN_EXPIRATION, "max_expiration": MAX_EXPIRATION},
     source_url=INSTANCE_DOCS,
 )
-MEDIA_MIME_ALLOWED = RuleSpec(
-    "mastodon.media.mime_allowed",
-    DEEP,
-    "A known media type must be in the instance's supported_mime_types.",
-    "Convert the file to a type the instance lists (JPEG/PNG/WebP/GIF, MP4/WebM/MOV).",
-    {"supported_mime_types": list(SUPPORTED_MIME_TYPES)},
-    source_url=INSTANCE_DOCS,
-    enforced=PARTIAL,
-)
-MEDIA_IMAGE_SIZE_MAX = RuleSpec(
-    "mastodon.media.image_size_max",
-    DEEP,
-    f"An image must fit image_size_limit (default {IMAGE_SIZE_LIMIT:,} bytes).",
-    "Re-encode the image smaller.",
-    {"image_size_limit": IMAGE_SIZE_LIMIT},
-    source_url=INSTANCE_DOCS,
-    enforced=PARTIAL,
-)
-MEDIA_VIDEO_SIZE_MAX = RuleSpec(
-    "mastodon.media.video_size_max",
-    DEEP,
-    f"A video must fit video_size_limit (default {VIDEO_SIZE_LIMIT:,} bytes).",
-    "Compress the video.",
-    {"video_size_limit": VIDEO_SIZE_LIMIT},
-    source_url=INSTANCE_DOCS,
-    enforced=PARTIAL,
-)
-MEDIA_IMAGE_MATRIX_MAX = RuleSpec(
-    "mastodon.media.image_matrix_max",
-    DEEP,
-    f"An image's width x height must fit image_matrix_limit (default {IMAGE_MATRIX_LIMIT:,} px).",
-    "Scale the image down.",
-    {"image_matrix_limit": IMAGE_MATRIX_LIMIT},
-    source_url=INSTANCE_DOCS,
-    enforced=PARTIAL,
-)
-MEDIA_VIDEO_MATRIX_MAX = RuleSpec(
-    "mastodon.media.video_matrix_max",
-    DEEP,
-    f"A video's width x height must fit video_matrix_limit (default {VIDEO_MATRIX_LIMIT:,} px).",
-    "Export the video at a lower resolution (at most 4K UHD by default).",
-    {"video_matrix_limit": VIDEO_MATRIX_LIMIT},
-    source_url=INSTANCE_DOCS,
-    enforced=PARTIAL,
-)
-MEDIA_REACHABLE = RuleSpec(
-    "mastodon.media.reachable",
-    DEEP,
-    "A media `url` must answer a GET with 2xx (it is downloaded, then uploaded to the instance).",
-    "Use a public URL or upload via POST /v1/media.",
-    network=True,
-    source_url=MEDIA_DOCS,
-)
 
 
 def _text_required(draft: Draft) -> Violation | None:
@@ -433,20 +380,63 @@ visibility_enum = f.option_enum(
     "mastodon.visibility.enum", SHAPE, "visibility", VISIBILITIES, STATUS_DOCS
 )
 
-RULES: tuple[Rule, ...] = (
-    text_required,
-    text_max_chars,
-    media_count_max,
-    media_alt_text_max_chars,
-    poll_media_exclusive,
-    poll_options_min,
-    poll_options_max,
-    poll_option_max_chars,
-    poll_expires_in_range,
-    visibility_enum,
+
+# Deep: per target, after the media are probed.
+MEDIA_REACHABLE = RuleSpec(
+    "mastodon.media.reachable",
+    DEEP,
+    "A media `url` must answer a GET with 2xx (it is downloaded, then uploaded to the instance).",
+    "Use a public URL or upload via POST /v1/media.",
+    network=True,
+    source_url=MEDIA_DOCS,
+)
+MEDIA_MIME_ALLOWED = RuleSpec(
+    "mastodon.media.mime_allowed",
+    DEEP,
+    "A known media type must be in the instance's supported_mime_types.",
+    "Convert the file to a type the instance lists (JPEG/PNG/WebP/GIF, MP4/WebM/MOV).",
+    {"supported_mime_types": list(SUPPORTED_MIME_TYPES)},
+    source_url=INSTANCE_DOCS,
+    enforced=PARTIAL,
+)
+MEDIA_IMAGE_SIZE_MAX = RuleSpec(
+    "mastodon.media.image_size_max",
+    DEEP,
+    f"An image must fit image_size_limit (default {IMAGE_SIZE_LIMIT:,} bytes).",
+    "Re-encode the image smaller.",
+    {"image_size_limit": IMAGE_SIZE_LIMIT},
+    source_url=INSTANCE_DOCS,
+    enforced=PARTIAL,
+)
+MEDIA_VIDEO_SIZE_MAX = RuleSpec(
+    "mastodon.media.video_size_max",
+    DEEP,
+    f"A video must fit video_size_limit (default {VIDEO_SIZE_LIMIT:,} bytes).",
+    "Compress the video.",
+    {"video_size_limit": VIDEO_SIZE_LIMIT},
+    source_url=INSTANCE_DOCS,
+    enforced=PARTIAL,
+)
+MEDIA_IMAGE_MATRIX_MAX = RuleSpec(
+    "mastodon.media.image_matrix_max",
+    DEEP,
+    f"An image's width x height must fit image_matrix_limit (default {IMAGE_MATRIX_LIMIT:,} px).",
+    "Scale the image down.",
+    {"image_matrix_limit": IMAGE_MATRIX_LIMIT},
+    source_url=INSTANCE_DOCS,
+    enforced=PARTIAL,
+)
+MEDIA_VIDEO_MATRIX_MAX = RuleSpec(
+    "mastodon.media.video_matrix_max",
+    DEEP,
+    f"A video's width x height must fit video_matrix_limit (default {VIDEO_MATRIX_LIMIT:,} px).",
+    "Export the video at a lower resolution (at most 4K UHD by default).",
+    {"video_matrix_limit": VIDEO_MATRIX_LIMIT},
+    source_url=INSTANCE_DOCS,
+    enforced=PARTIAL,
 )
 
-
+media_reachable = c.media_reachable(MEDIA_REACHABLE)
 media_mime_allowed = CheckedRule(MEDIA_MIME_ALLOWED, _mime_allowed)
 media_image_size_max = _size_max(MEDIA_IMAGE_SIZE_MAX, "image", "image_size_limit")
 media_video_size_max = _size_max(MEDIA_VIDEO_SIZE_MAX, "video", "video_size_limit")
@@ -455,17 +445,4 @@ media_image_matrix_max = _matrix_max(
 )
 media_video_matrix_max = _matrix_max(
     MEDIA_VIDEO_MATRIX_MAX, "video", "video_matrix_limit"
-)
-media_reachable = c.media_reachable(MEDIA_REACHABLE)
-
-DEEP_RULES: tuple[Rule, ...] = (
-    media_reachable,
-    media_mime_allowed,
-    media_image_size_max,
-    media_video_size_max,
-    media_image_matrix_max,
-    media_video_matrix_max,
-)
-SPECS: tuple[RuleSpec, ...] = tuple(
-    rule.spec for rule in (*RULES, *DEEP_RULES) if isinstance(rule, CheckedRule)
 )

@@ -1,4 +1,5 @@
-"""Connecting and refreshing an Instagram or Threads account: the same flow on two Graph hosts.
+"""Meta's OAuth dialogs, and connecting and refreshing an Instagram or Threads account: the same
+flow on two Graph hosts.
 
 The authorization code's short-lived token is swapped at once for a 60-day one
 (`<ig|th>_exchange_token`), `GET /me` describes the account, and the token is renewed
@@ -21,7 +22,22 @@ from platforms.meta.tokens import (
     refresh_long_lived,
 )
 from platforms.models import PlatformAccount
-from platforms.oauth import OAuthConnect, RefreshedToken, TokenSet, redirect_uri_for
+from platforms.oauth import (
+    OAuthConnect,
+    OAuthProvider,
+    RefreshedToken,
+    TokenSet,
+    redirect_uri_for,
+)
+
+
+def dialog(
+    authorize_url: str, token_url: str, scopes: tuple[str, ...]
+) -> OAuthProvider:
+    """A Meta login dialog (Facebook, Instagram, Threads): comma-separated scopes, no PKCE."""
+    return OAuthProvider(
+        authorize_url, token_url, scopes, scope_delimiter=",", pkce=False
+    )
 
 
 class LongLivedLogin(OAuthConnect):

@@ -20,7 +20,6 @@ from __future__ import annotations
 import base64
 import time
 from collections.abc import Mapping
-from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -42,12 +41,9 @@ from platforms.base import (
     ReconcileUnsupported,
 )
 from platforms.oauth import (
-    OAuthConfig,
     OAuthConnect,
     OAuthProvider,
     TokenSet,
-    client_settings,
-    configured,
     token_credentials,
 )
 from platforms.pinterest import PLATFORM_INFO
@@ -93,6 +89,7 @@ class PinterestAdapter(OAuthConnect, PlatformAdapter):
         scope_delimiter=",",
         pkce=False,
         client_auth="basic",
+        api_base=DEFAULT_BASE,  # the Trial-Access sandbox has its own token endpoint
     )
     refresh_horizon = timedelta(days=7)
 
@@ -102,19 +99,6 @@ class PinterestAdapter(OAuthConnect, PlatformAdapter):
         return {"default_board_id": self.account.metadata.get("defaultBoardId")}
 
     # --- connecting -------------------------------------------------------------------------
-
-    @classmethod
-    def oauth_config(
-        cls, context: Mapping[str, Any], *, redirect_uri: str
-    ) -> OAuthConfig:
-        config = configured(cls.slug, cls.oauth_provider)
-        client = client_settings(cls.slug)
-        if client.get("api_base") and not client.get("token_url"):
-            # The Trial-Access sandbox (PINTEREST_API_BASE) has its own token endpoint.
-            config = replace(
-                config, token_url=f"{client['api_base'].rstrip('/')}/oauth/token"
-            )
-        return config
 
     @classmethod
     def connect_with_token(

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    extend_schema,
+    extend_schema_serializer,
+    inline_serializer,
+)
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -16,6 +20,7 @@ from platforms.pinterest import boards
 PRIVACY = ("PUBLIC", "PROTECTED", "SECRET")
 
 
+@extend_schema_serializer(component_name="CreatePinterestBoard")
 class BoardIn(serializers.Serializer):
     name = TextField(min_length=1, max_length=180)
     description = TextField(
@@ -26,10 +31,12 @@ class BoardIn(serializers.Serializer):
     upsert = serializers.BooleanField(required=False, default=False)
 
 
+@extend_schema_serializer(component_name="SetPinterestDefaultBoard")
 class DefaultBoardIn(serializers.Serializer):
     board_id = TextField(min_length=1, max_length=64)
 
 
+@extend_schema_serializer(component_name="PinterestBoard")
 class BoardOut(serializers.Serializer):
     id = serializers.CharField()
     name = serializers.CharField()
@@ -47,6 +54,7 @@ _BoardList = inline_serializer(
 
 # The board, whether it already existed (upsert), and the new default when it was set
 # (camelCase: the wire names).
+@extend_schema_serializer(component_name="PinterestBoardCreated")  # not its parent's
 class PinterestBoardCreated(BoardOut):
     existing = serializers.BooleanField()
     defaultBoardId = serializers.CharField(required=False)
@@ -84,6 +92,11 @@ class PinterestBoardsApi(_AccountView):
         responses={200: _BoardList},
     )
     def get(self, request: Request, account_id: str) -> Response:
+        """List an account's Pinterest boards.
+
+        The boards of a connected Pinterest account, read from Pinterest, with the id of the
+        account's default board.
+        """
         return Response(boards.list_boards(self.account(account_id)))
 
     @extend_schema(
@@ -93,6 +106,12 @@ class PinterestBoardsApi(_AccountView):
         responses={200: PinterestBoardCreated, 201: PinterestBoardCreated},
     )
     def post(self, request: Request, account_id: str) -> Response:
+        """Create a Pinterest board.
+
+        Creates a board on the connected Pinterest account. With `upsert`, an existing board of the
+        same name is answered instead of an error; `setAsDefault` also makes it the board pins go to
+        by default.
+        """
         account = self.account(account_id)
         data = self.validated(BoardIn)
         out, created = boards.create_board(
@@ -114,6 +133,10 @@ class PinterestDefaultBoardApi(_AccountView):
         responses={200: _DefaultBoard},
     )
     def patch(self, request: Request, account_id: str) -> Response:
+        """Set the default Pinterest board.
+
+        The board this account's pins go to when a post names none in `options.boardId`.
+        """
         account = self.account(account_id)
         data = self.validated(DefaultBoardIn)
         return Response(boards.set_default_board(account, data["board_id"]))

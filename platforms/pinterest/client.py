@@ -24,8 +24,8 @@ from urllib3.filepost import choose_boundary
 
 from letmepost.errors import PlatformRejected
 from platforms.attachments import AttachmentStream, Section
-from platforms.oauth import api_base
-from platforms.upstream import UpstreamClient, delta_seconds, json_object, retry_after
+from platforms.oauth import TokenClient
+from platforms.upstream import delta_seconds, json_object, retry_after
 
 PLATFORM = "pinterest"
 DEFAULT_BASE = "https://api.pinterest.com/v5"
@@ -89,17 +89,13 @@ class StreamedForm:
         return b"".join(out)
 
 
-class PinterestClient(UpstreamClient):
+class PinterestClient(TokenClient):
     platform = PLATFORM
     name = "Pinterest"
+    default_base = DEFAULT_BASE
     auth_remediation = (
         "Reconnect the Pinterest account and grant every requested scope."
     )
-
-    def __init__(self, token: str, *, version: str = "pinterest-v5") -> None:
-        super().__init__(version=version)
-        self.token = token
-        self.base = api_base(PLATFORM, DEFAULT_BASE)
 
     def call(
         self, method: str, path: str, *, write: bool = False, **kwargs: Any

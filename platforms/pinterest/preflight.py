@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from platforms.base import Draft, Rule, Violation
+from platforms.base import Draft, Violation
 from platforms.preflight import checks as c
 from platforms.preflight import families as f
 from platforms.preflight.spec import (
@@ -143,6 +143,73 @@ destination_url_max_chars = _chars_max(
     what="The destination URL",
     option=("destination_url", "options.destinationUrl"),
 )
+
+
+def _board_required(draft: Draft) -> Violation | None:
+    if draft.options.get("board_id") or draft.account_limits.get("default_board_id"):
+        return None
+    return BOARD_REQUIRED.violation(
+        "No board: options.boardId is missing and the account has no default board.",
+        field="options.boardId",
+    )
+
+
+def _video_cover_required(draft: Draft) -> Violation | None:
+    has_video = any(item.kind == "video" for item in draft.media)
+    if not has_video or draft.options.get("cover_image_url"):
+        return None
+    return VIDEO_COVER_REQUIRED.violation(
+        "A video pin needs options.coverImageUrl.", field="options.coverImageUrl"
+    )
+
+
+def _http_url(key: str, field: str) -> CheckedRule:
+    """`pinterest.<key>.http`: the option, when given, is an absolute http(s) URL."""
+    spec = _deep(
+        f"pinterest.{key}.http",
+        f"{field} must be an absolute http(s) URL.",
+        "Use an absolute http/https URL.",
+        limits={"schemes": list(URL_SCHEMES)},
+    )
+
+    def check(draft: Draft) -> Violation | None:
+        value = draft.options.get(key)
+        if value is None:
+            return None
+        parts = urlsplit(str(value))
+        if parts.scheme.lower() in URL_SCHEMES and parts.netloc:
+            return None
+        return spec.violation(
+            f"{field} {value!r} is not an absolute http(s) URL.", field=field
+        )
+
+    return CheckedRule(spec, check)
+
+
+def _url_reachable(spec: RuleSpec, key: str, field: str) -> CheckedRule:
+    def check(draft: Draft) -> Violation | None:
+        value = draft.options.get(key)
+        return (
+            c.unreachable(spec, draft, value, field) if isinstance(value, str) else None
+        )
+
+    return CheckedRule(spec, check)
+
+
+def _cover_image_mime_allowed(draft: Draft) -> Violation | None:
+    url = draft.options.get("cover_image_url")
+    probe = draft.probes.get(url) if isinstance(url, str) else None
+    if probe is None or not probe.ok:
+        return None
+    found = probe.sniffed_type or probe.content_type
+    if found is None or found in IMAGE_MIMES:
+        return None
+    return COVER_IMAGE_MIME_ALLOWED.violation(
+        f"options.coverImageUrl is {found}; Pinterest accepts {', '.join(IMAGE_MIMES)}.",
+        field="options.coverImageUrl",
+    )
+
+
 BOARD_REQUIRED = _deep(
     "pinterest.board.required",
     "A board must come from options.boardId or the account's default board.",
@@ -153,6 +220,7 @@ BOARD_REQUIRED = _deep(
     notes="Code validation_failed, as the reference; the adapter may list boards in "
     "platformResponse.availableBoards.",
 )
+board_required = CheckedRule(BOARD_REQUIRED, _board_required)
 media_single_only = c.media_max_items(
     _deep(
         "pinterest.media.single_only",
@@ -166,22 +234,16 @@ VIDEO_COVER_REQUIRED = _deep(
     "A video pin needs options.coverImageUrl.",
     "Provide a public cover-image URL (for example a frame exported with ffmpeg).",
 )
-COVER_IMAGE_URL_HTTP = _deep(
-    "pinterest.cover_image_url.http",
-    "options.coverImageUrl must be an absolute http(s) URL.",
-    "Use an absolute http/https URL.",
-    limits={"schemes": list(URL_SCHEMES)},
-)
-DESTINATION_URL_HTTP = _deep(
-    "pinterest.destination_url.http",
-    "options.destinationUrl must be an absolute http(s) URL.",
-    "Use an absolute http/https URL.",
-    limits={"schemes": list(URL_SCHEMES)},
-)
+video_cover_required = CheckedRule(VIDEO_COVER_REQUIRED, _video_cover_required)
+cover_image_url_http = _http_url("cover_image_url", "options.coverImageUrl")
+destination_url_http = _http_url("destination_url", "options.destinationUrl")
 DESTINATION_URL_REACHABLE = _probed(
     "pinterest.destination_url.reachable",
     "options.destinationUrl must answer a GET with 2xx (a network failure counts as no).",
     "Point at a deployed, publicly reachable page.",
+)
+destination_url_reachable = _url_reachable(
+    DESTINATION_URL_REACHABLE, "destination_url", "options.destinationUrl"
 )
 image_url_reachable = c.media_reachable(
     _probed(
@@ -214,6 +276,9 @@ COVER_IMAGE_URL_REACHABLE = _probed(
     "options.coverImageUrl must answer a GET with 2xx.",
     "Host the cover publicly (or upload via POST /v1/media and use its url).",
 )
+cover_image_url_reachable = _url_reachable(
+    COVER_IMAGE_URL_REACHABLE, "cover_image_url", "options.coverImageUrl"
+)
 COVER_IMAGE_MIME_ALLOWED = _deep(
     "pinterest.cover_image.mime_allowed",
     "The cover's type (sniffed, or its Content-Type) must be an allowed image type.",
@@ -221,6 +286,9 @@ COVER_IMAGE_MIME_ALLOWED = _deep(
     limits={"image_mimes": list(IMAGE_MIMES)},
     network=True,
     enforced=PARTIAL,
+)
+cover_image_mime_allowed = CheckedRule(
+    COVER_IMAGE_MIME_ALLOWED, _cover_image_mime_allowed
 )
 video_reachable = f.reachable(
     "pinterest.video.reachable",
@@ -324,120 +392,4 @@ BOARD_UPSERT_GHOST = raised(
     "Choose another board name (likely a sandbox/production clash).",
     {"boards_scanned": 250, "duplicate_error_code": 58},
     source_url=BOARDS_DOCS,
-)
-
-
-def _board_required(draft: Draft) -> Violation | None:
-    if draft.options.get("board_id") or draft.account_limits.get("default_board_id"):
-        return None
-    return BOARD_REQUIRED.violation(
-        "No board: options.boardId is missing and the account has no default board.",
-        field="options.boardId",
-    )
-
-
-def _video_cover_required(draft: Draft) -> Violation | None:
-    has_video = any(item.kind == "video" for item in draft.media)
-    if not has_video or draft.options.get("cover_image_url"):
-        return None
-    return VIDEO_COVER_REQUIRED.violation(
-        "A video pin needs options.coverImageUrl.", field="options.coverImageUrl"
-    )
-
-
-def _http_url(spec: RuleSpec, key: str, field: str) -> CheckedRule:
-    def check(draft: Draft) -> Violation | None:
-        value = draft.options.get(key)
-        if value is None:
-            return None
-        parts = urlsplit(str(value))
-        if parts.scheme.lower() in URL_SCHEMES and parts.netloc:
-            return None
-        return spec.violation(
-            f"{field} {value!r} is not an absolute http(s) URL.", field=field
-        )
-
-    return CheckedRule(spec, check)
-
-
-def _url_reachable(spec: RuleSpec, key: str, field: str) -> CheckedRule:
-    def check(draft: Draft) -> Violation | None:
-        value = draft.options.get(key)
-        return (
-            c.unreachable(spec, draft, value, field) if isinstance(value, str) else None
-        )
-
-    return CheckedRule(spec, check)
-
-
-def _cover_image_mime_allowed(draft: Draft) -> Violation | None:
-    url = draft.options.get("cover_image_url")
-    probe = draft.probes.get(url) if isinstance(url, str) else None
-    if probe is None or not probe.ok:
-        return None
-    found = probe.sniffed_type or probe.content_type
-    if found is None or found in IMAGE_MIMES:
-        return None
-    return COVER_IMAGE_MIME_ALLOWED.violation(
-        f"options.coverImageUrl is {found}; Pinterest accepts {', '.join(IMAGE_MIMES)}.",
-        field="options.coverImageUrl",
-    )
-
-
-board_required = CheckedRule(BOARD_REQUIRED, _board_required)
-video_cover_required = CheckedRule(VIDEO_COVER_REQUIRED, _video_cover_required)
-cover_image_url_http = _http_url(
-    COVER_IMAGE_URL_HTTP, "cover_image_url", "options.coverImageUrl"
-)
-destination_url_http = _http_url(
-    DESTINATION_URL_HTTP, "destination_url", "options.destinationUrl"
-)
-cover_image_url_reachable = _url_reachable(
-    COVER_IMAGE_URL_REACHABLE, "cover_image_url", "options.coverImageUrl"
-)
-destination_url_reachable = _url_reachable(
-    DESTINATION_URL_REACHABLE, "destination_url", "options.destinationUrl"
-)
-cover_image_mime_allowed = CheckedRule(
-    COVER_IMAGE_MIME_ALLOWED, _cover_image_mime_allowed
-)
-
-RULES: tuple[Rule, ...] = (
-    media_required,
-    title_max_chars,
-    text_max_chars,
-    media_alt_text_max_chars,
-    destination_url_max_chars,
-)
-DEEP_RULES: tuple[Rule, ...] = (
-    board_required,
-    media_single_only,
-    video_cover_required,
-    cover_image_url_http,
-    destination_url_http,
-    destination_url_reachable,
-    image_url_reachable,
-    image_mime_allowed,
-    image_size_max,
-    cover_image_url_reachable,
-    cover_image_mime_allowed,
-    video_reachable,
-    video_mime_allowed,
-    video_size_max,
-)
-SPECS: tuple[RuleSpec, ...] = f.specs_of(
-    RULES,
-    DEEP_RULES,
-    (
-        MEDIA_REACHABLE,
-        URL_REACHABLE,
-        MEDIA_REGISTER_FAILED,
-        VIDEO_UPLOAD_FAILED,
-        VIDEO_UPLOAD_UNREACHABLE,
-        MEDIA_STATUS_UNAVAILABLE,
-        VIDEO_TRANSCODE_FAILED,
-        VIDEO_TRANSCODE_TIMEOUT,
-        BOARD_UNKNOWN,
-        BOARD_UPSERT_GHOST,
-    ),
 )

@@ -4,18 +4,22 @@ The API (`GET /v1/preflight/rules`), the docs pages (`/docs/preflight/<slug>`), 
 (`rules = rules_for("bluesky")`, `deep_rules = deep_rules_for("bluesky")`) and the tests all read
 it, so a number changed in a platform module changes everywhere at once.
 
-Modules come from the platform declarations (platforms/registry.py) and are imported lazily.
+Modules come from the platform declarations (platforms/registry.py) and are imported lazily. A
+module lists nothing by hand: its rules are the `CheckedRule`s it defines at module level, in the
+order written (shape and deep by `CheckedRule.phase`), and its specs are every module-level
+`RuleSpec`, its own or a rule's, in the order first written.
 """
 
 from __future__ import annotations
 
 import importlib
+from dataclasses import dataclass
 from functools import cache
 from types import ModuleType
 
 from platforms.base import Draft, Fetcher, Rule, Violation
 from platforms.preflight.deep import OpenMedia, run_deep
-from platforms.preflight.spec import CheckedRule, RuleSpec
+from platforms.preflight.spec import DEEP, SHAPE, CheckedRule, RuleSpec
 from platforms.registry import DECLARED
 
 # Each declared platform with rules (platforms/<slug>/__init__.py), in registry order, then cross.
@@ -33,21 +37,39 @@ def _module(platform: str) -> ModuleType:
     return importlib.import_module(MODULES[platform])
 
 
+@dataclass(frozen=True)
+class Declared:
+    """One rule module's rules and specs, read off its module-level names."""
+
+    rules: tuple[CheckedRule, ...]
+    deep_rules: tuple[CheckedRule, ...]
+    specs: tuple[RuleSpec, ...]
+
+
+@cache
+def _declared(platform: str) -> Declared:
+    values = list(vars(_module(platform)).values())
+    checked = [v for v in values if isinstance(v, CheckedRule)]
+    rules = tuple(r for r in checked if r.phase == SHAPE)
+    deep = tuple(r for r in checked if r.phase == DEEP)
+    specs = (v.spec if isinstance(v, CheckedRule) else v for v in values)
+    # Keyed by identity (a spec is not hashable): each spec where it is first written.
+    first = {id(spec): spec for spec in specs if isinstance(spec, RuleSpec)}
+    return Declared(rules, deep, tuple(first.values()))
+
+
 def rules_for(platform: str) -> tuple[Rule, ...]:
     """Shape rules: pure, no IO; `posts.services.check_post` runs them over the whole batch."""
-    rules: tuple[Rule, ...] = _module(platform).RULES
-    return rules
+    return _declared(platform).rules
 
 
 def deep_rules_for(platform: str) -> tuple[Rule, ...]:
     """Deep rules: per target, after `platforms.preflight.deep` has probed media and URLs."""
-    rules: tuple[Rule, ...] = _module(platform).DEEP_RULES
-    return rules
+    return _declared(platform).deep_rules
 
 
 def specs_for(platform: str) -> tuple[RuleSpec, ...]:
-    specs: tuple[RuleSpec, ...] = _module(platform).SPECS
-    return specs
+    return _declared(platform).specs
 
 
 @cache

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from platforms.base import Rule
 from platforms.preflight.spec import (
     DEEP,
     NOT_RAISED,
@@ -112,18 +111,4 @@ META_CONTAINER_EXPIRED = RuleSpec(
     http=502,
     source_url=META_ERRORS,
     enforced=RAISED,
-)
-
-RULES: tuple[Rule, ...] = ()
-DEEP_RULES: tuple[Rule, ...] = ()
-SPECS: tuple[RuleSpec, ...] = (
-    MEDIA_UNKNOWN,
-    MEDIA_BYTES_INLINE_UNSUPPORTED,
-    CONTENT_TYPE,
-    EMPTY_BODY,
-    MISSING_FILE,
-    SINGLE_FILE,
-    PARSE_FAILED,
-    SIZE_MAX,
-    META_CONTAINER_EXPIRED,
 )

@@ -238,12 +238,3 @@ def option_enum(
         **fields,
     )
     return c.option_enum(spec, key)
-
-
-def specs_of(*groups: Iterable[Any]) -> tuple[RuleSpec, ...]:
-    """The specs of checked rules and plain specs, in order: a module's SPECS."""
-    return tuple(
-        item.spec if isinstance(item, CheckedRule) else item
-        for group in groups
-        for item in group
-    )

@@ -69,6 +69,9 @@ class RuleSpec:
         assert self.id.count(".") >= 1 and self.id == self.id.lower(), self.id
         if self.stage in (UPSTREAM, CONNECT, ACCOUNT_API):
             object.__setattr__(self, "network", True)  # these come from an HTTP answer
+        if self.stage == WARNING:  # never blocks, so no error code and no status
+            object.__setattr__(self, "code", None)
+            object.__setattr__(self, "http", None)
 
     @property
     def platform(self) -> str:
@@ -101,10 +104,22 @@ class RuleSpec:
 
 @dataclass(frozen=True)
 class CheckedRule:
-    """A check bound to its spec; call it like any `platforms.base.Rule`."""
+    """A check bound to its spec; call it like any `platforms.base.Rule`.
+
+    `phase` says when it runs: SHAPE (pure, on create, over the whole batch) or DEEP (per
+    target, after media and URLs are probed). It follows the spec's stage unless given: a
+    warning that needs no probe (TikTok's audit mode) runs with the shape rules.
+    """
 
     spec: RuleSpec
     check: Callable[[Draft], Violation | None]
+    phase: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.phase:
+            phase = SHAPE if self.spec.stage == SHAPE else DEEP
+            object.__setattr__(self, "phase", phase)
+        assert self.phase in (SHAPE, DEEP), self.spec.id
 
     def __call__(self, draft: Draft) -> Violation | None:
         return self.check(draft)

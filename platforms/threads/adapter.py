@@ -21,11 +21,11 @@ from platforms.base import Draft, MediaItem, PlatformAdapter
 from platforms.meta.client import GraphClient
 from platforms.meta.errors import GraphRules
 from platforms.meta.host import GraphHost
-from platforms.meta.login import LongLivedLogin
+from platforms.meta.login import LongLivedLogin, dialog
 from platforms.meta.media import public_media_url
 from platforms.meta.polling import ContainerStates
 from platforms.meta.publishing import ContainerPublishing
-from platforms.oauth import OAuthProvider, TokenSet
+from platforms.oauth import TokenSet
 from platforms.threads import PLATFORM_INFO
 from platforms.threads import preflight as th
 
@@ -60,12 +60,10 @@ def reply_to(options: Mapping[str, Any]) -> str | None:
 
 class ThreadsAdapter(ContainerPublishing, LongLivedLogin, PlatformAdapter):
     platform = PLATFORM_INFO
-    oauth_provider = OAuthProvider(
-        authorize_url="https://threads.net/oauth/authorize",
-        token_url=f"{DEFAULT_API}/oauth/access_token",
-        scopes=SCOPES,
-        scope_delimiter=",",
-        pkce=False,
+    oauth_provider = dialog(
+        "https://threads.net/oauth/authorize",
+        f"{DEFAULT_API}/oauth/access_token",
+        SCOPES,
     )
 
     graph_host = graph

@@ -3,9 +3,8 @@ raises (Threads API /threads and /threads_publish)."""
 
 from __future__ import annotations
 
-from platforms.base import Rule
 from platforms.preflight import families as f
-from platforms.preflight.spec import UPSTREAM, RuleSpec, raised
+from platforms.preflight.spec import UPSTREAM, raised
 
 MAX_GRAPHEMES = 500
 MAX_ITEMS = 20
@@ -43,13 +42,6 @@ media_count_max = f.carousel_max(
 )
 media_alt_text_max_graphemes = f.alt_text_max(
     "threads.media.alt_text_max_graphemes", MAX_ALT_GRAPHEMES, POSTS_DOCS
-)
-
-RULES: tuple[Rule, ...] = (
-    text_required,
-    text_max_graphemes,
-    media_count_max,
-    media_alt_text_max_graphemes,
 )
 
 
@@ -99,13 +91,4 @@ CONTAINER_ERROR = raised(
     },
     http=400,
     source_url=POSTS_DOCS,
-)
-
-DEEP_RULES: tuple[Rule, ...] = (
-    media_mime_allowed,
-    media_image_size_max,
-    media_video_size_max,
-)
-SPECS: tuple[RuleSpec, ...] = f.specs_of(
-    RULES, DEEP_RULES, (CONTAINER_EXPIRED, CONTAINER_ERROR)
 )

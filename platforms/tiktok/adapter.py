@@ -51,8 +51,6 @@ from platforms.oauth import (
     OAuthProvider,
     RefreshedToken,
     TokenSet,
-    client_settings,
-    configured,
     redirect_uri_for,
     refresh_token,
     token_credentials,
@@ -143,9 +141,9 @@ class TikTokAdapter(OAuthConnect, PlatformAdapter):
         token_url=f"{DEFAULT_BASE}/v2/oauth/token/",
         scopes=SCOPES,
         scope_delimiter=",",
-        pkce=True,
         client_id_param="client_key",
         revoke_url=f"{DEFAULT_BASE}/v2/oauth/revoke/",
+        api_base=DEFAULT_BASE,
     )
     refresh_horizon = timedelta(hours=1)
 
@@ -159,23 +157,6 @@ class TikTokAdapter(OAuthConnect, PlatformAdapter):
         }
 
     # --- connecting and tokens --------------------------------------------------------------
-
-    @classmethod
-    def oauth_config(
-        cls, context: Mapping[str, Any], *, redirect_uri: str
-    ) -> OAuthConfig:
-        config = configured(cls.slug, cls.oauth_provider)
-        base = client_settings(cls.slug).get("api_base", "").rstrip("/")
-        if (
-            base
-        ):  # TIKTOK_API_BASE moves the token endpoints too, unless set on their own
-            client = client_settings(cls.slug)
-            config = replace(
-                config,
-                token_url=client.get("token_url") or f"{base}/v2/oauth/token/",
-                revoke_url=client.get("revoke_url") or f"{base}/v2/oauth/revoke/",
-            )
-        return config
 
     @classmethod
     def _creator_info(cls, client: TikTokClient) -> dict[str, Any] | None:

@@ -20,8 +20,8 @@ from typing import Any
 
 from letmepost.errors import LetmepostError, PlatformRejected, PublishOutcomeUnknown
 from platforms.attachments import Section
-from platforms.oauth import api_base
-from platforms.upstream import Failure, UpstreamClient
+from platforms.oauth import TokenClient
+from platforms.upstream import Failure
 
 PLATFORM = "tiktok"
 DEFAULT_BASE = "https://open.tiktokapis.com"
@@ -40,14 +40,10 @@ def error_code(body: Any) -> str:
     return str(error.get("code") or "") if isinstance(error, dict) else ""
 
 
-class TikTokClient(UpstreamClient):
+class TikTokClient(TokenClient):
     platform = PLATFORM
     name = "TikTok"
-
-    def __init__(self, token: str, *, version: str = "tiktok-v2") -> None:
-        super().__init__(version=version)
-        self.token = token
-        self.base = api_base(PLATFORM, DEFAULT_BASE)
+    default_base = DEFAULT_BASE
 
     def call(
         self, method: str, path: str, *, rule: str | None = None, **kwargs: Any

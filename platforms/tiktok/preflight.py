@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from platforms.base import Draft, MediaItem, Rule, Violation
+from platforms.base import Draft, MediaItem, Violation
 from platforms.preflight import checks as c
 from platforms.preflight import families as f
 from platforms.preflight.spec import (
@@ -133,156 +133,6 @@ AUDIT_SELF_ONLY = _spec(
     "The account is in audit (sandbox) mode and a non-private privacy was asked: the video is "
     "posted self_only.",
     "Get the video.publish (Direct Post) scope approved to post publicly.",
-    code=None,
-    http=None,
-    source_url=CREATOR_DOCS,
-)
-VIDEO_PROBE_UNAVAILABLE = _spec(
-    "tiktok.video.probe_unavailable",
-    WARNING,
-    "The video's duration or frame size could not be read, so those checks were skipped.",
-    "Upload an MP4/MOV (its index is read), or check the clip yourself.",
-    code=None,
-    http=None,
-    source_url=MEDIA_DOCS,
-    notes="We read MP4/MOV boxes ourselves; the reference needed ffprobe.",
-)
-VIDEO_TOO_SHORT = _spec(
-    "tiktok.video.too_short",
-    DEEP,
-    f"The video must last at least {MIN_SECONDS} s.",
-    f"Use a clip of at least {MIN_SECONDS} s.",
-    limits={"min_seconds": MIN_SECONDS},
-    source_url=MEDIA_DOCS,
-    enforced=PARTIAL,
-)
-VIDEO_TOO_LONG = _spec(
-    "tiktok.video.too_long",
-    DEEP,
-    f"The video must last at most {MAX_SECONDS} s.",
-    "Trim to 10 minutes.",
-    limits={"max_seconds": MAX_SECONDS},
-    source_url=MEDIA_DOCS,
-    enforced=PARTIAL,
-)
-VIDEO_SANDBOX_DURATION = _spec(
-    "tiktok.video.sandbox_duration",
-    WARNING,
-    f"An audit-mode account and a video over {SANDBOX_WARN_SECONDS} s: sandbox uploads that "
-    "long often fail.",
-    f"Keep sandbox uploads at or under {SANDBOX_WARN_SECONDS} s.",
-    limits={"warn_above_seconds": SANDBOX_WARN_SECONDS},
-    code=None,
-    http=None,
-    source_url=MEDIA_DOCS,
-)
-RESOLUTION_UNSUPPORTED = _spec(
-    "tiktok.resolution.unsupported",
-    DEEP,
-    f"The video's short edge must be at least {MIN_SHORT_EDGE} px.",
-    f"Export at {MIN_SHORT_EDGE} px short edge or more (1080x1920 recommended).",
-    limits={"min_short_edge_px": MIN_SHORT_EDGE, "recommended": "1080x1920"},
-    source_url=MEDIA_DOCS,
-    enforced=PARTIAL,
-)
-VIDEO_ASPECT_UNUSUAL = _spec(
-    "tiktok.video.aspect_unusual",
-    WARNING,
-    f"The aspect ratio is not within {ASPECT_TOLERANCE:.0%} of 9:16, 1:1 or 16:9.",
-    "Re-frame to 9:16.",
-    limits={"accepted_ratios": list(ASPECTS), "tolerance": ASPECT_TOLERANCE},
-    code=None,
-    http=None,
-    source_url=MEDIA_DOCS,
-)
-VIDEO_ASPECT_NON_VERTICAL = _spec(
-    "tiktok.video.aspect_non_vertical",
-    WARNING,
-    "The aspect ratio is 1:1 or 16:9 rather than the preferred 9:16.",
-    "Prefer vertical 9:16.",
-    limits={"preferred": PREFERRED_ASPECT},
-    code=None,
-    http=None,
-    source_url=MEDIA_DOCS,
-)
-
-
-def _upstream(rule_id: str, checks: str, remediation: str, **fields: Any) -> RuleSpec:
-    fields.setdefault("source_url", POST_DOCS)
-    return raised(rule_id, UPSTREAM, checks, remediation, **fields)
-
-
-UPLOAD_INIT_FAILED = _upstream(
-    "tiktok.upload.init_failed",
-    "POST /v2/post/publish/inbox/video/init/ must return publish_id and upload_url.",
-    "Inspect platformResponse; retry.",
-)
-UPLOAD_CHUNK_FAILED = _upstream(
-    "tiktok.upload.chunk_failed",
-    "Each chunk PUT to upload_url must return 2xx.",
-    "Check the type and Content-Range and that the publish_id is still valid; retry.",
-    limits={
-        "single_chunk_threshold_bytes": SINGLE_CHUNK_BYTES,
-        "chunk_bytes": CHUNK_BYTES,
-    },
-    source_url=MEDIA_DOCS,
-)
-UPLOAD_UNREACHABLE = _upstream(
-    "tiktok.upload.unreachable",
-    "A chunk PUT must complete within its timeout.",
-    "Retry.",
-    limits={"timeout_ms": UPLOAD_TIMEOUT_MS},
-    code="platform_unavailable",
-    http=503,
-    source_url=MEDIA_DOCS,
-)
-PUBLISH_NO_ID = _upstream(
-    "tiktok.publish.no_id",
-    "The init response must carry a publish_id.",
-    "Retry.",
-)
-STATUS_UNAVAILABLE = _upstream(
-    "tiktok.status.unavailable",
-    "POST /v2/post/publish/status/fetch/ must return a status.",
-    "Transient; the status poll retries.",
-    source_url=STATUS_DOCS,
-)
-PUBLISH_FAILED = _upstream(
-    "tiktok.publish.failed",
-    "The publish status reached FAILED.",
-    "Read platformResponse.fail_reason (resolution, codec, sandbox duration).",
-    http=None,
-    source_url=STATUS_DOCS,
-)
-PUBLISH_PENDING = _upstream(
-    "tiktok.publish.pending",
-    "The publish status did not become final within the polling deadline.",
-    "Check the TikTok app inbox; the upload may still complete.",
-    limits={
-        "deadline_ms": PUBLISH_DEADLINE_MS,
-        "poll_delays": "5 s for attempts 0-11, 30 s for attempts 12-21, 120 s from attempt 22",
-    },
-    code="platform_unavailable",
-    http=None,
-    source_url=STATUS_DOCS,
-)
-RATE_LIMITED = _upstream(
-    "tiktok.rate_limited",
-    "Upstream 429, or an error code containing rate_limit / daily_quota.",
-    "Back off and retry later.",
-)
-USER_INFO_UNAVAILABLE = raised(
-    "tiktok.user_info.unavailable",
-    CONNECT,
-    "GET /v2/user/info/ must return open_id.",
-    "Ensure user.info.basic is provisioned; reconnect.",
-    source_url="https://developers.tiktok.com/doc/tiktok-api-v2-get-user-info",
-)
-CREATOR_INFO_UNAVAILABLE = raised(
-    "tiktok.creator_info.unavailable",
-    CONNECT,
-    "The creator_info query must succeed; on failure the account is assumed to be in audit.",
-    "None needed; reconnect later to refresh the privacy allow-list.",
     source_url=CREATOR_DOCS,
 )
 
@@ -320,6 +170,12 @@ text_hashtag_max = c.text_max(
 )
 media_required = c.media_required(MEDIA_REQUIRED)
 media_single_only = c.media_max_items(MEDIA_SINGLE_ONLY)
+video_reachable = f.reachable(
+    "tiktok.video.reachable",
+    MEDIA_DOCS,
+    checks="A video `url` must return 2xx when downloaded.",
+    kinds=("video",),
+)
 file_format_invalid = f.mime_allowed(
     "tiktok.file_format.invalid",
     "The video's type must be on the upload allow-list.",
@@ -335,11 +191,65 @@ video_size_max = f.size_max(
     checks=f"The video must be at most {MAX_VIDEO_BYTES:,} bytes.",
     remediation="Compress below 4 GiB.",
 )
-video_reachable = f.reachable(
-    "tiktok.video.reachable",
-    MEDIA_DOCS,
-    checks="A video `url` must return 2xx when downloaded.",
-    kinds=("video",),
+VIDEO_PROBE_UNAVAILABLE = _spec(
+    "tiktok.video.probe_unavailable",
+    WARNING,
+    "The video's duration or frame size could not be read, so those checks were skipped.",
+    "Upload an MP4/MOV (its index is read), or check the clip yourself.",
+    source_url=MEDIA_DOCS,
+    notes="We read MP4/MOV boxes ourselves; the reference needed ffprobe.",
+)
+VIDEO_TOO_SHORT = _spec(
+    "tiktok.video.too_short",
+    DEEP,
+    f"The video must last at least {MIN_SECONDS} s.",
+    f"Use a clip of at least {MIN_SECONDS} s.",
+    limits={"min_seconds": MIN_SECONDS},
+    source_url=MEDIA_DOCS,
+    enforced=PARTIAL,
+)
+VIDEO_TOO_LONG = _spec(
+    "tiktok.video.too_long",
+    DEEP,
+    f"The video must last at most {MAX_SECONDS} s.",
+    "Trim to 10 minutes.",
+    limits={"max_seconds": MAX_SECONDS},
+    source_url=MEDIA_DOCS,
+    enforced=PARTIAL,
+)
+VIDEO_SANDBOX_DURATION = _spec(
+    "tiktok.video.sandbox_duration",
+    WARNING,
+    f"An audit-mode account and a video over {SANDBOX_WARN_SECONDS} s: sandbox uploads that "
+    "long often fail.",
+    f"Keep sandbox uploads at or under {SANDBOX_WARN_SECONDS} s.",
+    limits={"warn_above_seconds": SANDBOX_WARN_SECONDS},
+    source_url=MEDIA_DOCS,
+)
+RESOLUTION_UNSUPPORTED = _spec(
+    "tiktok.resolution.unsupported",
+    DEEP,
+    f"The video's short edge must be at least {MIN_SHORT_EDGE} px.",
+    f"Export at {MIN_SHORT_EDGE} px short edge or more (1080x1920 recommended).",
+    limits={"min_short_edge_px": MIN_SHORT_EDGE, "recommended": "1080x1920"},
+    source_url=MEDIA_DOCS,
+    enforced=PARTIAL,
+)
+VIDEO_ASPECT_UNUSUAL = _spec(
+    "tiktok.video.aspect_unusual",
+    WARNING,
+    f"The aspect ratio is not within {ASPECT_TOLERANCE:.0%} of 9:16, 1:1 or 16:9.",
+    "Re-frame to 9:16.",
+    limits={"accepted_ratios": list(ASPECTS), "tolerance": ASPECT_TOLERANCE},
+    source_url=MEDIA_DOCS,
+)
+VIDEO_ASPECT_NON_VERTICAL = _spec(
+    "tiktok.video.aspect_non_vertical",
+    WARNING,
+    "The aspect ratio is 1:1 or 16:9 rather than the preferred 9:16.",
+    "Prefer vertical 9:16.",
+    limits={"preferred": PREFERRED_ASPECT},
+    source_url=MEDIA_DOCS,
 )
 
 
@@ -484,7 +394,7 @@ branded_content_mutual_exclusive = CheckedRule(
     BRANDED_CONTENT_EXCLUSIVE, _branded_content
 )
 privacy_not_allowed = CheckedRule(PRIVACY_NOT_ALLOWED, _privacy_not_allowed)
-audit_self_only = CheckedRule(AUDIT_SELF_ONLY, _audit_self_only)
+audit_self_only = CheckedRule(AUDIT_SELF_ONLY, _audit_self_only, phase=SHAPE)
 video_probe_unavailable = CheckedRule(VIDEO_PROBE_UNAVAILABLE, _probe_unavailable)
 video_too_short = _duration(VIDEO_TOO_SHORT, too_long=False)
 video_too_long = _duration(VIDEO_TOO_LONG, too_long=True)
@@ -493,41 +403,82 @@ resolution_unsupported = CheckedRule(RESOLUTION_UNSUPPORTED, _resolution)
 video_aspect_unusual = _aspect(VIDEO_ASPECT_UNUSUAL, non_vertical=False)
 video_aspect_non_vertical = _aspect(VIDEO_ASPECT_NON_VERTICAL, non_vertical=True)
 
-RULES: tuple[Rule, ...] = (
-    text_max_chars,
-    text_hashtag_max,
-    media_required,
-    media_single_only,
-    media_video_required,
-    branded_content_mutual_exclusive,
-    privacy_not_allowed,
-    audit_self_only,
+
+def _upstream(rule_id: str, checks: str, remediation: str, **fields: Any) -> RuleSpec:
+    fields.setdefault("source_url", POST_DOCS)
+    return raised(rule_id, UPSTREAM, checks, remediation, **fields)
+
+
+UPLOAD_INIT_FAILED = _upstream(
+    "tiktok.upload.init_failed",
+    "POST /v2/post/publish/inbox/video/init/ must return publish_id and upload_url.",
+    "Inspect platformResponse; retry.",
 )
-DEEP_RULES: tuple[Rule, ...] = (
-    video_reachable,
-    file_format_invalid,
-    video_size_max,
-    video_probe_unavailable,
-    video_too_short,
-    video_too_long,
-    video_sandbox_duration,
-    resolution_unsupported,
-    video_aspect_unusual,
-    video_aspect_non_vertical,
+UPLOAD_CHUNK_FAILED = _upstream(
+    "tiktok.upload.chunk_failed",
+    "Each chunk PUT to upload_url must return 2xx.",
+    "Check the type and Content-Range and that the publish_id is still valid; retry.",
+    limits={
+        "single_chunk_threshold_bytes": SINGLE_CHUNK_BYTES,
+        "chunk_bytes": CHUNK_BYTES,
+    },
+    source_url=MEDIA_DOCS,
 )
-SPECS: tuple[RuleSpec, ...] = f.specs_of(
-    RULES,
-    DEEP_RULES,
-    (
-        UPLOAD_INIT_FAILED,
-        UPLOAD_CHUNK_FAILED,
-        UPLOAD_UNREACHABLE,
-        PUBLISH_NO_ID,
-        STATUS_UNAVAILABLE,
-        PUBLISH_FAILED,
-        PUBLISH_PENDING,
-        RATE_LIMITED,
-        USER_INFO_UNAVAILABLE,
-        CREATOR_INFO_UNAVAILABLE,
-    ),
+UPLOAD_UNREACHABLE = _upstream(
+    "tiktok.upload.unreachable",
+    "A chunk PUT must complete within its timeout.",
+    "Retry.",
+    limits={"timeout_ms": UPLOAD_TIMEOUT_MS},
+    code="platform_unavailable",
+    http=503,
+    source_url=MEDIA_DOCS,
+)
+PUBLISH_NO_ID = _upstream(
+    "tiktok.publish.no_id",
+    "The init response must carry a publish_id.",
+    "Retry.",
+)
+STATUS_UNAVAILABLE = _upstream(
+    "tiktok.status.unavailable",
+    "POST /v2/post/publish/status/fetch/ must return a status.",
+    "Transient; the status poll retries.",
+    source_url=STATUS_DOCS,
+)
+PUBLISH_FAILED = _upstream(
+    "tiktok.publish.failed",
+    "The publish status reached FAILED.",
+    "Read platformResponse.fail_reason (resolution, codec, sandbox duration).",
+    http=None,
+    source_url=STATUS_DOCS,
+)
+PUBLISH_PENDING = _upstream(
+    "tiktok.publish.pending",
+    "The publish status did not become final within the polling deadline.",
+    "Check the TikTok app inbox; the upload may still complete.",
+    limits={
+        "deadline_ms": PUBLISH_DEADLINE_MS,
+        "poll_delays": "5 s for attempts 0-11, 30 s for attempts 12-21, 120 s from attempt 22",
+    },
+    code="platform_unavailable",
+    http=None,
+    source_url=STATUS_DOCS,
+)
+RATE_LIMITED = _upstream(
+    "tiktok.rate_limited",
+    "Upstream 429, or an error code containing rate_limit / daily_quota.",
+    "Back off and retry later.",
+)
+USER_INFO_UNAVAILABLE = raised(
+    "tiktok.user_info.unavailable",
+    CONNECT,
+    "GET /v2/user/info/ must return open_id.",
+    "Ensure user.info.basic is provisioned; reconnect.",
+    source_url="https://developers.tiktok.com/doc/tiktok-api-v2-get-user-info",
+)
+CREATOR_INFO_UNAVAILABLE = raised(
+    "tiktok.creator_info.unavailable",
+    CONNECT,
+    "The creator_info query must succeed; on failure the account is assumed to be in audit.",
+    "None needed; reconnect later to refresh the privacy allow-list.",
+    source_url=CREATOR_DOCS,
 )

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from letmepost.errors import ValidationFailed
@@ -29,7 +29,6 @@ from platforms.base import (
     ReconcileUnsupported,
 )
 from platforms.oauth import OAuthConnect, OAuthProvider, TokenSet, token_credentials
-from platforms.preflight.catalog import deep_rules_for, rules_for
 from platforms.twitter import PLATFORM_INFO
 from platforms.twitter.client import PLATFORM, XClient
 from platforms.twitter.launch_cap import check_launch_cap
@@ -87,18 +86,13 @@ def first_attempt_at(draft: Draft) -> datetime:
 
 class TwitterAdapter(OAuthConnect, PlatformAdapter):
     platform = PLATFORM_INFO
-    connect_kind = "oauth"
-    rules = rules_for("twitter")
-    deep_rules = deep_rules_for("twitter")
     oauth_provider = OAuthProvider(
         authorize_url="https://x.com/i/oauth2/authorize",
         token_url="https://api.x.com/2/oauth2/token",  # noqa: S106 - a URL
         scopes=SCOPES,
-        pkce=True,
         client_auth="basic",
         revoke_url="https://api.x.com/2/oauth2/revoke",
     )
-    refresh_horizon = timedelta(minutes=15)
 
     # --- connecting -------------------------------------------------------------------------
 

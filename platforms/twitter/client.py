@@ -30,9 +30,9 @@ import requests
 
 from letmepost.errors import LetmepostError, PlatformRejected
 from platforms import http as platform_http
-from platforms.oauth import api_base
+from platforms.oauth import TokenClient
 from platforms.twitter.preflight import APPEND_TIMEOUT_MS, TEXT_MAX
-from platforms.upstream import Failure, UpstreamClient, delta_seconds
+from platforms.upstream import Failure, delta_seconds
 from platforms.upstream import retry_after as wait_or_default
 
 PLATFORM = "twitter"
@@ -71,11 +71,12 @@ def problem_text(body: Any) -> str:
     return " ".join(parts).lower()
 
 
-class XClient(UpstreamClient):
+class XClient(TokenClient):
     """Calls made with one account's OAuth 2.0 user token."""
 
     platform = PLATFORM
     name = "X"
+    default_base = API_BASE
     unreachable_remediation = (
         "letmepost retries; check https://status.x.com if it persists."
     )
@@ -83,11 +84,6 @@ class XClient(UpstreamClient):
         "Reconnect the X account and grant every requested scope; "
         "check that the app has Read and Write permissions in the X developer portal."
     )
-
-    def __init__(self, token: str, *, version: str = "x-v2") -> None:
-        super().__init__(version=version)
-        self.base = api_base(PLATFORM, API_BASE)
-        self.token = token
 
     def call(self, method: str, path: str, **kwargs: Any) -> requests.Response:
         """Send one request; return the 2xx response or raise the mapped error."""

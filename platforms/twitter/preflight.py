@@ -6,7 +6,7 @@ grapheme approximation; the rule keeps its public id `twitter.text.max_graphemes
 
 from __future__ import annotations
 
-from platforms.base import Draft, Rule, Violation
+from platforms.base import Draft, Violation
 from platforms.preflight import checks as c
 from platforms.preflight import families as f
 from platforms.preflight import x_text
@@ -77,6 +77,31 @@ media_count_max = f.count_by_kind(
     {"max_images": MAX_IMAGES, "max_videos": MAX_VIDEOS},
     MEDIA_DOCS,
 )
+media_alt_text_max_graphemes = f.alt_text_max(
+    "twitter.media.alt_text_max_graphemes",
+    MAX_ALT_GRAPHEMES,
+    MEDIA_DOCS,
+    remediation=f"Shorten the alt text to {MAX_ALT_GRAPHEMES:,} graphemes.",
+)
+
+
+media_reachable = f.reachable(
+    "twitter.media.reachable",
+    MEDIA_DOCS,
+    checks="A media `url` must return 2xx to an anonymous GET.",
+    remediation="Make the URL public or upload via POST /v1/media.",
+)
+media_mime_allowed = f.mime_allowed(
+    "twitter.media.mime_allowed",
+    "The media type must be an allowed image or GIF type, or MP4 video.",
+    "Convert to JPEG/PNG/WebP/GIF or H.264 MP4.",
+    MEDIA_DOCS,
+    image=IMAGE_MIMES,
+    gif=GIF_MIMES,
+    video=VIDEO_MIMES,
+)
+
+
 MEDIA_GIF_COUNT_MAX = RuleSpec(
     "twitter.media.gif_count_max",
     DEEP,
@@ -87,31 +112,20 @@ MEDIA_GIF_COUNT_MAX = RuleSpec(
     enforced=PARTIAL,
     notes="Added here: the reference let 4 GIFs through (kind image), which X refuses.",
 )
-media_alt_text_max_graphemes = f.alt_text_max(
-    "twitter.media.alt_text_max_graphemes",
-    MAX_ALT_GRAPHEMES,
-    MEDIA_DOCS,
-    remediation=f"Shorten the alt text to {MAX_ALT_GRAPHEMES:,} graphemes.",
-)
-
-RULES: tuple[Rule, ...] = (
-    text_non_empty,
-    text_max_graphemes,
-    media_image_video_exclusive,
-    media_count_max,
-    media_alt_text_max_graphemes,
-)
 
 
-media_mime_allowed = f.mime_allowed(
-    "twitter.media.mime_allowed",
-    "The media type must be an allowed image or GIF type, or MP4 video.",
-    "Convert to JPEG/PNG/WebP/GIF or H.264 MP4.",
-    MEDIA_DOCS,
-    image=IMAGE_MIMES,
-    gif=GIF_MIMES,
-    video=VIDEO_MIMES,
-)
+def _gif_count_max(draft: Draft) -> Violation | None:
+    gifs = sum(1 for item in draft.media if is_gif(item))
+    if not gifs or (gifs <= MAX_GIFS and len(draft.media) == gifs):
+        return None
+    return MEDIA_GIF_COUNT_MAX.violation(
+        f"The post has {gifs} GIF(s) among {len(draft.media)} media items; X allows "
+        f"{MAX_GIFS} GIF, alone.",
+        field="media",
+    )
+
+
+media_gif_count_max = CheckedRule(MEDIA_GIF_COUNT_MAX, _gif_count_max)
 media_image_size_max = f.size_max(
     "twitter.media.image_size_max",
     "image",
@@ -135,12 +149,6 @@ media_video_size_max = f.size_max(
     MAX_VIDEO_BYTES,
     MEDIA_DOCS,
     remediation=f"Lower the bitrate below {MAX_VIDEO_BYTES:,} bytes.",
-)
-media_reachable = f.reachable(
-    "twitter.media.reachable",
-    MEDIA_DOCS,
-    checks="A media `url` must return 2xx to an anonymous GET.",
-    remediation="Make the URL public or upload via POST /v1/media.",
 )
 # Read by platforms/twitter/media.py, which checks uploads the same way.
 MEDIA_MIME_ALLOWED = media_mime_allowed.spec
@@ -187,37 +195,4 @@ LAUNCH_CAP_PER_ACCOUNT = raised(
     code="rate_limited",
     http=429,
     notes="A publishing-engine gate (pay-per-use X API), not a platform constraint.",
-)
-
-
-def _gif_count_max(draft: Draft) -> Violation | None:
-    gifs = sum(1 for item in draft.media if is_gif(item))
-    if not gifs or (gifs <= MAX_GIFS and len(draft.media) == gifs):
-        return None
-    return MEDIA_GIF_COUNT_MAX.violation(
-        f"The post has {gifs} GIF(s) among {len(draft.media)} media items; X allows "
-        f"{MAX_GIFS} GIF, alone.",
-        field="media",
-    )
-
-
-media_gif_count_max = CheckedRule(MEDIA_GIF_COUNT_MAX, _gif_count_max)
-
-DEEP_RULES: tuple[Rule, ...] = (
-    media_reachable,
-    media_mime_allowed,
-    media_gif_count_max,
-    media_image_size_max,
-    media_gif_size_max,
-    media_video_size_max,
-)
-SPECS: tuple[RuleSpec, ...] = f.specs_of(
-    RULES,
-    DEEP_RULES,
-    (
-        MEDIA_UPLOAD_UNREACHABLE,
-        MEDIA_VIDEO_PROCESSING_FAILED,
-        MEDIA_PROCESSING_TIMEOUT,
-        LAUNCH_CAP_PER_ACCOUNT,
-    ),
 )

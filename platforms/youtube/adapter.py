@@ -98,7 +98,6 @@ class YouTubeAdapter(OAuthConnect, PlatformAdapter):
         authorize_url="https://accounts.google.com/o/oauth2/v2/auth",
         token_url="https://oauth2.googleapis.com/token",  # noqa: S106 - a URL
         scopes=SCOPES,
-        pkce=True,
         revoke_url="https://oauth2.googleapis.com/revoke",
         extra_authorize_params={"access_type": "offline", "prompt": "consent"},
     )

@@ -23,8 +23,8 @@ import requests
 
 from letmepost.errors import LetmepostError, PlatformRejected
 from platforms.attachments import Section
-from platforms.oauth import api_base, client_settings
-from platforms.upstream import Failure, UpstreamClient
+from platforms.oauth import TokenClient, client_settings
+from platforms.upstream import Failure
 
 PLATFORM = "youtube"
 DEFAULT_BASE = "https://youtube.googleapis.com"
@@ -48,14 +48,13 @@ def reasons(body: Any) -> list[str]:
     return [str(e.get("reason")) for e in items or [] if isinstance(e, dict)]
 
 
-class YouTubeClient(UpstreamClient):
+class YouTubeClient(TokenClient):
     platform = PLATFORM
     name = "YouTube"
+    default_base = DEFAULT_BASE
 
-    def __init__(self, token: str, *, version: str = "youtube-v3") -> None:
-        super().__init__(version=version)
-        self.token = token
-        self.base = api_base(PLATFORM, DEFAULT_BASE)
+    def __init__(self, token: str, *, version: str) -> None:
+        super().__init__(token, version=version)
         upload = client_settings(PLATFORM).get("upload_base") or self.base
         self.upload_base = upload.rstrip("/")
 

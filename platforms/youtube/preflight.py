@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from platforms.base import Draft, Rule, Violation
+from platforms.base import Draft, Violation
 from platforms.preflight import checks as c
 from platforms.preflight import families as f
 from platforms.preflight.spec import DEEP, PARTIAL, SHAPE, CheckedRule, RuleSpec
@@ -116,16 +116,6 @@ TAGS_MAX_CHARS = RuleSpec(
     {"max_chars": MAX_TAGS_CHARS},
     source_url=SNIPPET_DOCS,
 )
-VIDEO_DURATION_MAX = RuleSpec(
-    "youtube.video.duration_max",
-    DEEP,
-    f"The video must last at most {MAX_DURATION_SECONDS:,} s (12 h), or 900 s for channels that "
-    "are not verified.",
-    "Trim the video, or verify the channel to upload longer videos.",
-    {"max_seconds": MAX_DURATION_SECONDS},
-    source_url=UPLOAD_HELP,
-    enforced=PARTIAL,
-)
 
 
 def _title(draft: Draft) -> str | None:
@@ -210,18 +200,13 @@ privacy_enum = f.option_enum(
     "youtube.privacy.enum", SHAPE, "privacy", PRIVACY_STATUSES, STATUS_DOCS
 )
 
-RULES: tuple[Rule, ...] = (
-    media_video_required,
-    media_single_only,
-    title_required,
-    title_max_chars,
-    title_angle_brackets,
-    description_max_bytes,
-    description_angle_brackets,
-    tags_max_chars,
-    privacy_enum,
-)
 
+media_reachable = f.reachable(
+    "youtube.media.reachable",
+    INSERT_DOCS,
+    checks="A video `url` must answer a GET with 2xx (it is downloaded, then uploaded).",
+    kinds=("video",),
+)
 
 video_mime_allowed = f.mime_allowed(
     "youtube.video.mime_allowed",
@@ -238,20 +223,15 @@ video_size_max = f.size_max(
     checks=f"The video must be at most {MAX_VIDEO_BYTES:,} bytes (256 GiB).",
     remediation="Compress the video below 256 GiB.",
 )
-video_duration_max = CheckedRule(VIDEO_DURATION_MAX, _duration_max)
-media_reachable = f.reachable(
-    "youtube.media.reachable",
-    INSERT_DOCS,
-    checks="A video `url` must answer a GET with 2xx (it is downloaded, then uploaded).",
-    kinds=("video",),
+VIDEO_DURATION_MAX = RuleSpec(
+    "youtube.video.duration_max",
+    DEEP,
+    f"The video must last at most {MAX_DURATION_SECONDS:,} s (12 h), or 900 s for channels that "
+    "are not verified.",
+    "Trim the video, or verify the channel to upload longer videos.",
+    {"max_seconds": MAX_DURATION_SECONDS},
+    source_url=UPLOAD_HELP,
+    enforced=PARTIAL,
 )
 
-DEEP_RULES: tuple[Rule, ...] = (
-    media_reachable,
-    video_mime_allowed,
-    video_size_max,
-    video_duration_max,
-)
-SPECS: tuple[RuleSpec, ...] = tuple(
-    rule.spec for rule in (*RULES, *DEEP_RULES) if isinstance(rule, CheckedRule)
-)
+video_duration_max = CheckedRule(VIDEO_DURATION_MAX, _duration_max)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema_serializer
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
+from letmepost.api import examples
 from letmepost.api.fields import (
     HttpUrlField,
     ModelSerializer,
@@ -41,6 +42,7 @@ class MediaIn(serializers.Serializer):
         return attrs
 
 
+@extend_schema_serializer(component_name="FirstComment")
 class FirstCommentIn(serializers.Serializer):
     text = serializers.CharField(min_length=1, trim_whitespace=False, max_length=10000)
 
@@ -67,7 +69,25 @@ class TargetIn(serializers.Serializer):
         return attrs
 
 
-@extend_schema_serializer(component_name="CreatePostRequest")
+NEXT_SLOT = "next_slot"
+
+
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "string", "format": "date-time"},
+            {"type": "string", "enum": [NEXT_SLOT]},
+        ]
+    }
+)
+class ScheduledAtField(UtcDateTimeField):
+    """A time, or `next_slot`: the next free slot of the targets' profile queue."""
+
+    def to_internal_value(self, value: object) -> Any:
+        return NEXT_SLOT if value == NEXT_SLOT else super().to_internal_value(value)
+
+
+@extend_schema_serializer(component_name="CreatePost", examples=examples.CREATE_POST)
 class CreatePostIn(ThreadCachedFields):  # validated on every POST /v1/posts
     targets = serializers.ListField(child=TargetIn(), min_length=1)
     text = serializers.CharField(
@@ -76,7 +96,11 @@ class CreatePostIn(ThreadCachedFields):  # validated on every POST /v1/posts
     media = MediaIn(many=True, required=False)
     first_comment = FirstCommentIn(required=False)
     publish_now = serializers.BooleanField(required=False)
-    scheduled_at = UtcDateTimeField(required=False)
+    scheduled_at = ScheduledAtField(
+        required=False,
+        help_text='When to publish; `"next_slot"` takes the next free slot of the queue of '
+        "the targets' profile (PUT /v1/profiles/{id}/queue).",
+    )
     draft = serializers.BooleanField(
         required=False,
         help_text="Save without publishing or scheduling (status `draft`); excludes "
@@ -87,15 +111,17 @@ class CreatePostIn(ThreadCachedFields):  # validated on every POST /v1/posts
 
 def to_request(data: dict[str, Any]) -> PostRequest:
     """The service's request from CreatePostIn's validated data (the API and the compose form)."""
+    next_slot = data.get("scheduled_at") == NEXT_SLOT
     return PostRequest(
         targets=tuple(_target(t) for t in data["targets"]),
         text=data.get("text"),
         media=_media(data.get("media")) or (),
         first_comment=_comment(data.get("first_comment")),
         profile_id=_str(data.get("profile_id")),
-        scheduled_at=data.get("scheduled_at"),
+        scheduled_at=None if next_slot else data.get("scheduled_at"),
         publish_now=bool(data.get("publish_now")),
         draft=bool(data.get("draft")),
+        next_slot=next_slot,
     )
 
 
@@ -122,7 +148,7 @@ def _str(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
-@extend_schema_serializer(component_name="RetryPostRequest")
+@extend_schema_serializer(component_name="RetryPost")
 class RetryPostIn(serializers.Serializer):
     confirm_unknown = serializers.BooleanField(
         required=False,
@@ -132,7 +158,7 @@ class RetryPostIn(serializers.Serializer):
     )
 
 
-@extend_schema_serializer(component_name="UpdatePostRequest")
+@extend_schema_serializer(component_name="UpdatePost")
 class UpdatePostIn(serializers.Serializer):
     """Reschedule a queued post; edit a draft and/or promote it (scheduledAt or publishNow)."""
 
@@ -160,6 +186,7 @@ def draft_edits(data: dict[str, Any]) -> TargetRequest | None:
     return _target(data)
 
 
+@extend_schema_serializer(component_name="TargetError")
 class TargetErrorOut(serializers.Serializer):
     code = serializers.CharField()
     message = serializers.CharField()
@@ -200,6 +227,7 @@ class CreatePostOut(serializers.Serializer):
     results = TargetResultOut(many=True)
 
 
+@extend_schema_serializer(component_name="AccountSummary")
 class AccountSummaryOut(serializers.Serializer):
     id = serializers.UUIDField()
     platform = serializers.CharField()

@@ -114,6 +114,14 @@ class PostListApi(PostCaller):
         ],
     )
     def post(self, request: Request) -> Response:
+        """Publish, schedule or save a post.
+
+        One post to up to 25 targets (connected accounts). Without `scheduledAt` it is published in
+        the request (200); with `scheduledAt` it is queued (202); with `draft` it is only stored
+        (201). Every target is checked by preflight first: a violation refuses the request with
+        `preflight_failed` and every violation, before anything is stored. Send `Idempotency-Key` to
+        retry safely.
+        """
         record = getattr(request._request, "idempotency", None)
         if record is not None and record.resource_id:
             # The first request with this key died mid-way: answer with what it created.
@@ -136,16 +144,14 @@ class PostListApi(PostCaller):
             else:  # nothing publishes in-request: one INSERT, no separate reservation
                 stored = self._created(request, created, created.targets, record)
 
-        created = commit_then_publish(
-            lambda: services.create_post(
-                caller=self.caller(),
-                request=wanted,
-                sandbox_outcome=request.headers.get(SANDBOX_HEADER) or None,
-                run_async="respond-async" in request.headers.get("Prefer", ""),
-                draft=wanted.draft,
-            ),
-            in_commit=remember,
+        planned = services.plan_post(  # before the write transaction: reads only
+            caller=self.caller(),
+            request=wanted,
+            sandbox_outcome=request.headers.get(SANDBOX_HEADER) or None,
+            run_async="respond-async" in request.headers.get("Prefer", ""),
+            draft=wanted.draft,
         )
+        created = commit_then_publish(planned.store, in_commit=remember)
         if stored is not None:
             return stored
         # Published targets changed since they were stored: read those again.
@@ -193,6 +199,11 @@ class PostListApi(PostCaller):
         responses={200: pagination.page_schema("PostList", PostOut(many=True))},
     )
     def get(self, request: Request) -> Response:
+        """List posts (the post log).
+
+        One row per target, newest first, filtered by status, platform, account, profile, error
+        code, time range or text (`q`), a page at a time (`cursor`).
+        """
         filters, limit = parse_log_query(self, request.query_params)
         page, next_cursor = pagination.page_after(
             selectors.list_targets(
@@ -214,7 +225,12 @@ class PostValidateApi(PostCaller):
         responses={200: _ValidateOut},
     )
     def post(self, request: Request) -> Response:
-        """Run account resolution and every rule without writing anything (D4)."""
+        """Validate a post without sending it.
+
+        Takes the body of `POST /v1/posts`, resolves its accounts and runs every preflight rule,
+        including the deep checks of media and links, and answers each target's violations. Nothing
+        is stored or published.
+        """
         checked = services.check_post(
             caller=self.caller(),
             request=to_request(self.validated(CreatePostIn)),
@@ -248,20 +264,25 @@ class PostDetailApi(PostCaller):
         operation_id="getPost", tags=["posts"], responses={200: PostDetailOut}
     )
     def get(self, request: Request, post_id: str) -> Response:
+        """Get a post.
+
+        One post target: its status, result or error, and every publish attempt.
+        """
         return Response(PostDetailOut(self.target(post_id)).data)
 
     @extend_schema(
         operation_id="reschedulePost",
         tags=["posts"],
-        description=(
-            "Reschedule a queued post (`scheduledAt`). A draft also takes edits (`text`, "
-            "`media`, `firstComment`, `options`, `accountId`) and is promoted by `scheduledAt` "
-            "or `publishNow: true`, after the same full preflight as `POST /v1/posts`."
-        ),
         request=UpdatePostIn,
         responses={200: UpdatedPostOut},
     )
     def patch(self, request: Request, post_id: str) -> Response:
+        """Reschedule a post or edit a draft.
+
+        Reschedule a queued post (`scheduledAt`). A draft also takes edits (`text`, `media`,
+        `firstComment`, `options`, `accountId`) and is promoted by `scheduledAt` or `publishNow:
+        true`, after the same full preflight as `POST /v1/posts`.
+        """
         data = self.validated(UpdatePostIn)
         if data.get("publish_now") and data.get("scheduled_at"):
             raise ValidationFailed(
@@ -333,7 +354,11 @@ class PostDetailApi(PostCaller):
         },
     )
     def delete(self, request: Request, post_id: str) -> Response:
-        """Cancel a queued post; a draft is deleted outright (it was never announced)."""
+        """Cancel a post.
+
+        Takes a queued post out of the queue (`post.canceled`); a draft is deleted outright. A post
+        a worker has already taken, or a finished one, cannot be canceled (rule `post.status`).
+        """
         target = self.target(post_id)
         if target.status == PostTarget.Status.DRAFT:
             drafts.delete_draft(target=target)
@@ -353,7 +378,12 @@ class PostRetryApi(PostCaller):
         responses={200: CreatePostOut},
     )
     def post(self, request: Request, post_id: str) -> Response:
-        """Publish a failed or rejected post's content again, now, as a new post."""
+        """Retry a failed post.
+
+        Publishes a failed or rejected post's content again, now, as a new post; the original keeps
+        its history. When the last attempt may have been published (outcome unknown), send
+        `confirmUnknown: true`.
+        """
         record = getattr(request._request, "idempotency", None)
         if record is not None and record.resource_id:
             post = Post.objects.get(

@@ -50,9 +50,9 @@ ALWAYS_SENT = {
 # Fields the API sends that its schema does not declare yet; an SDK may model them.
 UNDECLARED = {
     # posts/dispatch.py error_snapshot (D12: kept beyond the reference's reduced envelope)
-    "TargetErrorOut": frozenset({"platform", "platformVersion"}),
+    "TargetError": frozenset({"platform", "platformVersion"}),
     # posts/services.py: preflight violations name their target
-    "ViolationOut": frozenset({"accountId", "platform", "targetIndex"}),
+    "Violation": frozenset({"accountId", "platform", "targetIndex"}),
 }
 
 # Wrappers every SDK models generically (Page<T>, List<T>) and bodies no SDK builds as a type.
@@ -63,7 +63,7 @@ WRAPPERS = {
     "PreflightRuleList": "List",
     "ProfileList": "List",
     "WebhookEndpointList": "List",
-    "MediaListOut": "Page",
+    "MediaList": "Page",
     "PostList": "Page",
     "WebhookDeliveryList": "Page",
 }
@@ -73,40 +73,51 @@ NOT_SDK_SCHEMAS = {
     "ReadyStatus": "operator probe, not an API call",
     "MediaUploadRequest": "multipart upload: a file argument, not a JSON body",
     "MediaFromUrlRequest": "one `url` argument of media upload-from-URL",
-    "DefaultBoardInRequest": "one `boardId` argument of setPinterestDefaultBoard",
+    "SetPinterestDefaultBoardRequest": "one `boardId` argument of setPinterestDefaultBoard",
     "DeletedAccount": "read as the SDK's Deleted (same fields)",
     "MediaDeleted": "read as the SDK's Deleted (same fields)",
-    "ConnectCompleteRequestRequest": "provider-specific fields, passed as a map",
-    "UpdatePostRequestRequest": "reschedule sends only scheduledAt/publishNow",
+    "ConnectCompleteRequest": "provider-specific fields, passed as a map",
+    "UpdatePostRequest": "reschedule sends only scheduledAt/publishNow",
     "UpdatePostResponse": "reschedule's answer, read as Post",
+}
+
+# Posting queues, modelled by every SDK under the same names (one type for body and answer).
+QUEUES = {
+    "ProfileQueue": Model("ProfileQueue"),
+    "ProfileQueueRequest": Model("ProfileQueue"),
+    "QueueSlot": Model("QueueSlot"),
+    "QueueSlotRequest": Model("QueueSlot"),
+    "QueuedPost": Model("QueuedPost"),
+    "QueueEntry": Model("QueueEntry"),
+    "QueueListing": Model("QueueListing"),
 }
 
 # Types the TypeScript and Go SDKs both model under the same names.
 TS_AND_GO = {
     **{schema: Model(sdk) for schema, sdk in WRAPPERS.items()},
-    "ViolationOut": Model("Violation"),
+    "Violation": Model("Violation"),
     "MediaInputRequest": Model("MediaInput"),
-    "FirstCommentInRequest": Model("FirstComment"),
+    "FirstCommentRequest": Model("FirstComment"),
     "PostTargetInputRequest": Model("PostTarget"),
-    "CreatePostRequestRequest": Model("CreatePostRequest"),
-    "TargetErrorOut": Model("TargetError"),
+    "CreatePostRequest": Model("CreatePostRequest"),
+    "TargetError": Model("TargetError"),
     "PostTargetResult": Model("PostTargetResult"),
     "CreatePostResponse": Model("CreatePostResponse"),
     "ValidateTargetResult": Model("ValidateTargetResult"),
     "ValidatePostResponse": Model("ValidatePostResponse"),
-    "AccountSummaryOut": Model("AccountSummary"),
+    "AccountSummary": Model("AccountSummary"),
     "Post": Model("Post"),
     "PostDetail": Model("PostDetail"),
     "PostAttempt": Model("PostAttempt"),
     "CanceledPost": Model("CanceledPost"),
     "Media": Model("Media"),
     "Account": Model("Account"),
-    "ConnectRequestRequest": Model("ConnectRequest"),
+    "ConnectRequest": Model("ConnectRequest"),
     "ConnectResponse": Model("ConnectResponse"),
     "Deleted": Model("Deleted"),
-    "BoardOut": Model("PinterestBoard"),
+    "PinterestBoard": Model("PinterestBoard"),
     "PinterestBoardList": Model("PinterestBoardList"),
-    "BoardInRequest": Model("CreatePinterestBoardRequest"),
+    "CreatePinterestBoardRequest": Model("CreatePinterestBoardRequest"),
     "PinterestBoardCreated": Model("PinterestBoardCreated"),
     "PinterestDefaultBoard": Model("PinterestDefaultBoard"),
     "WebhookEndpointNotice": Model("WebhookEndpointNotice"),
@@ -114,8 +125,9 @@ TS_AND_GO = {
     "WebhookTestResult": Model("WebhookTestResult"),
     "WebhookAttempt": Model("WebhookAttempt"),
     "WebhookDelivery": Model("WebhookDelivery"),
-    "PreflightRuleOut": Model("PreflightRule"),
+    "PreflightRule": Model("PreflightRule"),
     "PlatformVersion": Model("PlatformVersion"),
+    **QUEUES,
 }
 
 TYPESCRIPT = {
@@ -135,7 +147,7 @@ TYPESCRIPT_NOT_MODELLED = {
     **NOT_SDK_SCHEMAS,
     "AccountInstagram": "inline object type of Account.instagram",
     "AccountPinterest": "inline object type of Account.pinterest",
-    "RetryPostRequestRequest": "posts.retry's options argument",
+    "RetryPostRequest": "posts.retry's options argument",
     "ProfileUpdateRequest": "Partial<CreateProfileRequest>",
     "WebhookEndpointUpdateRequest": "Partial<CreateWebhookEndpointRequest>",
     "WebhookTestRequest": "webhooks.test's arguments",
@@ -153,7 +165,7 @@ GO = {
     **TS_AND_GO,
     # Error also carries the HTTP status and Retry-After (`json:"-"`); it is never encoded.
     "ErrorBody": Model("Error", required=False),
-    "RetryPostRequestRequest": Model("RetryPostParams"),
+    "RetryPostRequest": Model("RetryPostParams"),
     "AccountPinterest": Model("PinterestAccountInfo"),
     "AccountInstagram": Model("InstagramAccountInfo"),
     # One struct for both answers: SigningSecret is set only by Create and RotateSecret.
@@ -183,13 +195,13 @@ GO_ENUMS = {"PlatformEnum": "Platform", "CodeEnum": "Code"}
 
 # Python returns the wire objects as TypedDicts; requests are built from keyword arguments.
 PYTHON = {
-    "ViolationOut": Model("Violation"),
-    "TargetErrorOut": Model("TargetError"),
+    "Violation": Model("Violation"),
+    "TargetError": Model("TargetError"),
     "PostTargetResult": Model("TargetResult"),
     "CreatePostResponse": Model("CreatePostResult"),
     "ValidateTargetResult": Model("ValidateTargetResult"),
     "ValidatePostResponse": Model("ValidateResult"),
-    "AccountSummaryOut": Model("AccountSummary"),
+    "AccountSummary": Model("AccountSummary"),
     "Post": Model("Post"),
     "PostDetail": Model("PostDetail"),
     "PostAttempt": Model("PostAttempt"),
@@ -201,7 +213,7 @@ PYTHON = {
     "ConnectResponse": Model("ConnectResult"),
     "Deleted": Model("Deleted"),
     "Media": Model("Media"),
-    "MediaListOut": Model("MediaPage"),
+    "MediaList": Model("MediaPage"),
     "Profile": Model("Profile"),
     "ApiKey": Model("ApiKey"),
     "ApiKeyCreated": Model("ApiKeyCreated"),
@@ -212,23 +224,24 @@ PYTHON = {
     "WebhookDeliveryList": Model("WebhookDeliveryPage"),
     "WebhookTestResult": Model("WebhookTestResult"),
     "PinterestBoardList": Model("PinterestBoards"),
-    "PreflightRuleOut": Model("PreflightRule"),
+    "PreflightRule": Model("PreflightRule"),
     "PlatformVersion": Model("PlatformVersion"),
+    **QUEUES,
 }
 PYTHON_NOT_MODELLED = {
     **NOT_SDK_SCHEMAS,
     **dict.fromkeys(
         (
             "ApiKeyCreateRequest",
-            "BoardInRequest",
-            "ConnectRequestRequest",
-            "CreatePostRequestRequest",
-            "FirstCommentInRequest",
+            "CreatePinterestBoardRequest",
+            "ConnectRequest",
+            "CreatePostRequest",
+            "FirstCommentRequest",
             "MediaInputRequest",
             "PostTargetInputRequest",
             "ProfileCreateRequest",
             "ProfileUpdateRequest",
-            "RetryPostRequestRequest",
+            "RetryPostRequest",
             "WebhookEndpointCreateRequest",
             "WebhookEndpointUpdateRequest",
             "WebhookTestRequest",
@@ -247,7 +260,7 @@ PYTHON_NOT_MODELLED = {
         "a list answer, returned as its `data` list",
     ),
     "ErrorBody": "unwrapped into LetmepostError's attributes",
-    "BoardOut": "PinterestBoards.data items, left as dicts",
+    "PinterestBoard": "PinterestBoards.data items, left as dicts",
     "PinterestBoardCreated": "returned as a plain dict",
     "PinterestDefaultBoard": "returned as a plain dict",
     "WebhookAttempt": "WebhookDelivery.attempts items, left as dicts",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.test import Client
 from django.urls import reverse
@@ -103,4 +104,49 @@ def test_oauth_platform_without_its_question_answered_says_why(
         {"mastodon-profile": str(owner.profile.pk)},
     )
     assert response.status_code == 400
-    assert 'id="connect-mastodon"' in response.content.decode()
+    html = response.content.decode()
+    assert 'id="connect-mastodon"' in html
+    # A sentence for a person, not the API's `Send {"instanceUrl": …}`.
+    assert (
+        "Enter the instance URL to connect Mastodon, for example https://mastodon.social."
+        in html
+    )
+    assert "Send {" not in html
+
+
+def test_tiles_say_which_platforms_are_ready_and_what_the_rest_need(
+    owner_client: Client, settings: Any
+) -> None:
+    settings.OAUTH_CLIENTS = {
+        **settings.OAUTH_CLIENTS,
+        "linkedin": {"client_id": "id", "client_secret": "secret"},
+        "twitter": {},
+    }
+    html = owner_client.get(reverse("platforms:accounts")).content.decode()
+
+    def tile(slug: str) -> str:
+        return html.split(f'id="connect-{slug}"', 1)[1].split("</article>", 1)[0]
+
+    for ready in ("sandbox", "bluesky", "mastodon", "linkedin"):
+        assert 'status-published">ready' in tile(ready), ready
+        assert "Connect" in tile(ready) and "needs setup" not in tile(ready)
+    twitter = tile("twitter")
+    assert "needs setup" in twitter and "Connect with" not in twitter
+    assert (
+        "<code>TWITTER_CLIENT_ID</code> and <code>TWITTER_CLIENT_SECRET</code>"
+        in twitter
+    )
+    assert 'href="/docs/platforms/twitter"' in twitter
+    # Ready tiles come before the ones waiting for the operator.
+    assert html.index('id="connect-linkedin"') < html.index('id="connect-twitter"')
+
+
+def test_platform_guides_are_served_for_declared_platforms_only(
+    client: Client,
+) -> None:
+    for slug in ("bluesky", "mastodon"):
+        response = client.get(reverse("docs-platform", args=[slug]))
+        assert response.status_code == 200
+        assert f"# {slug.title()}" in response.content.decode()
+    assert client.get("/docs/platforms/..%2Fconfiguration").status_code == 404
+    assert client.get(reverse("docs-platform", args=["myspace"])).status_code == 404

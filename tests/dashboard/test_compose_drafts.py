@@ -61,7 +61,7 @@ def test_a_draft_needs_no_text_but_an_account(owner_client: Client, sandbox) -> 
     assert PostTarget.objects.get().text == ""
     response = save_draft(owner_client, text="no account")
     assert response.status_code == 400
-    assert "Pick at least one account" in response.content.decode()
+    assert "Tick at least one account" in response.content.decode()
 
 
 def test_scheduling_a_reopened_draft_replaces_it(
@@ -129,6 +129,7 @@ def test_attached_media_and_alt_text_are_saved_and_reopened(
     assert 'value="A green rectangle"' in page
     assert f'src="{media_services.public_url(media)}"' in page
     assert f'<label for="alt-{media.pk}"' in page
+    assert "<strong data-media-name>g.png</strong>" in page  # its name, not only its id
 
 
 def test_live_preflight_counts_the_attached_media(
@@ -214,3 +215,64 @@ def test_save_draft_needs_the_csrf_token(owner: Persona, sandbox) -> None:
     )
     assert response.status_code == 403
     assert not PostTarget.objects.exists()
+
+
+def test_compose_offers_the_media_library(
+    owner: Persona, owner_client: Client, sandbox
+) -> None:
+    media = upload(owner)
+    html = owner_client.get(reverse("posts:compose")).content.decode()
+    pick = html.split("data-media-pick", 1)[1].split("</button>", 1)[0]
+    assert f'data-id="{media.pk}"' in pick and 'data-kind="image"' in pick
+    assert f'data-url="{media_services.public_url(media)}"' in pick
+    assert 'aria-label="Attach g.png"' in pick
+
+
+def test_first_comment_is_sent_with_the_post_and_kept_in_a_draft(
+    owner_client: Client, sandbox
+) -> None:
+    response = save_draft(
+        owner_client,
+        text="main",
+        first_comment="and a reply",
+        accounts=[str(sandbox.pk)],
+    )
+    assert response.status_code == 302
+    assert PostTarget.objects.get().first_comment == "and a reply"
+    page = owner_client.get(response["Location"]).content.decode()
+    assert "and a reply</textarea>" in page
+
+    owner_client.post(
+        reverse("posts:compose"),
+        {
+            "text": "now",
+            "first_comment": "first!",
+            "accounts": [str(sandbox.pk)],
+            "mode": "now",
+        },
+    )
+    published = PostTarget.objects.get(text="now")
+    assert published.first_comment == "first!"
+    assert published.status == PostTarget.Status.PUBLISHED
+
+
+def test_save_draft_without_an_account_says_what_to_do_at_the_top(
+    owner: Persona, owner_client: Client, sandbox
+) -> None:
+    connect_sandbox(owner, "second")
+    page = owner_client.get(reverse("posts:compose")).content.decode()
+    assert (
+        " checked"
+        not in page.split("<legend>Accounts</legend>", 1)[1].split("</fieldset>", 1)[0]
+    )  # two accounts: the person picks
+    html = save_draft(owner_client, text="where to?").content.decode()
+    top = html.split('<div class="form-errors" role="alert">', 1)[1].split("</div>", 1)[
+        0
+    ]
+    assert "Tick at least one account to save the draft for" in top
+    assert not PostTarget.objects.exists()
+
+
+def test_one_account_is_preselected(owner_client: Client, sandbox) -> None:
+    page = owner_client.get(reverse("posts:compose")).content.decode()
+    assert re.search(rf'value="{sandbox.pk}"[^>]*checked', page)

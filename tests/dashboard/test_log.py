@@ -116,3 +116,19 @@ def test_failed_or_rejected_is_one_filter(
         reverse("posts:log"), {"status": "failed,rejected"}
     ).content.decode()
     assert rows(html) == 2
+
+
+def test_filters_fold_away_until_one_is_used(owner_client: Client, sandbox) -> None:
+    """On a phone the first row comes before seven fields; app.js unfolds them on wide screens."""
+    url = reverse("posts:log")
+    html = owner_client.get(url).content.decode()
+    assert '<details class="filters-toggle" data-open-wide>' in html
+    html = owner_client.get(url, {"status": "failed"}).content.decode()
+    assert '<details class="filters-toggle" data-open-wide open>' in html
+    assert "Filters <small>(active)</small>" in html
+
+
+def test_action_tables_stack_on_a_phone(owner_client: Client, sandbox) -> None:
+    html = owner_client.get(reverse("platforms:accounts")).content.decode()
+    assert '<table class="striped stack-narrow">' in html
+    assert '<td data-label="Platform">sandbox</td>' in html

@@ -176,5 +176,33 @@ def test_the_upload_form_offers_progress_and_an_uploaded_note(
     ).content.decode()
     assert 'data-xhr-upload data-upload-url="/v1/media"' in html
     assert '<progress id="library-progress"' in html
-    assert f"Uploaded <code>{media.pk}</code>" in html
+    assert "Uploaded red.png." in html
     assert "media-upload.js" in html
+
+
+def test_cards_show_name_type_size_and_a_thumbnail(
+    owner: Persona, owner_client: Client
+) -> None:
+    media = upload(owner)
+    assert media.filename == "red.png"
+    html = owner_client.get(reverse("media:library")).content.decode()
+    card = html.split(f'data-media="{media.pk}"', 1)[1].split("</li>", 1)[0]
+    assert '<img src="' in card and 'alt="red.png"' in card
+    assert "<strong>red.png</strong>" in card
+    assert "image/png" in card and f"{media.size_bytes}\N{NO-BREAK SPACE}bytes" in card
+
+
+def test_the_profile_select_names_each_profile_once(
+    owner: Persona, owner_client: Client
+) -> None:
+    from accounts.models import Profile
+
+    html = owner_client.get(reverse("media:library")).content.decode()
+    assert "Default profile" not in html
+    assert 'type="hidden" name="profile_id"' in html  # one profile: nothing to pick
+    other = Profile.objects.create(workspace=owner.workspace, name="Brand")
+    html = owner_client.get(reverse("media:library")).content.decode()
+    select = html.split('name="profile_id"', 1)[1].split("</select>", 1)[0]
+    assert select.count("<option") == 2 and "Default profile" not in select
+    assert f'value="{owner.profile.pk}" selected' in select
+    assert f'value="{other.pk}"' in select

@@ -74,3 +74,24 @@ def test_the_checklist_can_be_hidden(owner: Persona, owner_client: Client) -> No
     )
     shown = owner_client.get(reverse("home"), {"onboarding": "1"}).content.decode()
     assert "Get started in three steps" in shown
+
+
+def test_each_step_refreshes_the_overview_out_of_band(
+    owner: Persona, owner_client: Client
+) -> None:
+    """The counts below the checklist follow the steps: no reload needed (issue #21, 1)."""
+    step2 = owner_client.post(
+        reverse("onboarding-connect"), {"handle": "demo"}, **HTMX
+    ).content.decode()
+    overview = step2.split('<div id="overview" hx-swap-oob="true">', 1)[1]
+    assert '<p class="card-number">1</p>' in overview
+    assert "connected account<" in overview and "No posts yet." in overview
+
+    step3 = owner_client.post(reverse("onboarding-test-post"), **HTMX).content.decode()
+    overview = step3.split('<div id="overview" hx-swap-oob="true">', 1)[1]
+    assert "No posts yet." not in overview and "status-published" in overview
+
+    page = owner_client.get(reverse("home") + "?onboarding=1").content.decode()
+    assert (
+        'id="overview"' in page and "hx-swap-oob" not in page
+    )  # a page holds one copy

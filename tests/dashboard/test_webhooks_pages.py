@@ -175,6 +175,12 @@ def test_send_test_with_an_edited_payload_shows_the_answer(
     assert sent["type"] == "post.failed" and sent["data"] == {"hello": "world"}
     delivery = WebhookDelivery.objects.get(endpoint=endpoint)
     assert delivery.kind == "test"
+    # The delivery log on the page follows out of band (issue #21, 1).
+    oob = html.split('<section id="delivery-log"', 1)[1]
+    assert oob.startswith(' aria-labelledby="log-title" hx-swap-oob="true">')
+    assert (
+        f'data-delivery="{delivery.pk}"' in oob and "Nothing delivered yet" not in oob
+    )
     log = owner_client.get(
         reverse("webhooks:endpoint", args=[endpoint.pk])
     ).content.decode()

@@ -135,3 +135,11 @@ def test_arguments_outside_the_schema_are_refused() -> None:
         get.request({"id": "p1", "postId": "p1"})
     with pytest.raises(BadArguments, match="missing required argument id"):
         get.request({})
+
+
+def test_a_tool_says_what_its_operation_does_in_summary_and_description() -> None:
+    create = our_operations()["post_v1_posts"]
+    assert create.description.startswith(
+        "POST /v1/posts. Publish, schedule or save a post. "
+    )
+    assert "Idempotency-Key" in create.description  # from the operation's description

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,6 +18,7 @@ from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from django.test import Client
+from jsonschema import Draft202012Validator
 from schemathesis.config import SchemathesisConfig
 
 from accounts.models import ApiKey
@@ -88,6 +91,59 @@ def test_the_interactive_reference_is_served_without_a_cdn(
     assert page.status_code == 200
     html = page.content.decode()
     assert "swagger-ui" in html and "cdn." not in html and "unpkg" not in html
+
+
+def test_the_reference_page_declares_its_language(client: Client, db: None) -> None:
+    html = client.get("/docs/api").content.decode()
+    assert '<html lang="en">' in html and "swagger.css" in html
+
+
+def test_every_operation_has_a_summary_and_a_description_of_its_own(
+    document: dict,
+) -> None:
+    found = [operation for _, _, operation in operations(document)]
+    assert len(found) >= 41
+    assert [o["operationId"] for o in found if not o.get("summary")] == []
+    descriptions = Counter(o.get("description", "") for o in found)
+    assert [d for d, n in descriptions.items() if n > 1 or not d] == []
+
+
+def test_component_names_carry_no_serializer_suffix_or_doubled_request(
+    document: dict,
+) -> None:
+    names = document["components"]["schemas"]
+    assert [
+        n for n in names if re.search(r"RequestRequest$|(In|Out)(Request)?$", n)
+    ] == []
+    # A component is described by its own docstring, never by a base class's notes for us.
+    described = [s.get("description", "") for s in names.values()]
+    assert [d for d in described if "serializer" in d.lower()] == []
+
+
+# The main writes show realistic bodies (Swagger UI pre-fills "Try it out" with the first).
+EXAMPLED = {
+    "createPost",
+    "validatePost",
+    "connectAccount",
+    "createWebhookEndpoint",
+    "createMedia",
+}
+
+
+def test_request_examples_exist_for_the_main_writes_and_fit_their_schema(
+    document: dict,
+) -> None:
+    exampled = set()
+    for _, _, operation in operations(document):
+        for content in operation.get("requestBody", {}).get("content", {}).values():
+            schema = {**content["schema"], "components": document["components"]}
+            for name, example in content.get("examples", {}).items():
+                errors = list(
+                    Draft202012Validator(schema).iter_errors(example["value"])
+                )
+                assert errors == [], (operation["operationId"], name, errors[0].message)
+                exampled.add(operation["operationId"])
+    assert exampled >= EXAMPLED
 
 
 # Whether these accept a schema-valid body depends on stored state and platform rules (an account

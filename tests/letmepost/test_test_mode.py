@@ -251,6 +251,10 @@ def v1_calls(w: World) -> dict[str, list[Call]]:
             ("PATCH", f"/v1/profiles/{w.brand.pk}", {"name": "Renamed"}),
         ],
         "deleteProfile": [("DELETE", f"/v1/profiles/{w.brand.pk}", None)],
+        "setProfileQueue": [
+            ("PUT", f"/v1/profiles/{p}/queue", {"timezone": "UTC", "slots": []})
+            for p in (w.mastodon.profile_id, w.brand.pk)
+        ],
         "createWebhookEndpoint": [
             ("POST", "/v1/webhook-endpoints", {"url": "http://127.0.0.1:9/test"})
         ],
@@ -559,6 +563,7 @@ def test_a_test_key_manages_what_it_made(
 
     profile = ok("POST", "/v1/profiles", {"name": "Brand T"})["id"]
     ok("PATCH", f"/v1/profiles/{profile}", {"name": "Brand U"})
+    ok("PUT", f"/v1/profiles/{profile}/queue", {"timezone": "UTC", "slots": []})
     ok("DELETE", f"/v1/profiles/{profile}")
     media = ok("POST", "/v1/media", {"file": png_bytes()})["id"]
     ok("DELETE", f"/v1/media/{media}")

@@ -133,3 +133,33 @@ def test_warnings_carry_no_error_code() -> None:
 def test_rules_for_unknown_platform_raises() -> None:
     with pytest.raises(KeyError):
         catalog.rules_for("myspace")
+
+
+def test_a_module_s_rules_and_specs_are_read_in_the_order_written() -> None:
+    assert [r.spec.id for r in catalog.rules_for("linkedin")] == [
+        "linkedin.text.non_empty",
+        "linkedin.text.max_graphemes",
+    ]
+    assert [r.spec.id for r in catalog.deep_rules_for("linkedin")] == [
+        "linkedin.author.urn_format",
+        "linkedin.author.org_not_supported",
+        "linkedin.visibility.enum",
+    ]
+    # Bare specs (raised by the adapter) keep their place among the rules' own.
+    assert [s.id for s in catalog.specs_for("linkedin")] == [
+        "linkedin.text.non_empty",
+        "linkedin.text.max_graphemes",
+        "linkedin.author.urn_format",
+        "linkedin.author.org_not_supported",
+        "linkedin.author.unresolved",
+        "linkedin.visibility.enum",
+    ]
+
+
+def test_a_rule_runs_in_its_spec_s_stage_unless_its_phase_says_otherwise() -> None:
+    shape = [r.spec.id for r in catalog.rules_for("tiktok")]
+    deep = [r.spec.id for r in catalog.deep_rules_for("tiktok")]
+    # Two warnings: audit mode needs no probe, the sandbox duration needs the video's.
+    assert "tiktok.audit.self_only" in shape and "tiktok.audit.self_only" not in deep
+    assert "tiktok.video.sandbox_duration" in deep
+    assert "tiktok.video.sandbox_duration" not in shape

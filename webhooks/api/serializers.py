@@ -7,6 +7,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
+from letmepost.api import examples
 from letmepost.api.fields import (
     HttpUrlField,
     ModelSerializer,
@@ -27,7 +28,9 @@ def _events_field(**kwargs: Any) -> serializers.ListField:
     )
 
 
-@extend_schema_serializer(component_name="WebhookEndpointCreate")
+@extend_schema_serializer(
+    component_name="WebhookEndpointCreate", examples=examples.WEBHOOK_ENDPOINT_CREATE
+)
 class EndpointIn(serializers.Serializer):
     url = HttpUrlField(
         help_text="Receiver URL. https:// is required in production; private addresses are refused."

@@ -61,6 +61,10 @@ class EndpointListApi(WebhookApi):
         },
     )
     def get(self, request: Request) -> Response:
+        """List webhook endpoints.
+
+        The workspace's webhook endpoints of the caller's mode, without their signing secrets.
+        """
         self.require_unscoped("use webhook endpoints")
         endpoints = selectors.list_endpoints(
             self.principal.workspace, livemode=self.principal.livemode
@@ -74,6 +78,12 @@ class EndpointListApi(WebhookApi):
         responses={201: EndpointWithSecretOut},
     )
     def post(self, request: Request) -> Response:
+        """Create a webhook endpoint.
+
+        Registers a URL to receive signed events: every type, or those listed in `events`. The
+        answer holds the signing secret (`whsec_…`) once; check each delivery's signature with it.
+        The URL must be publicly reachable (and https in production).
+        """
         self.require_unscoped("use webhook endpoints")
         require_admin(self.principal, "create webhook endpoints")
         data = self.validated(EndpointIn)
@@ -96,6 +106,10 @@ class EndpointDetailApi(WebhookApi):
         responses={200: EndpointOut},
     )
     def get(self, request: Request, endpoint_id: str) -> Response:
+        """Get a webhook endpoint.
+
+        One endpoint, without its signing secret.
+        """
         return Response(EndpointOut(self.endpoint(endpoint_id)).data)
 
     @extend_schema(
@@ -106,6 +120,10 @@ class EndpointDetailApi(WebhookApi):
         responses={200: EndpointOut},
     )
     def patch(self, request: Request, endpoint_id: str) -> Response:
+        """Update a webhook endpoint.
+
+        Changes its URL, event types or description, or pauses it (`active: false`).
+        """
         endpoint = self.endpoint(endpoint_id, admin_to="change webhook endpoints")
         data = self.validated(EndpointPatchIn)
         endpoint = services.update_endpoint(endpoint=endpoint, **data)
@@ -118,6 +136,10 @@ class EndpointDetailApi(WebhookApi):
         responses={200: DeletedOut},
     )
     def delete(self, request: Request, endpoint_id: str) -> Response:
+        """Delete a webhook endpoint.
+
+        Deletes the endpoint; nothing more is delivered to it.
+        """
         endpoint = self.endpoint(endpoint_id, admin_to="delete webhook endpoints")
         deleted_id = endpoint.pk
         services.delete_endpoint(endpoint=endpoint)
@@ -133,6 +155,11 @@ class RotateSecretApi(WebhookApi):
         responses={200: EndpointWithSecretOut},
     )
     def post(self, request: Request, endpoint_id: str) -> Response:
+        """Rotate the signing secret.
+
+        Replaces the endpoint's signing secret and answers the new one, once; deliveries from now on
+        are signed with it.
+        """
         endpoint = self.endpoint(endpoint_id, admin_to="rotate webhook secrets")
         services.rotate_secret(endpoint=endpoint)
         return Response(EndpointWithSecretOut(endpoint).data)
@@ -157,6 +184,11 @@ class TestApi(WebhookApi):
         responses={200: TestOut},
     )
     def post(self, request: Request, endpoint_id: str) -> Response:
+        """Send a test event.
+
+        Delivers one event of `type` (sample data unless `data` is given) to the endpoint now, and
+        answers the receiver's status, body and timing (10 s timeout).
+        """
         endpoint = self.endpoint(endpoint_id)
         data = self.validated(TestIn)
         sent = services.send_test(
@@ -197,6 +229,11 @@ class DeliveryListApi(WebhookApi):
         },
     )
     def get(self, request: Request, endpoint_id: str) -> Response:
+        """List an endpoint's deliveries.
+
+        The endpoint's delivery log, newest first, each delivery with its attempts; filter with
+        `status`, page with `cursor`.
+        """
         endpoint = self.endpoint(endpoint_id)
         params = request.query_params
         status = params.get("status")
@@ -235,7 +272,11 @@ class ReplayApi(WebhookApi):
         responses={202: DeliveryOut},
     )
     def post(self, request: Request, endpoint_id: str, event_id: str) -> Response:
-        """Queue a new delivery of the event, with the same id and body, to this endpoint."""
+        """Replay an event.
+
+        Queues a new delivery of a past event, with the same id and body, to this endpoint, which
+        must be active.
+        """
         endpoint = self.endpoint(endpoint_id)
         event = selectors.get_event_for_workspace(
             self.principal.workspace, event_id, livemode=self.principal.livemode

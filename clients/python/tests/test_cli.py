@@ -10,6 +10,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import get_args
 
 import pytest
 from support import scripted_server, tiny_png
@@ -17,6 +18,7 @@ from typer.testing import CliRunner
 
 from letmepost import Letmepost
 from letmepost.cli.main import app
+from letmepost.types import Weekday
 
 CLI = Path(sys.executable).with_name("letmepost")
 UTC = timezone.utc
@@ -174,6 +176,22 @@ def test_post_with_media_schedule_and_idempotency_key(run, server, tmp_path) -> 
     assert timedelta(minutes=89) < soon - datetime.now(UTC) < timedelta(minutes=91)
     human = run("post", "again", "--to", server.account_id, "--media", str(image))
     assert "upload one.png" in human.stderr  # the progress bar
+
+
+def test_post_at_next_slot_takes_the_queues_next_slot(run, server) -> None:
+    with Letmepost(api_key=server.api_key, base_url=server.base_url) as lmp:
+        profile_id = lmp.profiles.create(name="Queue CLI")["id"]
+        slots = [{"weekday": d, "time": "02:10"} for d in get_args(Weekday)]
+        lmp.queues.set(profile_id, timezone="UTC", slots=slots)
+        account = lmp.accounts.complete_connect(
+            "sandbox", {"handle": "cli-queue"}, profile_id=profile_id
+        )
+        result = run("post", "q", "--to", account["id"], "--at", "next_slot", "--json")
+        assert result.returncode == 0, result.stderr
+        body = json.loads(result.stdout)
+        assert body["status"] == "queued"
+        assert body["scheduledAt"].endswith("T02:10:00.000Z")
+        lmp.accounts.disconnect(account["id"])  # cancels the post
 
 
 def test_post_rejected_exits_1_with_envelope(run, server) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from datetime import datetime, timedelta, timezone
+from typing import get_args
 
 import pytest
 from support import tiny_png
@@ -18,6 +19,7 @@ from letmepost import (
     UnauthenticatedError,
     ValidationFailedError,
 )
+from letmepost.types import Weekday
 
 UTC = timezone.utc
 
@@ -224,6 +226,27 @@ def test_accounts_connect_and_disconnect(lmp: Letmepost) -> None:
     assert lmp.accounts.disconnect(account["id"])["deleted"] is True
     with pytest.raises(NotFoundError):
         lmp.accounts.get(account["id"])
+
+
+def test_a_post_takes_the_next_slot_of_the_queue(lmp: Letmepost) -> None:
+    # A profile of its own, which nothing live depends on: a test key may set its queue.
+    profile_id = lmp.profiles.create(name="Queue Py")["id"]
+    slots = [{"weekday": d, "time": "05:20"} for d in get_args(Weekday)]
+    queue = lmp.queues.set(profile_id, timezone="Europe/Paris", slots=slots)
+    assert queue == {"timezone": "Europe/Paris", "slots": slots}
+    assert lmp.queues.get(profile_id) == queue
+    account = lmp.accounts.complete_connect(
+        "sandbox", {"handle": "py-queue"}, profile_id=profile_id
+    )
+    result = lmp.posts.create(
+        targets=[account["id"]], text="queued", scheduled_at="next_slot"
+    )
+    assert result["status"] == "queued"
+    first = lmp.queues.list(profile_id, days=2)["data"][0]
+    assert first["at"] == result["scheduledAt"]
+    post_id = result["results"][0]["postId"]
+    assert first["posts"] == [{"id": post_id, "status": "queued"}]
+    lmp.accounts.disconnect(account["id"])  # cancels the post
 
 
 def test_profiles_and_api_keys(lmp: Letmepost, server) -> None:

@@ -12,6 +12,7 @@ import {
   MediaResource,
   Posts,
   Profiles,
+  Queues,
   Reference,
   WebhookEndpoints,
 } from "./resources.js";
@@ -32,6 +33,7 @@ export class Letmepost {
   readonly webhooks: WebhookEndpoints;
   readonly apiKeys: ApiKeys;
   readonly profiles: Profiles;
+  readonly queues: Queues;
   readonly reference: Reference;
   /** `@letmepost/sdk`'s raw call: `lmp.http.request({ method, path, query, body }, options)` → the parsed body. */
   readonly http: { request<T = unknown>(req: HttpRequest, options?: RequestOptions): Promise<T> };
@@ -47,6 +49,7 @@ export class Letmepost {
     this.webhooks = this.webhookEndpoints;
     this.apiKeys = new ApiKeys(transport);
     this.profiles = new Profiles(transport);
+    this.queues = new Queues(transport);
     this.reference = new Reference(transport);
     this.http = {
       request: <T>(req: HttpRequest, options?: RequestOptions) =>

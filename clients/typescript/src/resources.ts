@@ -6,7 +6,10 @@ import type {
   CreateApiKeyRequest,
   CreatedApiKey,
   CreateProfileRequest,
+  ListQueueParams,
   Profile,
+  ProfileQueue,
+  QueueListing,
   UpdateProfileRequest,
   CanceledPost,
   CompleteConnectRequest,
@@ -412,6 +415,27 @@ export class Profiles {
   /** Deletes the profile with its accounts, posts and media. */
   delete(profileId: string, options?: RequestOptions): Promise<Deleted> {
     return data(this.t.operation("deleteProfile", { path: { profile_id: profileId }, options }));
+  }
+}
+
+/** Posting queues: a profile's weekly slots, taken by posts with `scheduledAt: "next_slot"`. */
+export class Queues {
+  constructor(private readonly t: Transport) {}
+
+  get(profileId: string, options?: RequestOptions): Promise<ProfileQueue> {
+    return data(this.t.operation("getProfileQueue", { path: { profile_id: profileId }, options }));
+  }
+
+  /** Replaces the profile's queue. */
+  set(profileId: string, body: ProfileQueue, options?: RequestOptions): Promise<ProfileQueue> {
+    return data(
+      this.t.operation("setProfileQueue", { path: { profile_id: profileId }, json: body, options }),
+    );
+  }
+
+  /** The upcoming slot instants and the posts holding them. */
+  list(params: ListQueueParams = {}, options?: RequestOptions): Promise<QueueListing> {
+    return data(this.t.operation("listQueue", { query: params as Query, options }));
   }
 }
 

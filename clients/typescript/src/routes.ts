@@ -45,6 +45,10 @@ export const ROUTES = {
   getProfile: ["GET", "/v1/profiles/{profile_id}"],
   updateProfile: ["PATCH", "/v1/profiles/{profile_id}"],
   deleteProfile: ["DELETE", "/v1/profiles/{profile_id}"],
+  // queues
+  getProfileQueue: ["GET", "/v1/profiles/{profile_id}/queue"],
+  setProfileQueue: ["PUT", "/v1/profiles/{profile_id}/queue"],
+  listQueue: ["GET", "/v1/queue"],
   // API keys
   listApiKeys: ["GET", "/v1/api-keys"],
   createApiKey: ["POST", "/v1/api-keys"],

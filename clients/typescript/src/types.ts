@@ -115,8 +115,11 @@ export interface CreatePostRequest {
   media?: MediaInput[];
   firstComment?: FirstComment;
   publishNow?: boolean;
-  /** ISO-8601 UTC; a Date is sent as its toISOString(). */
-  scheduledAt?: string | Date;
+  /**
+   * ISO-8601 UTC (a Date is sent as its toISOString()), or `"next_slot"`: the next free slot of
+   * the targets' profile queue (`queues.set`).
+   */
+  scheduledAt?: string | Date | "next_slot";
   /** Save without publishing or scheduling (status `draft`); excludes publishNow and scheduledAt. */
   draft?: boolean;
   profileId?: string;
@@ -476,6 +479,50 @@ export interface PlatformVersion {
   noticeUrl: string | null;
   migrationStatus: string;
   updatedAt: string;
+}
+
+// ---- queues ----
+
+export type Weekday = "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday";
+
+export interface QueueSlot {
+  weekday: Weekday;
+  /** 24-hour `HH:MM` on the queue's wall clock. */
+  time: string;
+}
+
+/** A profile's weekly posting slots, read in an IANA time zone. */
+export interface ProfileQueue {
+  timezone: string;
+  slots: QueueSlot[];
+}
+
+export interface QueuedPost {
+  id: string;
+  status: PostStatus;
+}
+
+/** One upcoming slot instant and the posts holding it (none: free). */
+export interface QueueEntry {
+  at: string;
+  weekday: Weekday;
+  time: string;
+  posts: QueuedPost[];
+}
+
+export interface QueueListing {
+  profileId: string;
+  timezone: string;
+  data: QueueEntry[];
+}
+
+export interface ListQueueParams {
+  /** Required unless the key is scoped to a profile. */
+  profileId?: string;
+  /** How many days ahead (default 14, at most 90). */
+  days?: number;
+  /** At most this many slots (default 100, at most 500). */
+  limit?: number;
 }
 
 // ---- profiles and API keys ----

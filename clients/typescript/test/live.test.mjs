@@ -359,6 +359,29 @@ describe("profiles and API keys", () => {
   });
 });
 
+describe("queues", () => {
+  test("a post takes the next free slot of its profile's queue", async () => {
+    // A profile of its own, which nothing live depends on: a test key may set its queue.
+    const profile = await lmp.profiles.create({ name: "Queue TS" });
+    const slots = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"].map(
+      (weekday) => ({ weekday, time: "03:15" }),
+    );
+    const queue = await lmp.queues.set(profile.id, { timezone: "Asia/Tokyo", slots });
+    assert.deepEqual(await lmp.queues.get(profile.id), queue);
+    const queued = await lmp.accounts.complete("sandbox", { handle: "ts-queue", profileId: profile.id });
+    const batch = await lmp.posts.create({
+      text: "queued from ts",
+      targets: [{ accountId: queued.id }],
+      scheduledAt: "next_slot",
+    });
+    assert.equal(batch.status, "queued");
+    const [first] = (await lmp.queues.list({ profileId: profile.id, days: 2 })).data;
+    assert.equal(first.at, batch.scheduledAt);
+    assert.deepEqual(first.posts, [{ id: batch.results[0].postId, status: "queued" }]);
+    await lmp.accounts.disconnect(queued.id); // cancels the post
+  });
+});
+
 describe("reference data", () => {
   test("preflight rules and platform versions", async () => {
     const rules = await lmp.reference.preflightRules({ platform: "bluesky" });

@@ -29,6 +29,9 @@ from letmepost.types import (
     PostPage,
     PreflightRule,
     Profile,
+    ProfileQueue,
+    QueueListing,
+    QueueSlot,
     ValidateResult,
     WebhookDelivery,
     WebhookDeliveryPage,
@@ -93,7 +96,8 @@ class Posts(_Resource):
         sandbox_outcome: str | None = None,
         idempotency_key: str | None = None,
     ) -> CreatePostResult:
-        """Publish now (`results` carry each target's outcome) or schedule with `scheduled_at`.
+        """Publish now (`results` carry each target's outcome) or schedule with `scheduled_at`
+        (a time, or `"next_slot"`: the next free slot of the profile's queue).
 
         `targets` items: an account id, a platform slug, or the wire object. `respond_async`
         answers at once (202) and publishes in the background. `sandbox_outcome` forces an
@@ -491,6 +495,47 @@ class Profiles(_Resource):
                 idempotency_key=idempotency_key,
             ),
         )
+
+
+class Queues(_Resource):
+    """A profile's weekly posting slots; `posts.create(scheduled_at="next_slot")` takes one."""
+
+    def get(self, profile_id: str) -> ProfileQueue:
+        return cast(ProfileQueue, self._call("GET", _queue_path(profile_id)))
+
+    def set(
+        self,
+        profile_id: str,
+        *,
+        timezone: str,
+        slots: Sequence[QueueSlot],
+        idempotency_key: str | None = None,
+    ) -> ProfileQueue:
+        """Replace the queue: `timezone` an IANA name, `slots` `{"weekday", "time"}` dicts."""
+        return cast(
+            ProfileQueue,
+            self._call(
+                "PUT",
+                _queue_path(profile_id),
+                json={"timezone": timezone, "slots": list(slots)},
+                idempotency_key=idempotency_key,
+            ),
+        )
+
+    def list(
+        self,
+        profile_id: str | None = None,
+        *,
+        days: int | None = None,
+        limit: int | None = None,
+    ) -> QueueListing:
+        """The upcoming slot instants and the posts holding them (`posts` empty: free)."""
+        params = {"profileId": profile_id, "days": days, "limit": limit}
+        return cast(QueueListing, self._call("GET", "/v1/queue", params=params))
+
+
+def _queue_path(profile_id: str) -> str:
+    return f"/v1/profiles/{_seg(profile_id)}/queue"
 
 
 class ApiKeys(_Resource):

@@ -30,6 +30,7 @@ from letmepost._resources import (
     Posts,
     PreflightRules,
     Profiles,
+    Queues,
     WebhookEndpoints,
 )
 from letmepost.errors import UnauthorizedError
@@ -82,6 +83,7 @@ class Letmepost:
         self.media = MediaResource(self._transport)
         self.accounts = Accounts(self._transport)
         self.profiles = Profiles(self._transport)
+        self.queues = Queues(self._transport)
         self.api_keys = ApiKeys(self._transport)
         self.webhooks = WebhookEndpoints(self._transport)
         self.preflight_rules = PreflightRules(self._transport)

@@ -213,6 +213,39 @@ class Profile(TypedDict):
     updatedAt: str
 
 
+Weekday = Literal[
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"
+]
+
+
+class QueueSlot(TypedDict):
+    weekday: Weekday
+    time: str  # 24-hour HH:MM on the queue's wall clock
+
+
+class ProfileQueue(TypedDict):
+    timezone: str  # IANA name
+    slots: list[QueueSlot]
+
+
+class QueuedPost(TypedDict):
+    id: str
+    status: str
+
+
+class QueueEntry(TypedDict):
+    at: str
+    weekday: Weekday
+    time: str
+    posts: list[QueuedPost]  # empty: the slot is free
+
+
+class QueueListing(TypedDict):
+    profileId: str
+    timezone: str
+    data: list[QueueEntry]
+
+
 class _ApiKeyFields(TypedDict):
     id: str
     name: str

@@ -181,8 +181,14 @@ RELATIVE = re.compile(r"^\+(\d+)([smhd])$")
 UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
 
 
+NEXT_SLOT = "next_slot"
+
+
 def parse_when(value: str) -> str:
-    """`+30m`/`+2h`/`+1d`, or ISO-8601 (a time without offset is local time); answers UTC Z."""
+    """`+30m`/`+2h`/`+1d`, or ISO-8601 (a time without offset is local time); answers UTC Z.
+    `next_slot` passes through: the server picks the profile queue's next free slot."""
+    if value.strip() == NEXT_SLOT:
+        return NEXT_SLOT
     now = datetime.now(timezone.utc)
     if match := RELATIVE.match(value.strip()):
         when = now + timedelta(**{UNITS[match[2]]: int(match[1])})
@@ -600,7 +606,7 @@ def post(
         typer.Option(
             "--at",
             "--schedule",
-            help="Schedule: ISO-8601 time or +30m / +2h / +1d.",
+            help="Schedule: ISO-8601 time, +30m / +2h / +1d, or next_slot (the profile's queue).",
         ),
     ] = None,
     first_comment: Annotated[
