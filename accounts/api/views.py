@@ -53,10 +53,10 @@ def changeable_profile(principal: Principal, profile_id: str) -> Profile:
     return profile
 
 
+@extend_schema(tags=["profiles"])
 class ProfileListApi(ApiView):
     @extend_schema(
         operation_id="listProfiles",
-        tags=["profiles"],
         responses={200: _list_of(ProfileOut, "ProfileList")},
     )
     def get(self, request: Request) -> Response:
@@ -72,10 +72,7 @@ class ProfileListApi(ApiView):
         return Response({"data": ProfileOut(profiles, many=True).data})
 
     @extend_schema(
-        operation_id="createProfile",
-        tags=["profiles"],
-        request=ProfileIn,
-        responses={201: ProfileOut},
+        operation_id="createProfile", request=ProfileIn, responses={201: ProfileOut}
     )
     def post(self, request: Request) -> Response:
         """Create a profile.
@@ -93,10 +90,9 @@ class ProfileListApi(ApiView):
         return Response(ProfileOut(profile).data, status=201)
 
 
+@extend_schema(tags=["profiles"])
 class ProfileDetailApi(ApiView):
-    @extend_schema(
-        operation_id="getProfile", tags=["profiles"], responses={200: ProfileOut}
-    )
+    @extend_schema(operation_id="getProfile", responses={200: ProfileOut})
     def get(self, request: Request, profile_id: str) -> Response:
         """Get a profile.
 
@@ -106,7 +102,6 @@ class ProfileDetailApi(ApiView):
 
     @extend_schema(
         operation_id="updateProfile",
-        tags=["profiles"],
         request=ProfilePatchIn,
         responses={200: ProfileOut},
     )
@@ -123,9 +118,7 @@ class ProfileDetailApi(ApiView):
         )
         return Response(ProfileOut(profile).data)
 
-    @extend_schema(
-        operation_id="deleteProfile", tags=["profiles"], responses={200: DeletedOut}
-    )
+    @extend_schema(operation_id="deleteProfile", responses={200: DeletedOut})
     def delete(self, request: Request, profile_id: str) -> Response:
         """Delete a profile.
 
@@ -139,11 +132,10 @@ class ProfileDetailApi(ApiView):
         return Response({"id": deleted_id, "deleted": True})
 
 
+@extend_schema(tags=["api-keys"])
 class ApiKeyListApi(ApiView):
     @extend_schema(
-        operation_id="listApiKeys",
-        tags=["api-keys"],
-        responses={200: _list_of(ApiKeyOut, "ApiKeyList")},
+        operation_id="listApiKeys", responses={200: _list_of(ApiKeyOut, "ApiKeyList")}
     )
     def get(self, request: Request) -> Response:
         """List API keys.
@@ -159,10 +151,7 @@ class ApiKeyListApi(ApiView):
         return Response({"data": ApiKeyOut(keys, many=True).data})
 
     @extend_schema(
-        operation_id="createApiKey",
-        tags=["api-keys"],
-        request=ApiKeyIn,
-        responses={201: ApiKeyCreatedOut},
+        operation_id="createApiKey", request=ApiKeyIn, responses={201: ApiKeyCreatedOut}
     )
     def post(self, request: Request) -> Response:
         """Create an API key.
@@ -194,12 +183,9 @@ class ApiKeyListApi(ApiView):
         return Response(ApiKeyCreatedOut(minted.api_key).data, status=201)
 
 
+@extend_schema(tags=["api-keys"])
 class ApiKeyDetailApi(ApiView):
-    @extend_schema(
-        operation_id="revokeApiKey",
-        tags=["api-keys"],
-        responses={200: ApiKeyRevokedOut},
-    )
+    @extend_schema(operation_id="revokeApiKey", responses={200: ApiKeyRevokedOut})
     def delete(self, request: Request, key_id: str) -> Response:
         """Revoke an API key.
 

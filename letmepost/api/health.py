@@ -66,13 +66,12 @@ _Ready = inline_serializer(
 )
 
 
+@extend_schema(tags=["health"])
 class HealthApi(APIView):
     authentication_classes = ()
     permission_classes = (AllowAny,)
 
-    @extend_schema(
-        operation_id="health", tags=["health"], responses={200: _Status}, auth=[]
-    )
+    @extend_schema(operation_id="health", responses={200: _Status}, auth=[])
     def get(self, request: Request) -> Response:
         """Liveness probe.
 
@@ -81,13 +80,12 @@ class HealthApi(APIView):
         return Response({"status": "ok"})
 
 
+@extend_schema(tags=["health"])
 class ReadyApi(APIView):
     authentication_classes = ()
     permission_classes = (AllowAny,)
 
-    @extend_schema(
-        operation_id="ready", tags=["health"], responses={200: _Ready}, auth=[]
-    )
+    @extend_schema(operation_id="ready", responses={200: _Ready}, auth=[])
     def get(self, request: Request) -> Response:
         """Readiness probe.
 

@@ -114,6 +114,7 @@ def _uploaded_file(request: HttpRequest) -> UploadedFile:
     return files[0]
 
 
+@extend_schema(tags=["media"])
 class MediaListApi(ApiView):
     # Uploads and URL fetches are long: never inside one transaction (and SQLite's write lock).
     idempotency_atomic = False
@@ -122,7 +123,6 @@ class MediaListApi(ApiView):
 
     @extend_schema(
         operation_id="listMedia",
-        tags=["media"],
         parameters=[
             PROFILE_ID,
             OpenApiParameter(
@@ -161,7 +161,6 @@ class MediaListApi(ApiView):
 
     @extend_schema(
         operation_id="createMedia",
-        tags=["media"],
         parameters=[PROFILE_ID],
         request={"multipart/form-data": MediaUploadIn, "application/json": MediaUrlIn},
         responses={201: MediaOut},
@@ -213,6 +212,7 @@ class MediaListApi(ApiView):
         return Response(MediaOut(media).data, status=201)
 
 
+@extend_schema(tags=["media"])
 class MediaDetailApi(ApiView):
     def media(self, media_id: str) -> Media:
         return selectors.get_media_for_workspace(
@@ -222,7 +222,7 @@ class MediaDetailApi(ApiView):
             profile=self.principal.profile,
         )
 
-    @extend_schema(operation_id="getMedia", tags=["media"], responses={200: MediaOut})
+    @extend_schema(operation_id="getMedia", responses={200: MediaOut})
     def get(self, request: Request, media_id: str) -> Response:
         """Get media.
 
@@ -230,9 +230,7 @@ class MediaDetailApi(ApiView):
         """
         return Response(MediaOut(self.media(media_id)).data)
 
-    @extend_schema(
-        operation_id="deleteMedia", tags=["media"], responses={200: MediaDeletedOut}
-    )
+    @extend_schema(operation_id="deleteMedia", responses={200: MediaDeletedOut})
     def delete(self, request: Request, media_id: str) -> Response:
         """Delete media.
 

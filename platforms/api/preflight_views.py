@@ -75,13 +75,13 @@ def rule_out(spec: RuleSpec) -> dict[str, Any]:
     }
 
 
+@extend_schema(tags=["preflight"])
 class PreflightRulesApi(APIView):
     authentication_classes = ()
     permission_classes = (AllowAny,)
 
     @extend_schema(
         operation_id="listPreflightRules",
-        tags=["preflight"],
         parameters=[
             OpenApiParameter(
                 "platform",

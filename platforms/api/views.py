@@ -47,10 +47,10 @@ logger = logging.getLogger("letmepost.platforms.api")
 _AccountList = inline_serializer("AccountList", fields={"data": AccountOut(many=True)})
 
 
+@extend_schema(tags=["accounts"])
 class AccountListApi(ApiView):
     @extend_schema(
         operation_id="listAccounts",
-        tags=["accounts"],
         parameters=[
             OpenApiParameter(
                 "profileId",
@@ -78,15 +78,14 @@ class AccountListApi(ApiView):
         return Response({"data": AccountOut(accounts, many=True).data})
 
 
+@extend_schema(tags=["accounts"])
 class AccountDetailApi(ApiView):
     def account(self, account_id: str) -> Any:
         return selectors.get_account_for_workspace(
             self.principal.workspace, account_id, scope=self.principal.profile
         )
 
-    @extend_schema(
-        operation_id="getAccount", tags=["accounts"], responses={200: AccountOut}
-    )
+    @extend_schema(operation_id="getAccount", responses={200: AccountOut})
     def get(self, request: Request, account_id: str) -> Response:
         """Get a connected account.
 
@@ -96,7 +95,6 @@ class AccountDetailApi(ApiView):
 
     @extend_schema(
         operation_id="disconnectAccount",
-        tags=["accounts"],
         responses={
             200: inline_serializer(
                 "DeletedAccount",
@@ -152,11 +150,11 @@ def _target_profile(view: ApiView, profile_id: Any) -> Profile:
     return get_default_profile(workspace=principal.workspace)
 
 
+@extend_schema(tags=["accounts"])
 class ConnectApi(ApiView):
     @extend_schema(
         operation_id="connectAccount",
         parameters=[PLATFORM_PARAM],
-        tags=["accounts"],
         request=ConnectIn,
         responses={
             200: inline_serializer(
@@ -210,11 +208,11 @@ class ConnectApi(ApiView):
         return Response({"platform": slug, "state": "live", "descriptor": descriptor})
 
 
+@extend_schema(tags=["accounts"])
 class ConnectCompleteApi(ApiView):
     @extend_schema(
         operation_id="completeConnect",
         parameters=[PLATFORM_PARAM],
-        tags=["accounts"],
         request=inline_serializer(
             "ConnectComplete",
             fields={
@@ -263,6 +261,7 @@ class ConnectCompleteApi(ApiView):
         return Response(AccountOut(account).data, status=201 if created else 200)
 
 
+@extend_schema(tags=["accounts"])
 class OAuthCallbackApi(APIView):
     """Where the provider sends the browser back. No credential: the state is the credential.
 
@@ -288,7 +287,6 @@ class OAuthCallbackApi(APIView):
             OpenApiParameter("state", OpenApiTypes.STR, OpenApiParameter.QUERY),
             OpenApiParameter("error", OpenApiTypes.STR, OpenApiParameter.QUERY),
         ],
-        tags=["accounts"],
         responses={302: None},
     )
     def get(self, request: Request, platform: str) -> HttpResponseRedirect:
@@ -342,6 +340,7 @@ def _back(query: dict[str, str], to: str = "") -> HttpResponseRedirect:
     )
 
 
+@extend_schema(tags=["platforms"])
 class PlatformVersionListApi(APIView):
     """The platform-version registry (spec D12): public, like a status page."""
 
@@ -350,7 +349,6 @@ class PlatformVersionListApi(APIView):
 
     @extend_schema(
         operation_id="listPlatformVersions",
-        tags=["platforms"],
         auth=[],
         responses={
             200: inline_serializer(

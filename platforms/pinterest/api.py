@@ -85,12 +85,9 @@ class _AccountView(ApiView):
         return account
 
 
+@extend_schema(tags=["accounts"])
 class PinterestBoardsApi(_AccountView):
-    @extend_schema(
-        operation_id="listPinterestBoards",
-        tags=["accounts"],
-        responses={200: _BoardList},
-    )
+    @extend_schema(operation_id="listPinterestBoards", responses={200: _BoardList})
     def get(self, request: Request, account_id: str) -> Response:
         """List an account's Pinterest boards.
 
@@ -101,7 +98,6 @@ class PinterestBoardsApi(_AccountView):
 
     @extend_schema(
         operation_id="createPinterestBoard",
-        tags=["accounts"],
         request=BoardIn,
         responses={200: PinterestBoardCreated, 201: PinterestBoardCreated},
     )
@@ -125,10 +121,10 @@ class PinterestBoardsApi(_AccountView):
         return Response(out, status=201 if created else 200)
 
 
+@extend_schema(tags=["accounts"])
 class PinterestDefaultBoardApi(_AccountView):
     @extend_schema(
         operation_id="setPinterestDefaultBoard",
-        tags=["accounts"],
         request=DefaultBoardIn,
         responses={200: _DefaultBoard},
     )

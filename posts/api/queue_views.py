@@ -23,10 +23,9 @@ from posts.api.queue_serializers import ProfileQueueIO, QueueEntryOut, QueueList
 QUEUE_PARAMS = frozenset({"profileId", "days", "limit"})
 
 
+@extend_schema(tags=["queues"])
 class ProfileQueueApi(ApiView):
-    @extend_schema(
-        operation_id="getProfileQueue", tags=["queues"], responses={200: ProfileQueueIO}
-    )
+    @extend_schema(operation_id="getProfileQueue", responses={200: ProfileQueueIO})
     def get(self, request: Request, profile_id: str) -> Response:
         """Get a profile's queue.
 
@@ -38,7 +37,6 @@ class ProfileQueueApi(ApiView):
 
     @extend_schema(
         operation_id="setProfileQueue",
-        tags=["queues"],
         request=ProfileQueueIO,
         responses={200: ProfileQueueIO},
     )
@@ -58,10 +56,10 @@ class ProfileQueueApi(ApiView):
         return Response(queue.as_dict())
 
 
+@extend_schema(tags=["queues"])
 class QueueApi(ApiView):
     @extend_schema(
         operation_id="listQueue",
-        tags=["queues"],
         parameters=[
             OpenApiParameter(
                 "profileId",

@@ -87,13 +87,13 @@ _ValidateOut = inline_serializer(
 )
 
 
+@extend_schema(tags=["posts"])
 class PostListApi(PostCaller):
     # Immediate publishing calls platforms in-request: never inside one long transaction.
     idempotency_atomic = False
 
     @extend_schema(
         operation_id="createPost",
-        tags=["posts"],
         request=CreatePostIn,
         responses={200: CreatePostOut, 201: CreatePostOut, 202: CreatePostOut},
         parameters=[
@@ -178,7 +178,6 @@ class PostListApi(PostCaller):
 
     @extend_schema(
         operation_id="listPosts",
-        tags=["posts"],
         parameters=[
             OpenApiParameter("status", _comma_list(PostTarget.Status.values)),
             OpenApiParameter("platform", _comma_list(KNOWN_PLATFORMS)),
@@ -217,12 +216,10 @@ class PostListApi(PostCaller):
         )
 
 
+@extend_schema(tags=["posts"])
 class PostValidateApi(PostCaller):
     @extend_schema(
-        operation_id="validatePost",
-        tags=["posts"],
-        request=CreatePostIn,
-        responses={200: _ValidateOut},
+        operation_id="validatePost", request=CreatePostIn, responses={200: _ValidateOut}
     )
     def post(self, request: Request) -> Response:
         """Validate a post without sending it.
@@ -248,6 +245,7 @@ class PostValidateApi(PostCaller):
         return Response({"valid": all(r["valid"] for r in results), "results": results})
 
 
+@extend_schema(tags=["posts"])
 class PostDetailApi(PostCaller):
     # Promoting a draft with publishNow calls the platform in-request (as create does).
     idempotency_atomic = False
@@ -260,9 +258,7 @@ class PostDetailApi(PostCaller):
             scope=self.principal.profile,
         )
 
-    @extend_schema(
-        operation_id="getPost", tags=["posts"], responses={200: PostDetailOut}
-    )
+    @extend_schema(operation_id="getPost", responses={200: PostDetailOut})
     def get(self, request: Request, post_id: str) -> Response:
         """Get a post.
 
@@ -272,7 +268,6 @@ class PostDetailApi(PostCaller):
 
     @extend_schema(
         operation_id="reschedulePost",
-        tags=["posts"],
         request=UpdatePostIn,
         responses={200: UpdatedPostOut},
     )
@@ -342,7 +337,6 @@ class PostDetailApi(PostCaller):
 
     @extend_schema(
         operation_id="cancelPost",
-        tags=["posts"],
         responses={
             200: inline_serializer(
                 "CanceledPost",
@@ -367,15 +361,13 @@ class PostDetailApi(PostCaller):
         return Response({"id": str(target.pk), "status": target.status})
 
 
+@extend_schema(tags=["posts"])
 class PostRetryApi(PostCaller):
     # The retry publishes in-request, like create: never inside one long transaction.
     idempotency_atomic = False
 
     @extend_schema(
-        operation_id="retryPost",
-        tags=["posts"],
-        request=RetryPostIn,
-        responses={200: CreatePostOut},
+        operation_id="retryPost", request=RetryPostIn, responses={200: CreatePostOut}
     )
     def post(self, request: Request, post_id: str) -> Response:
         """Retry a failed post.

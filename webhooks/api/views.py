@@ -50,10 +50,10 @@ class WebhookApi(ApiView):
         return endpoint
 
 
+@extend_schema(tags=TAGS)
 class EndpointListApi(WebhookApi):
     @extend_schema(
         operation_id="listWebhookEndpoints",
-        tags=TAGS,
         responses={
             200: inline_serializer(
                 "WebhookEndpointList", fields={"data": EndpointOut(many=True)}
@@ -73,7 +73,6 @@ class EndpointListApi(WebhookApi):
 
     @extend_schema(
         operation_id="createWebhookEndpoint",
-        tags=TAGS,
         request=EndpointIn,
         responses={201: EndpointWithSecretOut},
     )
@@ -98,10 +97,10 @@ class EndpointListApi(WebhookApi):
         return Response(EndpointWithSecretOut(endpoint).data, status=201)
 
 
+@extend_schema(tags=TAGS)
 class EndpointDetailApi(WebhookApi):
     @extend_schema(
         operation_id="getWebhookEndpoint",
-        tags=TAGS,
         parameters=[ENDPOINT_ID],
         responses={200: EndpointOut},
     )
@@ -114,7 +113,6 @@ class EndpointDetailApi(WebhookApi):
 
     @extend_schema(
         operation_id="updateWebhookEndpoint",
-        tags=TAGS,
         parameters=[ENDPOINT_ID],
         request=EndpointPatchIn,
         responses={200: EndpointOut},
@@ -131,7 +129,6 @@ class EndpointDetailApi(WebhookApi):
 
     @extend_schema(
         operation_id="deleteWebhookEndpoint",
-        tags=TAGS,
         parameters=[ENDPOINT_ID],
         responses={200: DeletedOut},
     )
@@ -146,10 +143,10 @@ class EndpointDetailApi(WebhookApi):
         return Response({"id": deleted_id, "deleted": True})
 
 
+@extend_schema(tags=TAGS)
 class RotateSecretApi(WebhookApi):
     @extend_schema(
         operation_id="rotateWebhookEndpointSecret",
-        tags=TAGS,
         parameters=[ENDPOINT_ID],
         request=None,
         responses={200: EndpointWithSecretOut},
@@ -165,6 +162,7 @@ class RotateSecretApi(WebhookApi):
         return Response(EndpointWithSecretOut(endpoint).data)
 
 
+@extend_schema(tags=TAGS)
 class TestApi(WebhookApi):
     """Sends in-request (up to the 10 s timeout), so never inside one long transaction.
 
@@ -178,7 +176,6 @@ class TestApi(WebhookApi):
 
     @extend_schema(
         operation_id="testWebhookEndpoint",
-        tags=TAGS,
         parameters=[ENDPOINT_ID],
         request=TestIn,
         responses={200: TestOut},
@@ -212,10 +209,10 @@ class TestApi(WebhookApi):
         )
 
 
+@extend_schema(tags=TAGS)
 class DeliveryListApi(WebhookApi):
     @extend_schema(
         operation_id="listWebhookDeliveries",
-        tags=TAGS,
         parameters=[
             ENDPOINT_ID,
             OpenApiParameter(
@@ -263,10 +260,10 @@ class DeliveryListApi(WebhookApi):
         )
 
 
+@extend_schema(tags=TAGS)
 class ReplayApi(WebhookApi):
     @extend_schema(
         operation_id="replayWebhookEvent",
-        tags=TAGS,
         parameters=[ENDPOINT_ID, EVENT_ID],
         request=None,
         responses={202: DeliveryOut},
