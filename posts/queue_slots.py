@@ -67,12 +67,12 @@ def parse_slots(items: list[dict[str, Any]]) -> list[Slot]:
         )
     slots: list[Slot] = []
     for index, item in enumerate(items):
-        day, clock = item.get("weekday"), item.get("time")
+        day, clock = _day_name(item.get("weekday")), item.get("time")
         if day not in WEEKDAYS:
             raise ValidationFailed(
                 f"slots.{index}.weekday: {day!r} is not a weekday.",
                 rule="queue.slots.weekday",
-                remediation=f"Use one of: {', '.join(WEEKDAYS)}.",
+                remediation=f"Use one of: {', '.join(WEEKDAYS)}, or 0-6 (0 = monday).",
             )
         if not isinstance(clock, str) or not _TIME.match(clock):
             raise ValidationFailed(
@@ -89,6 +89,13 @@ def parse_slots(items: list[dict[str, Any]]) -> list[Slot]:
             )
         slots.append(slot)
     return sorted(slots)
+
+
+def _day_name(day: object) -> object:
+    """`monday` … `sunday` as sent, or 0-6 (0 = monday, as `date.weekday()`) as its name."""
+    if isinstance(day, int) and not isinstance(day, bool) and 0 <= day < len(WEEKDAYS):
+        return WEEKDAYS[day]
+    return day
 
 
 def stored_slots(rows: list[dict[str, str]]) -> list[Slot]:

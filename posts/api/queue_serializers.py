@@ -15,9 +15,23 @@ from posts.queue_slots import TIME_PATTERN, WEEKDAYS
 
 
 # Documented precisely, checked by posts.queue_slots (so errors carry the `queue.slots.*` rules).
-@extend_schema_field({"type": "string", "enum": list(WEEKDAYS)})
-class WeekdayField(serializers.CharField):
-    pass
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "string", "enum": list(WEEKDAYS)},
+            {"type": "integer", "minimum": 0, "maximum": 6},
+        ],
+        "description": "A day's name, or 0-6 with 0 = monday; answers always name the day.",
+    }
+)
+class WeekdayField(serializers.Field):
+    """A name or a number, passed on as sent: posts.queue_slots reads either."""
+
+    def to_internal_value(self, data: object) -> object:
+        return data
+
+    def to_representation(self, value: object) -> object:
+        return value
 
 
 @extend_schema_field({"type": "string", "pattern": TIME_PATTERN})

@@ -80,6 +80,20 @@ def test_put_stores_the_queue_sorted_and_get_returns_it(owner: Persona) -> None:
     assert owner.client.get(f"/v1/profiles/{owner.profile.pk}/queue").json() == expected
 
 
+def test_weekdays_may_be_numbers_from_monday_and_come_back_named(
+    owner: Persona,
+) -> None:
+    slots = [{"weekday": 0, "time": "09:00"}, {"weekday": 6, "time": "10:00"}]
+    response = put_queue(
+        owner.client, owner.profile.pk, {"timezone": "UTC", "slots": slots}
+    )
+    assert response.status_code == 200, response.json()
+    assert response.json()["slots"] == [
+        {"weekday": "monday", "time": "09:00"},
+        {"weekday": "sunday", "time": "10:00"},
+    ]
+
+
 @pytest.mark.parametrize(
     ("body", "rule"),
     [
@@ -97,6 +111,14 @@ def test_put_stores_the_queue_sorted_and_get_returns_it(owner: Persona) -> None:
             "queue.slots.duplicate",
         ),
         ({"timezone": "UTC"}, "slots"),
+        (
+            {"timezone": "UTC", "slots": [{"weekday": 7, "time": "09:00"}]},
+            "queue.slots.weekday",
+        ),
+        (
+            {"timezone": "UTC", "slots": [{"weekday": True, "time": "09:00"}]},
+            "queue.slots.weekday",
+        ),
     ],
 )
 def test_a_bad_queue_is_refused_with_a_rule_and_nothing_changes(

@@ -71,7 +71,8 @@ def test_slots_expand_in_order_on_their_weekdays_across_a_window() -> None:
     ("slots", "rule"),
     [
         ([{"weekday": "mon", "time": "09:00"}], "queue.slots.weekday"),
-        ([{"weekday": 0, "time": "09:00"}], "queue.slots.weekday"),
+        ([{"weekday": 7, "time": "09:00"}], "queue.slots.weekday"),
+        ([{"weekday": "0", "time": "09:00"}], "queue.slots.weekday"),
         ([{"weekday": "monday", "time": "24:00"}], "queue.slots.time"),
         ([{"weekday": "monday", "time": "9:00"}], "queue.slots.time"),
         ([{"weekday": "monday", "time": "09:00:00"}], "queue.slots.time"),
