@@ -147,9 +147,8 @@ def test_every_page_has_no_serious_or_critical_violation(
 ) -> None:
     axe = require_axe()
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.WEBHOOKS_ALLOW_PRIVATE = (
-        True  # the endpoint's URL is a closed loopback port
-    )
+    # The endpoint's URL is a closed loopback port, over http (production mode requires https).
+    settings.WEBHOOKS_ALLOW_PRIVATE, settings.WEBHOOKS_REQUIRE_HTTPS = True, False
     page, base = browser_page, live_server.url
     page.route(base + AXE_PATH, lambda route: route.fulfill(path=str(axe)))
 
