@@ -139,6 +139,17 @@ class PublishResult:
 
 
 @dataclass(frozen=True)
+class ReplyTo:
+    """Where a thread item or a first comment goes, as the engine stored it when those posts
+    were published: `parent` is the post it answers (the previous item; the first post for a
+    first comment), `root` the thread's first post. Each is the adapter's own PublishResult
+    (`cid` is the platform's id of the post, `uri` its address)."""
+
+    parent: PublishResult
+    root: PublishResult
+
+
+@dataclass(frozen=True)
 class ConnectedAccount:
     """What a connect flow learned about an account; the caller stores it."""
 
@@ -227,6 +238,10 @@ class PlatformAdapter(abc.ABC):
         tuple[Rule, ...]
     ] = ()  # shape: pure, run on create over the whole batch
     deep_rules: ClassVar[tuple[Rule, ...]] = ()  # deep: per target, URLs probed first
+    # How a thread and a first comment go out: "replies" (each item answers the previous one),
+    # "comments" (each item is a comment on the first post) or None (the platform has neither;
+    # preflight answers `<slug>.thread.unsupported`).
+    thread_style: ClassVar[str | None] = None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -287,6 +302,21 @@ class PlatformAdapter(abc.ABC):
     def publish(self, draft: Draft) -> PublishResult: ...
 
     def reconcile(self, draft: Draft) -> PublishResult | None:
+        raise ReconcileUnsupported(self.slug)
+
+    def preflight_reply(self, draft: Draft) -> list[Violation]:
+        """The rules one thread item or first comment must meet. A reply is a post on "replies"
+        platforms; "comments" platforms override this with their comment rules."""
+        return self.preflight(draft)
+
+    def publish_reply(self, draft: Draft, reply_to: ReplyTo) -> PublishResult:
+        """Publish one thread item or first comment under `reply_to`, with `publish()`'s
+        contract: at most one creating write, keyed by `draft.idempotency_token` (each item has
+        its own), the same exceptions."""
+        raise NotImplementedError(f"{self.slug} has no replies or comments")
+
+    def reconcile_reply(self, draft: Draft, reply_to: ReplyTo) -> PublishResult | None:
+        """`reconcile()` for one thread item or first comment."""
         raise ReconcileUnsupported(self.slug)
 
     @classmethod
