@@ -168,6 +168,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "letmepost.api.request_id.RequestIdMiddleware",
+    # API requests with an Authorization header continue without the browser's middleware below.
+    "letmepost.api.credential_chain.CredentialChainMiddleware",
     # Answers a browser's CORS preflight before auth can refuse it, and marks every API answer
     # (errors too) readable by the allowed origins (CORS_* below).
     "corsheaders.middleware.CorsMiddleware",
@@ -639,6 +641,9 @@ BLUESKY_VIDEO_TIMEOUT_SECONDS = env_int(
 MASTODON_APP_NAME = env_str("LETMEPOST_MASTODON_APP_NAME", "letmepost")
 MASTODON_MEDIA_TIMEOUT_SECONDS = env_int(
     "LETMEPOST_MASTODON_MEDIA_TIMEOUT_SECONDS", 300, minimum=1
+)
+NOSTR_RELAY_TIMEOUT_SECONDS = env_int(
+    "LETMEPOST_NOSTR_RELAY_TIMEOUT_SECONDS", 10, minimum=1
 )
 # X: the launch cap gate (rule twitter.launch_cap.per_account; 0 turns it off) and how long a
 # publish waits for X to process uploaded media. The unprefixed TWITTER_LAUNCH_CAP_PER_ACCOUNT
