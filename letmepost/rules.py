@@ -326,6 +326,12 @@ RULES: dict[str, RuleDoc] = {
             "Split the post into requests of at most 25 targets.",
         ),
         RuleDoc(
+            "thread.max_items",
+            "validation_failed",
+            "A thread has more than 25 items after the first post (autoThread's parts included).",
+            "Send at most 25 thread items, or split the text into fewer, longer parts.",
+        ),
+        RuleDoc(
             "targets.text.required",
             "validation_failed",
             "A target has no text, and the request has no top-level text.",
@@ -434,6 +440,104 @@ RULES: dict[str, RuleDoc] = {
             "validation_failed",
             "The post may already be on the platform (its outcome is unknown), so it is not retried automatically.",
             "Check the platform first; post again with a new request if it is missing.",
+        ),
+        # The dashboard's bulk actions and CSV import (posts/bulk.py, posts/csv_import.py).
+        RuleDoc(
+            "bulk.max_selected",
+            "validation_failed",
+            "More posts were selected for one bulk action than it takes at once (100).",
+            "Select fewer posts, or filter the log first.",
+        ),
+        RuleDoc(
+            "bulk.action",
+            "validation_failed",
+            "The bulk action is not one of cancel, reschedule or retry.",
+            "Pick one of the log's bulk buttons.",
+        ),
+        RuleDoc(
+            "bulk.reschedule.time",
+            "validation_failed",
+            "A bulk reschedule was asked for without the new time.",
+            "Pick a date and a time in the future.",
+        ),
+        RuleDoc(
+            "csv.file.size_max",
+            "validation_failed",
+            "The CSV file is larger than 1 MiB.",
+            "Split it into files of at most 500 rows.",
+        ),
+        RuleDoc(
+            "csv.file.encoding",
+            "validation_failed",
+            "The file is not UTF-8 text (or is not text at all).",
+            'Save it as "CSV UTF-8" (Excel: Save As, CSV UTF-8); Google Sheets and LibreOffice '
+            "export UTF-8 by default.",
+        ),
+        RuleDoc(
+            "csv.file.syntax",
+            "validation_failed",
+            "The file is not valid CSV, e.g. a quote is never closed.",
+            'Quote texts that hold commas, quotes or line breaks, doubling inner quotes: "a ""b"", c".',
+        ),
+        RuleDoc(
+            "csv.header.missing",
+            "validation_failed",
+            "The first line does not name the required columns text, accounts and scheduledAt.",
+            "Start the file with a header line: text,accounts,scheduledAt,media,firstComment.",
+        ),
+        RuleDoc(
+            "csv.header.unknown",
+            "validation_failed",
+            "The header names a column the import does not know (names are case-sensitive).",
+            "Use only text, accounts, scheduledAt, media and firstComment.",
+        ),
+        RuleDoc(
+            "csv.header.duplicate",
+            "validation_failed",
+            "The header names a column twice.",
+            "Name each column once.",
+        ),
+        RuleDoc(
+            "csv.rows.max",
+            "validation_failed",
+            "The file has more than 500 rows.",
+            "Split it into files of at most 500 rows.",
+        ),
+        RuleDoc(
+            "csv.rows.empty",
+            "validation_failed",
+            "The file has a header but no rows.",
+            "Add one line per post under the header.",
+        ),
+        RuleDoc(
+            "csv.row.columns",
+            "validation_failed",
+            "A row has more cells than the header names: usually a text with an unquoted comma.",
+            'Put texts that hold commas in double quotes: "a, b".',
+        ),
+        RuleDoc(
+            "csv.scheduledAt.required",
+            "validation_failed",
+            "A row's scheduledAt is empty: an import schedules, it never publishes at once.",
+            "Give an ISO 8601 time (with an offset, or without one for your time zone) or next_slot.",
+        ),
+        RuleDoc(
+            "csv.accounts.required",
+            "validation_failed",
+            "A row names no account.",
+            "Name one or more accounts: an account id, platform:handle or @handle.",
+        ),
+        RuleDoc(
+            "csv.accounts.unknown",
+            "validation_failed",
+            "A row names an account that is not connected in this workspace.",
+            "Use an account id, platform:handle or @handle from the Accounts page.",
+        ),
+        RuleDoc(
+            "csv.accounts.ambiguous",
+            "validation_failed",
+            "A row's @handle matches accounts on several platforms.",
+            "Write platform:handle, or the account id.",
         ),
         RuleDoc(
             "publish.outcome_unknown",

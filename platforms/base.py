@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import abc
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, BinaryIO, ClassVar, Protocol
@@ -86,6 +86,17 @@ class Draft:
     probes: dict[str, UrlProbe] = field(default_factory=dict)
     # Earlier attempts and the account's publishing, filled by the engine for a real publish.
     history: PublishHistory = NO_HISTORY
+    # How many posts follow this one on the target (thread items, the first comment included),
+    # filled by the engine: platforms without replies or comments refuse a draft that has any.
+    thread_length: int = 0
+
+
+def option(options: Mapping[str, Any], name: str) -> Any:
+    """An option by its snake_case name (the API's parser) or its camelCase wire name."""
+    if name in options:
+        return options[name]
+    head, *rest = name.split("_")
+    return options.get(head + "".join(p.title() for p in rest))
 
 
 @dataclass(frozen=True)

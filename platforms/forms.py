@@ -12,7 +12,9 @@ from typing import Any
 from django import forms
 
 from accounts.models import Profile
-from letmepost.dashboard import Form
+from letmepost.api.errors import camel
+from letmepost.dashboard import Form, add_service_error
+from letmepost.errors import LetmepostError, PlatformUnavailable
 from letmepost.forms import choice_field
 from platforms.api.serializers import ConnectIn
 from platforms.base import CredentialField, PlatformAdapter
@@ -79,6 +81,8 @@ class ConnectForm(Form):
         if len(profiles) == 1:
             self.fields["profile"].widget = forms.HiddenInput()
         self.param_names: list[str] = []
+        # API name (`instanceUrl`) → (form field, example) of each question asked before OAuth.
+        self.asked: dict[str, tuple[str, str]] = {}
         if adapter.connect_kind == "credentials":
             for spec in adapter.credential_fields:
                 self.fields[spec.name] = _credential_field(spec)
@@ -98,6 +102,7 @@ class ConnectForm(Form):
                     help_text=help_text,
                 )
                 example = help_text.partition("e.g. ")[2]
+                self.asked[camel(name)] = (name, example.rstrip("."))
                 self.fields[name].error_messages["required"] = (
                     f"Enter the {label[0].lower()}{label[1:]} to connect {adapter.display_name}"
                     + (f", for example {example}" if example else ".")
@@ -119,6 +124,28 @@ class ConnectForm(Form):
                             name if name in self.fields else None, str(error)
                         )
         return cleaned
+
+    def add_refusal(self, exc: LetmepostError) -> None:
+        """Show why connecting was refused. A server address typed here that is malformed, not
+        https or does not answer gets a sentence for a person, not the API's wording."""
+        asked = self.asked.get(exc.rule or "") or (
+            next(iter(self.asked.values()))
+            if len(self.asked) == 1 and isinstance(exc, PlatformUnavailable)
+            else None
+        )
+        if asked is None:
+            add_service_error(self, exc, exc.rule)
+            return
+        name, example = asked
+        value = self.cleaned_data.get(name, "")
+        address = f"your server's address, for example {example}" if example else "it"
+        if isinstance(exc, PlatformUnavailable):
+            reason = f"No {self.adapter.display_name} server answered at {value}."
+        elif str(value).lower().startswith("http://"):
+            reason = "The address must start with https://, so your sign-in travels encrypted."
+        else:
+            reason = f"{value} is not a server address."
+        self.add_error(name, f"{reason} Check {address}, and try again.")
 
     @property
     def is_oauth(self) -> bool:

@@ -136,6 +136,28 @@ def require_https(scheme: str, field: str, carried: str, remediation: str) -> No
         )
 
 
+def server_url(value: Any, *, server: str, example: str, carried: str) -> str:
+    """The `instanceUrl` a user typed (`example.social`, `https://example.social/`) as
+    `https://example.social`; refused unless http(s) with a host, and https (`require_https`).
+    `server` names it in errors ("a Mastodon server"), `carried` is what will travel over it."""
+    raw = value.strip() if isinstance(value, str) else ""
+    if raw and "://" not in raw:
+        raw = f"https://{raw}"
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValidationFailed(
+            f"instanceUrl {value!r} is not the address of {server}."
+            if raw
+            else "instanceUrl is required.",
+            rule="instanceUrl",
+            remediation=f'Send {{"instanceUrl": "{example}"}}, the address of {server}.',
+        )
+    require_https(
+        parts.scheme, "instanceUrl", carried, "Use the server's https:// address."
+    )
+    return f"{parts.scheme}://{parts.netloc.lower()}"
+
+
 def _resolve(host: str, port: int) -> list[tuple[int, str]]:
     """(family, address) pairs for host, in the resolver's order, without duplicates."""
     infos = socket.getaddrinfo(

@@ -27,6 +27,12 @@ PACKAGES: tuple[str, ...] = (
     "platforms.tiktok",
     "platforms.mastodon",
     "platforms.youtube",
+    "platforms.discord",
+    "platforms.slack",
+    "platforms.telegram",
+    "platforms.reddit",
+    "platforms.lemmy",
+    "platforms.nostr",
     "platforms.sandbox",
 )
 

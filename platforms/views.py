@@ -24,7 +24,6 @@ from accounts.selectors import list_profiles
 from accounts.services import get_default_profile
 from letmepost.dashboard import (
     DashboardRequest,
-    add_service_error,
     dashboard_view,
     safe_next,
 )
@@ -165,7 +164,7 @@ def connect(request: DashboardRequest, platform: str) -> HttpResponse:
             payload=form.payload(),
         )
     except LetmepostError as exc:
-        add_service_error(form, exc, exc.rule)
+        form.add_refusal(exc)
         return _render(request, form)
     name = account.display_name or account.external_id
     verb = "Connected" if created else "Reconnected"

@@ -34,7 +34,24 @@ HIDDEN = (Status.CANCELED,)  # Postiz deletes what we cancel: its clients never 
 OPTIONS = {
     "pinterest": {"board": "board_id", "title": "title", "link": "destination_url"},
     "tiktok": {"privacy_level": "privacy"},
+    # Postiz's DiscordDto and SlackDto carry the channel to post in; Telegram has no settings.
+    "discord": {"channel": "channel_id"},
+    "slack": {"channel": "channel"},
+    # Reddit and Lemmy: the first `subreddit[]` entry, flattened by `_first_entry` below.
+    "reddit": {
+        "subreddit": "subreddit",
+        "title": "title",
+        "type": "kind",
+        "url": "url",
+        "flair_id": "flair_id",
+        "flair_text": "flair_text",
+    },
+    "lemmy": {"subreddit": "community", "title": "title", "url": "url"},
 }
+# Postiz sends these providers' settings as `subreddit: [{value: {...}}, ...]`, one entry per
+# subreddit or community; a target posts to one, the first.
+NESTED = {"reddit": "subreddit", "lemmy": "subreddit"}
+REDDIT_KINDS = {"self": "self", "link": "link", "media": "image"}
 
 
 def identifier(platform: str) -> str:
@@ -60,9 +77,25 @@ def handle(account: PlatformAccount) -> str:
 
 def options_for(platform: str, settings: dict[str, Any]) -> dict[str, Any]:
     names = OPTIONS.get(platform, {})
+    settings = _first_entry(platform, settings)
     return {
         names[k]: v for k, v in settings.items() if k in names and v not in (None, "")
     }
+
+
+def _first_entry(platform: str, settings: dict[str, Any]) -> dict[str, Any]:
+    """Reddit's and Lemmy's nested entry as flat settings (its flair object as two keys)."""
+    entries = settings.get(NESTED.get(platform, ""))
+    if not isinstance(entries, list):
+        return settings
+    first = entries[0] if entries and isinstance(entries[0], dict) else {}
+    value = first.get("value")
+    flat: dict[str, Any] = dict(value) if isinstance(value, dict) else {}
+    if isinstance(flair := flat.pop("flair", None), dict):
+        flat |= {"flair_id": flair.get("id"), "flair_text": flair.get("name")}
+    if platform == "reddit" and "type" in flat:
+        flat["type"] = REDDIT_KINDS.get(str(flat["type"]), flat["type"])
+    return flat
 
 
 def integration(account: PlatformAccount) -> dict[str, Any]:

@@ -14,8 +14,8 @@ statements and ~10 ms of CPU after its instant. So, for a batch of claims (`publ
   round trip, and one read of the listening endpoints per workspace. If that fails, each answer is
   recorded on its own, so no target loses another's.
 
-Only the plain case takes this path: a first attempt of a target whose account is usable and whose
-draft passes preflight. Anything else (a retry, an earlier attempt to reconcile, an account to
+Only the plain case takes this path: a first attempt of a target with no thread or first comment,
+whose account is usable and whose draft passes preflight. Anything else (a retry, an earlier attempt to reconcile, an account to
 reconnect, a token the refresh refused, a preflight error, a claim not taken at its instant) goes
 through `publish_claimed`, and platform errors through `record_error`, so exactly-once rests on the
 same code as a single publish.
@@ -44,17 +44,16 @@ from platforms.base import Draft, PlatformAdapter, PublishResult
 from platforms.models import PlatformAccount
 from platforms.tokens import ensure_fresh_token
 from posts.dispatch import (
-    Claim,
     Outcome,
     Status,
     _record_published,
     adapter_for,
     draft_for,
-    lease_until,
     publish_claimed,
     record_error,
     with_warnings,
 )
+from posts.leases import Claim, lease_until
 from posts.models import PostTarget, PublishAttempt
 from posts.preflight import deep_violations, errors_only
 from webhooks.events import emit_post_events
@@ -178,7 +177,12 @@ def _prepare(claims: list[Claim]) -> tuple[list[Job], list[Claim]]:
 
 
 def _plain(claim: Claim, target: PostTarget) -> Job | None:
-    if target.attempt_count != 0 or target.lease_owner != claim.token:
+    # A thread (or first comment) publishes item by item: publish_claimed's path.
+    if (
+        target.attempt_count != 0
+        or target.lease_owner != claim.token
+        or target.reply_count
+    ):
         return None
     account = target.account
     try:

@@ -7,7 +7,8 @@ SKIP LOCKED on PostgreSQL), including rows falling due within `DISPATCH_AHEAD_SE
 still leased to it, still queued and due: a post canceled or rescheduled meanwhile is not sent.
 It writes the attempt before calling the platform and records the outcome only while it still
 holds the lease. A worker that dies leaves a lease that expires; whoever reclaims the row asks the
-platform what happened before sending anything.
+platform what happened before sending anything. A target with a thread or a first comment then
+publishes those items, one attempt each, under the same lease (`posts.thread_dispatch`).
 """
 
 from __future__ import annotations
@@ -15,9 +16,8 @@ from __future__ import annotations
 import logging
 import math
 import random
-import secrets
 import time
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -45,7 +45,9 @@ from platforms.models import PlatformAccount
 from platforms.registry import adapter_class
 from platforms.sandbox.adapter import SandboxAdapter
 from platforms.tokens import ensure_fresh_token
+from posts import thread_dispatch
 from posts.history import TargetHistory
+from posts.leases import Claim, held, lease_until, new_lease_token
 from posts.media_refs import item_fields
 from posts.models import PostTarget, PublishAttempt
 from posts.preflight import as_error, deep_violations, errors_only
@@ -64,21 +66,6 @@ REJECTING_CODES = frozenset(
         "validation_failed",
     }
 )
-
-
-@dataclass(frozen=True)
-class Claim:
-    target_id: Any
-    token: str
-    at: datetime | None = None  # claimed ahead: the due instant to wait for
-
-
-def new_lease_token() -> str:
-    return secrets.token_hex(12)
-
-
-def lease_until(now: datetime) -> datetime:
-    return now + timedelta(seconds=settings.PUBLISH_LEASE_SECONDS)
 
 
 def _due(now: datetime, horizon: datetime) -> Q:
@@ -196,24 +183,33 @@ def adapter_for(target: PostTarget) -> PlatformAdapter:
 
 
 def draft_for(target: PostTarget, *, attempt: int) -> Draft:
+    """The first post's draft. Its first comment, when stored as an item (every platform with
+    replies or comments), is published by posts.thread_dispatch, not by the adapter."""
     media = tuple(MediaItem(**item_fields(ref)) for ref in target.media)
     return Draft(
         text=target.text,
         idempotency_token=str(target.pk),
         media=media,
-        first_comment=target.first_comment or None,
+        first_comment=None if target.reply_count else target.first_comment or None,
         options=target.options,
         attempt=attempt,
-        sandbox=target.sandbox,
+        sandbox=thread_dispatch.root_sandbox(target.sandbox),
         history=TargetHistory(target.pk, target.account_id),
+        thread_length=target.reply_count,
     )
 
 
 def error_snapshot(
-    exc: LetmepostError, *, platform: str, version: str | None
+    exc: LetmepostError,
+    *,
+    platform: str,
+    version: str | None,
+    field: str | None = None,
 ) -> dict[str, Any]:
-    """The stored error of a target: the reduced envelope of spec/errors.md §1.2."""
-    snapshot: dict[str, Any] = {"code": exc.code, "message": exc.message}
+    """The stored error of a target: the reduced envelope of spec/errors.md §1.2. `field`
+    names the thread item (`thread[2]`) or first comment that failed, in the message too."""
+    message = f"{field}: {exc.message}" if field else exc.message
+    snapshot: dict[str, Any] = {"code": exc.code, "message": message}
     for name, key in (
         ("rule", "rule"),
         ("platform_response", "platformResponse"),
@@ -224,6 +220,8 @@ def error_snapshot(
     snapshot["platform"] = exc.fields.get("platform", platform)
     if version:
         snapshot["platformVersion"] = exc.fields.get("platform_version", version)
+    if field:
+        snapshot["field"] = field
     return snapshot
 
 
@@ -259,41 +257,63 @@ def _publish_claimed(claim: Claim) -> str:
     PublishAttempt.objects.create(
         target=target, number=number, worker=claim.token, started_at=now
     )
-    held = PostTarget.objects.filter(
-        pk=target.pk, status=Status.PUBLISHING, lease_owner=claim.token
-    )
-    held.update(attempt_count=number)
+    held(target.pk, claim).update(attempt_count=number)
     add_log_context(
         workspace=str(target.workspace_id), platform=target.platform, attempt=number
     )
     draft = draft_for(target, attempt=number)
     adapter = adapter_for(target)
     try:
-        if previous and previous.outcome in (Outcome.PENDING, Outcome.UNKNOWN):
-            _close_abandoned(previous)
-            if (found := adapter.reconcile(draft)) is not None:
-                return _record_published(
-                    target, claim, number, found, Outcome.RECONCILED
-                )
-        if (
-            target.livemode
-            and target.account.status == PlatformAccount.Status.NEEDS_REAUTH
-        ):
-            raise PlatformAuthFailed(
-                "The platform refused this account's credentials; it must be reconnected.",
-                rule="account.needs_reauth",
-                remediation="Reconnect the account, then publish again.",
-            )
-        if target.livemode:
-            ensure_fresh_token(target.account)
-        violations = deep_violations(target.account, draft)
-        if errors := errors_only(violations):
-            raise as_error(errors, platform=target.platform)
-        release_pooled_connection()  # the platform call is a wait, not database work
-        result = with_warnings(adapter.publish(draft), violations)
+        result, outcome = _first_post(target, previous, draft, adapter)
+        if target.reply_count:
+            thread_dispatch.record_root(target, claim, result)
+            result = thread_dispatch.publish_thread(target, claim, adapter, result)
+    except thread_dispatch.LeaseLost:
+        logger.warning(
+            "lease on %s lost mid-thread; the next holder resumes", target.pk
+        )
+        return "lost"
     except Exception as exc:
         return record_error(target, claim, number, adapter, exc)
-    return _record_published(target, claim, number, result, Outcome.PUBLISHED)
+    return _record_published(target, claim, number, result, outcome)
+
+
+def _first_post(
+    target: PostTarget,
+    previous: PublishAttempt | None,
+    draft: Draft,
+    adapter: PlatformAdapter,
+) -> tuple[PublishResult, str]:
+    """The target's first post and the attempt's outcome: published now, found by
+    reconciliation, or (a thread resumed) landed on an earlier attempt."""
+    abandoned = previous and previous.outcome in (Outcome.PENDING, Outcome.UNKNOWN)
+    if abandoned:
+        assert previous is not None
+        _close_abandoned(previous)
+    if landed := thread_dispatch.landed_root(target):
+        _require_usable(target)
+        return landed, Outcome.PUBLISHED
+    if abandoned and (found := adapter.reconcile(draft)) is not None:
+        return found, Outcome.RECONCILED
+    _require_usable(target)
+    violations = deep_violations(target.account, draft)
+    if errors := errors_only(violations):
+        raise as_error(errors, platform=target.platform)
+    release_pooled_connection()  # the platform call is a wait, not database work
+    return with_warnings(adapter.publish(draft), violations), Outcome.PUBLISHED
+
+
+def _require_usable(target: PostTarget) -> None:
+    """Refuse an account that must be reconnected; refresh a token about to expire."""
+    if not target.livemode:
+        return
+    if target.account.status == PlatformAccount.Status.NEEDS_REAUTH:
+        raise PlatformAuthFailed(
+            "The platform refused this account's credentials; it must be reconnected.",
+            rule="account.needs_reauth",
+            remediation="Reconnect the account, then publish again.",
+        )
+    ensure_fresh_token(target.account)
 
 
 def with_warnings(result: PublishResult, violations: list[Any]) -> PublishResult:
@@ -316,7 +336,13 @@ def record_error(
     adapter: PlatformAdapter,
     exc: Exception,
 ) -> str:
-    """Record why an attempt (still holding the lease) did not publish. Returns the outcome."""
+    """Record why an attempt (still holding the lease) did not publish. Returns the outcome.
+
+    A thread item's failure (`ReplyFailed`) is recorded as the target's, naming the item.
+    """
+    field = None
+    if isinstance(exc, thread_dispatch.ReplyFailed):
+        field, exc = exc.field, exc.cause
     if isinstance(exc, ReconcileUnsupported):
         return _record_failure(
             target,
@@ -328,11 +354,12 @@ def record_error(
                 remediation="Check the account on the platform; publish again with a new request if it is missing.",
             ),
             final=True,
+            field=field,
         )
     if isinstance(exc, PublishOutcomeUnknown):
-        return _record_unknown(target, claim, number, adapter, exc)
+        return _record_unknown(target, claim, number, adapter, exc, field=field)
     if isinstance(exc, LetmepostError):
-        return _record_failure(target, claim, number, adapter, exc)
+        return _record_failure(target, claim, number, adapter, exc, field=field)
     # A bug in an adapter: never retried, always visible.
     logger.error(
         "adapter %s crashed publishing %s", adapter.slug, target.pk, exc_info=exc
@@ -344,6 +371,7 @@ def record_error(
         adapter,
         InternalError(f"{type(exc).__name__}: {exc}"),
         final=True,
+        field=field,
     )
 
 
@@ -384,9 +412,7 @@ def _waits(exc: LetmepostError) -> dict[str, int | None]:
 
 
 def _held(target: PostTarget, claim: Claim) -> Any:
-    return PostTarget.objects.filter(
-        pk=target.pk, status=Status.PUBLISHING, lease_owner=claim.token
-    )
+    return held(target.pk, claim)
 
 
 def _record_published(
@@ -425,9 +451,10 @@ def _record_failure(
     exc: LetmepostError,
     *,
     final: bool = False,
+    field: str | None = None,
 ) -> str:
     snapshot = error_snapshot(
-        exc, platform=target.platform, version=adapter.platform_version
+        exc, platform=target.platform, version=adapter.platform_version, field=field
     )
     retry = exc.retryable and not final and number < settings.PUBLISH_MAX_ATTEMPTS
     outcome = Outcome.RETRY if retry else _final_outcome(exc)
@@ -464,12 +491,19 @@ def _record_unknown(
     number: int,
     adapter: PlatformAdapter,
     exc: LetmepostError,
+    *,
+    field: str | None = None,
 ) -> str:
     """Sent, no answer. Ask the platform on the next attempt, if it can be asked at all."""
-    if type(adapter).reconcile is PlatformAdapter.reconcile:
-        return _record_failure(target, claim, number, adapter, exc, final=True)
+    asks = (
+        "reconcile_reply" if field else "reconcile"
+    )  # a thread item, or the first post
+    if getattr(type(adapter), asks) is getattr(PlatformAdapter, asks):
+        return _record_failure(
+            target, claim, number, adapter, exc, final=True, field=field
+        )
     snapshot = error_snapshot(
-        exc, platform=target.platform, version=adapter.platform_version
+        exc, platform=target.platform, version=adapter.platform_version, field=field
     )
     with transaction.atomic():
         _finish_attempt(target, number, Outcome.UNKNOWN, exc)

@@ -16,9 +16,9 @@ from django.utils import timezone
 
 from letmepost.errors import ValidationFailed
 from platforms.base import Violation
-from posts import media_refs
-from posts.dispatch import Claim, lease_until, new_lease_token
-from posts.models import Post, PostTarget
+from posts import media_refs, threads
+from posts.leases import Claim, lease_until, new_lease_token
+from posts.models import Post, PostTarget, ThreadItem
 from posts.requests import PostRequest, TargetRequest
 from posts.services import (
     MIN_LEAD,
@@ -60,6 +60,9 @@ def target_request(target: PostTarget) -> TargetRequest:
         media=tuple(media_refs.as_request(ref) for ref in target.media),
         first_comment=target.first_comment or None,
         options=options,
+        thread=threads.thread_request(target.replies.all())
+        if target.reply_count
+        else None,
     )
 
 
@@ -74,17 +77,23 @@ def edit_draft(
     checked = check_post(
         caller=caller, request=PostRequest(targets=(merged,)), draft=True
     )[0]
-    moved = PostTarget.objects.filter(pk=target.pk, status=Status.DRAFT).update(
-        account=checked.account,
-        profile=checked.account.profile,
-        platform=checked.account.platform,
-        text=checked.text,
-        media=checked.media,
-        first_comment=checked.first_comment or "",
-        options=checked.options,
-        sandbox=checked.sandbox,
-        updated_at=timezone.now(),
-    )
+    with transaction.atomic():
+        moved = PostTarget.objects.filter(pk=target.pk, status=Status.DRAFT).update(
+            account=checked.account,
+            profile=checked.account.profile,
+            platform=checked.account.platform,
+            text=checked.text,
+            media=checked.media,
+            first_comment=checked.first_comment or "",
+            options=checked.options,
+            sandbox=checked.sandbox,
+            reply_count=len(checked.replies),
+            updated_at=timezone.now(),
+        )
+        if moved and (target.reply_count or checked.replies):
+            # A draft's thread and first comment are stored as they are edited.
+            ThreadItem.objects.filter(target=target).delete()
+            ThreadItem.objects.bulk_create(threads.new_items(target, checked.replies))
     if not moved:  # promoted or deleted meanwhile
         target.refresh_from_db()
         require_draft(target)

@@ -12,12 +12,13 @@ from letmepost.dashboard import Form, parse_zone, to_utc
 from letmepost.forms import choice_field
 from platforms.models import PlatformAccount
 from platforms.registry import KNOWN_PLATFORMS
-from posts.api.serializers import CreatePostIn, to_request
+from posts import bulk, csv_import
+from posts.api.serializers import NEXT_SLOT, CreatePostIn, to_request
 from posts.calendar import FIRST_DAY, LAST_DAY
 from posts.models import PostTarget
 from posts.requests import PostRequest
 
-NOW, SCHEDULE = "now", "schedule"
+NOW, SCHEDULE, QUEUE = "now", "schedule", "queue"
 
 
 def _zone(form: forms.Form, fallback: tzinfo) -> tzinfo:
@@ -94,7 +95,7 @@ class ComposeForm(WhenFields):
     )
     mode = forms.ChoiceField(
         label="When",
-        choices=[(NOW, "Publish now"), (SCHEDULE, "Schedule")],
+        choices=[(NOW, "Publish now"), (SCHEDULE, "Schedule"), (QUEUE, "Add to queue")],
         initial=NOW,
         widget=forms.RadioSelect,
     )
@@ -181,6 +182,8 @@ class ComposeForm(WhenFields):
             when = self.scheduled_at(required=True)
             if when is not None:
                 data["scheduled_at"] = when
+        elif cleaned.get("mode") == QUEUE:  # the profile queue's next free slot
+            data["scheduled_at"] = NEXT_SLOT
         else:
             data["publish_now"] = True
         return data
@@ -190,6 +193,30 @@ class RescheduleForm(WhenFields):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         if not self.errors:
+            self.when = self.scheduled_at(required=True)
+        return cleaned
+
+
+class BulkForm(WhenFields):
+    """The log's bulk bar: an action for the ticked posts (`post`), and a time to reschedule to."""
+
+    action = forms.ChoiceField(
+        label="Action",
+        choices=[
+            (bulk.CANCEL, "Cancel"),
+            (bulk.RESCHEDULE, "Reschedule"),
+            (bulk.RETRY, "Retry"),
+        ],
+    )
+    confirm_unknown = forms.BooleanField(
+        label="Retry even posts whose last attempt may have been published",
+        required=False,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        self.when = None
+        if not self.errors and cleaned.get("action") == bulk.RESCHEDULE:
             self.when = self.scheduled_at(required=True)
         return cleaned
 
@@ -264,3 +291,31 @@ class LogFilterForm(Form):
             else None
         )
         return after, before
+
+
+class ImportForm(Form):
+    """A CSV of posts: uploaded, or its text pasted (and edited after a dry run)."""
+
+    file = forms.FileField(
+        label="CSV file",
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+    csv_text = forms.CharField(
+        label="Or the CSV text",
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
+    )
+
+    def skipped(self) -> set[int]:
+        """The row numbers ticked "leave out" (checkboxes the dry run's report renders)."""
+        numbers = cast(QueryDict, self.data).getlist("skip") if self.is_bound else []
+        return {int(n) for n in numbers if n.isdigit()}
+
+    def content(self) -> bytes | None:
+        """The file's bytes (an upload wins over the text), at most one byte past the limit."""
+        if upload := self.cleaned_data.get("file"):
+            return bytes(upload.read(csv_import.MAX_BYTES + 1))
+        text = self.cleaned_data.get("csv_text") or ""
+        return text.encode() if text.strip() else None

@@ -94,6 +94,9 @@ class PostTarget(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
     platform_uri = models.CharField(max_length=1024, blank=True)
     platform_cid = models.CharField(max_length=255, blank=True)
+    # How many ThreadItem rows follow the first post (thread items, then the first comment): 0
+    # for a plain post, so the engine reads that table only for targets that have some.
+    reply_count = models.PositiveSmallIntegerField(default=0)
     first_comment_uri = models.CharField(max_length=1024, blank=True)
     first_comment_cid = models.CharField(max_length=255, blank=True)
     warnings = models.JSONField(default=list, blank=True)
@@ -168,6 +171,57 @@ class PublishAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"attempt {self.number} of {self.target_id}: {self.outcome}"
+
+
+class ThreadItem(models.Model):
+    """One post after a target's first: a thread item (a reply to the previous post) or the
+    first comment (a reply to, or comment on, the first post), published in `position` order.
+
+    Each is its own attempt: its row is set `publishing` (and committed) before the platform
+    call, under the target's lease, with the stable token `<target id>.<position + 1>`
+    (`posts.threads.item_token`); a row left `publishing` or `unknown` is reconciled with the
+    platform before it is sent again.
+    """
+
+    class Kind(models.TextChoices):
+        ITEM = "item"
+        COMMENT = "comment"
+
+    class Status(models.TextChoices):
+        PENDING = "pending"
+        PUBLISHING = "publishing"  # sent or about to be: reconciled before a resend
+        UNKNOWN = "unknown"  # sent, no answer
+        PUBLISHED = "published"
+        FAILED = "failed"
+
+    id = models.UUIDField(primary_key=True, default=uuid7, editable=False)
+    target = models.ForeignKey(
+        PostTarget, on_delete=models.CASCADE, related_name="replies"
+    )
+    position = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.ITEM)
+    text = models.TextField()
+    media = models.JSONField(default=list, blank=True)  # mediaRefs, as PostTarget.media
+    status = models.CharField(
+        max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    uri = models.CharField(max_length=1024, blank=True)
+    cid = models.CharField(max_length=255, blank=True)
+    warnings = models.JSONField(default=list, blank=True)
+    error = models.JSONField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["target", "position"], name="thread_item_position_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.position} of {self.target_id} ({self.status})"
 
 
 class PostingQueue(models.Model):

@@ -15,7 +15,8 @@ from typing import Protocol, TypeVar
 
 from django.db import transaction
 
-from posts.dispatch import Claim, publish_now
+from posts.dispatch import publish_now
+from posts.leases import Claim
 
 
 class Leasing(Protocol):

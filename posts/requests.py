@@ -26,6 +26,14 @@ class MediaRequest:
 
 
 @dataclass(frozen=True)
+class ThreadItemRequest:
+    """One post of a thread after the first: replies to the previous one (posts.threads)."""
+
+    text: str
+    media: tuple[MediaRequest, ...] = ()
+
+
+@dataclass(frozen=True)
 class TargetRequest:
     """One account to post to: by id, or the only connected account of `platform`."""
 
@@ -35,6 +43,8 @@ class TargetRequest:
     media: tuple[MediaRequest, ...] | None = None
     first_comment: str | None = None
     options: Mapping[str, Any] | None = None  # per-platform, incl. sandbox directives
+    thread: tuple[ThreadItemRequest, ...] | None = None  # replaces the request's thread
+    auto_thread: bool | None = None
 
     def with_edits(self, edits: TargetRequest) -> TargetRequest:
         """This target with every field `edits` gives replaced (a draft's PATCH)."""
@@ -54,6 +64,10 @@ class PostRequest:
     text: str | None = None
     media: tuple[MediaRequest, ...] = ()
     first_comment: str | None = None
+    # The posts after the first, as a reply chain (or comments, by platform).
+    thread: tuple[ThreadItemRequest, ...] = ()
+    # Split a text too long for a target's platform into a numbered thread.
+    auto_thread: bool = False
     profile_id: str | None = None
     scheduled_at: datetime | None = None
     publish_now: bool = False

@@ -7,6 +7,7 @@ promoted and deleted in `posts.drafts`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -21,15 +22,16 @@ from letmepost.prepared import insert_new
 from platforms.base import Draft, MediaItem, Violation
 from platforms.models import PlatformAccount
 from platforms.preflight.catalog import PLATFORMS as CATALOG_PLATFORMS
-from platforms.preflight.catalog import specs_for
+from platforms.preflight.catalog import reply_rules_for, specs_for
 from platforms.registry import adapter_class
 from platforms.sandbox.adapter import FORCEABLE_OUTCOMES
 from platforms.selectors import get_account_for_workspace, live_accounts
-from posts import media_refs, queues
-from posts.dispatch import Claim, lease_until, new_lease_token
+from posts import media_refs, queues, threads
+from posts.leases import Claim, lease_until, new_lease_token
 from posts.models import Post, PostTarget
 from posts.preflight import deep_violations
 from posts.requests import PostRequest, TargetRequest
+from posts.threads import CheckedReply
 from webhooks.events import emit_post_event, emit_post_events
 
 MAX_TARGETS = 25
@@ -40,8 +42,10 @@ SANDBOX_OPTIONS = {
     "sandbox_fail_attempts": "failAttempts",
     "sandbox_delay_ms": "delayMs",
     "sandbox_retry_after": "retryAfter",
+    # The other directives apply to thread[n] instead of the first post (posts.thread_dispatch).
+    "sandbox_fail_item": "failItem",
 }
-NUMERIC_DIRECTIVES = ("failAttempts", "delayMs", "retryAfter")
+NUMERIC_DIRECTIVES = ("failAttempts", "delayMs", "retryAfter", "failItem")
 
 
 @dataclass(frozen=True)
@@ -75,14 +79,23 @@ class CheckedTarget:
     sandbox: dict[str, Any]
     violations: list[Violation] = field(default_factory=list)
     missing_text: bool = False  # a draft saved before its text was written
+    # Thread items, then the first comment: what follows the first post (posts.threads).
+    replies: list[CheckedReply] = field(default_factory=list)
+    thread_prefix: str = ""  # "targets[1]." when the target gave its own thread
 
     def rule_report(self) -> list[dict[str, Any]]:
         """The shape rules that ran for this target, for `post.validated` (warnings carry text)."""
         warnings = {v.rule: v for v in self.violations if v.severity == "warning"}
         report: list[dict[str, Any]] = []
         platform = self.account.platform
-        for spec in specs_for(platform) if platform in CATALOG_PLATFORMS else ():
-            if spec.stage != "shape":
+        if platform not in CATALOG_PLATFORMS:
+            return report
+        # Comment rules run on thread items and first comments only.
+        unrun = (
+            set() if self.replies else {r.spec.id for r in reply_rules_for(platform)}
+        )
+        for spec in specs_for(platform):
+            if spec.stage != "shape" or spec.id in unrun:
                 continue
             entry: dict[str, Any] = {"rule": spec.id, "passed": True}
             if found := warnings.get(spec.id):
@@ -97,6 +110,7 @@ class CheckedTarget:
             media=tuple(MediaItem(**media_refs.item_fields(m)) for m in self.media),
             first_comment=self.first_comment,
             options=self.options,
+            thread_length=len(self.replies),
         )
 
 
@@ -163,37 +177,87 @@ def check_post(
             )
         media_in = _first_present(target_in.media, request.media) or ()
         comment = _first_present(target_in.first_comment, request.first_comment)
+
+        def resolve(m: Any, path: str, account: PlatformAccount = account) -> Any:
+            return media_refs.resolve(
+                caller.workspace, account.profile, m, path, livemode=caller.livemode
+            )
+
+        first, replies, prefix = _plan_thread(
+            request, target_in, index, account, text, comment, resolve
+        )
         checked.append(
             CheckedTarget(
                 index=index,
                 account=account,
-                text=text or "",
+                text=first,
                 missing_text=text is None,
                 media=[
-                    media_refs.resolve(
-                        caller.workspace,
-                        account.profile,
-                        m,
-                        f"targets.{index}.media.{j}",
-                        livemode=caller.livemode,
-                    )
+                    resolve(m, f"targets.{index}.media.{j}")
                     for j, m in enumerate(media_in)
                 ],
                 first_comment=comment,
                 options={k: v for k, v in options.items() if k not in SANDBOX_OPTIONS},
                 sandbox=_sandbox_directives(options, sandbox_outcome, index),
+                replies=replies,
+                thread_prefix=prefix,
             )
         )
     for target in checked:
         shape = target.draft()
-        target.violations = adapter_class(target.account.platform)(
-            target.account
-        ).preflight(shape)
+        adapter = adapter_class(target.account.platform)(target.account)
+        target.violations = adapter.preflight(shape)
+        if target.replies and adapter.thread_style is not None:
+            target.violations += threads.reply_violations(
+                adapter,
+                target.replies,
+                options=target.options,
+                prefix=target.thread_prefix,
+                seen_fields={v.field for v in target.violations if v.field},
+            )
         if target.missing_text:
             target.violations.insert(0, missing_text_violation(target.index))
         if deep:
             target.violations += deep_violations(target.account, shape)
     return checked
+
+
+def _plan_thread(
+    request: PostRequest,
+    target_in: TargetRequest,
+    index: int,
+    account: PlatformAccount,
+    text: str | None,
+    comment: str | None,
+    resolve: Callable[[Any, str], dict[str, Any]],
+) -> tuple[str, list[CheckedReply], str]:
+    """A target's first post text, its replies (autoThread's parts, then `thread`, then the
+    first comment) and how its violations name its thread (`targets[1].` when its own)."""
+    own = target_in.thread is not None or target_in.auto_thread is not None
+    prefix = f"targets[{index}]." if own else ""
+    parts = [text] if text is not None else []
+    if text and _first_present(target_in.auto_thread, request.auto_thread):
+        parts = threads.split_text(adapter_class(account.platform)(account), text)
+    given = _first_present(target_in.thread, request.thread) or ()
+    split = max(len(parts) - 1, 0)  # autoThread's parts come before the given items
+    if split + len(given) > threads.MAX_THREAD_ITEMS:
+        raise ValidationFailed(
+            f"{prefix}thread has {split + len(given)} items; at most {threads.MAX_THREAD_ITEMS}.",
+            rule="thread.max_items",
+            remediation=f"Send at most {threads.MAX_THREAD_ITEMS} thread items "
+            "(autoThread parts included).",
+        )
+    items: list[tuple[str, list[dict[str, Any]]]] = [(p, []) for p in parts[1:]] + [
+        (
+            item.text,
+            [
+                resolve(m, f"{prefix}thread[{i}].media[{j}]")
+                for j, m in enumerate(item.media)
+            ],
+        )
+        for i, item in enumerate(given, start=split)
+    ]
+    return (parts[0] if parts else ""), threads.plan_replies(items, comment), prefix
 
 
 def missing_text_violation(index: int) -> Violation:
@@ -321,7 +385,10 @@ class Created:
     targets: list[PostTarget] = field(default_factory=list)  # as stored, by position
 
     def violations(self) -> dict[Any, list[Violation]]:
-        """Each stored target's shape violations (what a draft was saved with), by target id."""
+        """Each stored target's shape violations (what a draft was saved with), by target id;
+        none for targets leased back without a new check (a resumed thread)."""
+        if not self.checked:
+            return {}
         return {
             t.pk: c.violations for t, c in zip(self.targets, self.checked, strict=True)
         }
@@ -490,12 +557,21 @@ def _store(
             first_comment=t.first_comment or "",
             options=t.options,
             sandbox=t.sandbox,
+            reply_count=len(t.replies),
             scheduled_at=scheduled_at,
             **state,
         )
         for t in checked
     ]
     insert_new(targets)
+    # Only posts with a thread or a first comment pay for this insert (issue #22's budget).
+    insert_new(
+        [
+            i
+            for tg, t in zip(targets, checked, strict=True)
+            for i in threads.new_items(tg, t.replies)
+        ]
+    )
     return post, targets
 
 

@@ -13,7 +13,8 @@ from celery.signals import worker_ready
 from django.db import connection
 
 from posts.batch import publish_batch
-from posts.dispatch import Claim, publish_claimed
+from posts.dispatch import publish_claimed
+from posts.leases import Claim
 from posts.tick import Ticked, tick
 from webhooks.delivery import DeliveryClaim
 from webhooks.tasks import deliver_webhook_task

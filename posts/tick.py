@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import close_old_connections
 
-from posts.dispatch import Claim, claim_due
+from posts.dispatch import claim_due
+from posts.leases import Claim
 from webhooks.delivery import DeliveryClaim, claim_due_deliveries
 
 logger = logging.getLogger("letmepost.dispatch")

@@ -1,4 +1,5 @@
-"""Dashboard pages for posts: compose with live preflight, the log, a post's detail, the calendar.
+"""Dashboard pages for posts: compose with live preflight, the log, a post's detail.
+(The calendar is in posts/calendar_views.py.)
 
 Thin views over the services the API uses: `check_post` (what `POST /v1/posts/validate` runs),
 `create_post` through `commit_then_publish` (what `POST /v1/posts` runs), `reschedule_target`, `cancel_target`
@@ -7,11 +8,11 @@ and the log selectors. htmx requests get the named partial of the same template.
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass, field
-from datetime import date, datetime, tzinfo
+from datetime import datetime, tzinfo
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -30,21 +31,20 @@ from letmepost.dashboard import (
 )
 from letmepost.errors import CATALOG, LetmepostError, PreflightFailed, ValidationFailed
 from letmepost.ids import parse_uuid
-from platforms.base import PlatformAdapter, Violation
+from platforms.base import Violation
 from platforms.models import PlatformAccount
-from platforms.preflight.text import grapheme_count
 from platforms.registry import adapter_class
 from platforms.selectors import live_accounts
-from posts import calendar, compose_state, drafts, selectors, services
+from posts import bulk, compose_state, drafts, selectors, services
 from posts.api.presenters import batch_status
 from posts.curl import body_for_target, curl_command, key_hint
-from posts.forms import NOW, ComposeForm, LogFilterForm, RescheduleForm
+from posts.forms import NOW, BulkForm, ComposeForm, LogFilterForm, RescheduleForm
 from posts.models import Post, PostTarget
+from posts.preview import Preview, preview, text_limit
 from posts.publishing import commit_then_publish
 from posts.retry import RETRYABLE, may_have_published, retry_target
 
 LOG_PAGE = 25
-TEXT_LIMIT_KEYS = ("max_graphemes", "max_chars", "max_characters", "max_length")
 
 
 @dataclass
@@ -87,7 +87,7 @@ def batch_summary(post: Post, zone: tzinfo) -> Summary:
     )
 
 
-def _caller(request: DashboardRequest) -> services.Caller:
+def dashboard_caller(request: DashboardRequest) -> services.Caller:
     """A signed-in person acts for the whole workspace, in the session's mode (live)."""
     return services.Caller(
         workspace=request.workspace,
@@ -107,34 +107,12 @@ def _target(request: DashboardRequest, post_id: str) -> PostTarget:
 # --- compose ---------------------------------------------------------------------------------
 
 
-def text_limit(adapter: type[PlatformAdapter]) -> int | None:
-    """The platform's text limit, read from its own `text.max_*` rule, for the live counter."""
-    for rule in adapter.rules:
-        spec = getattr(rule, "spec", None)
-        if spec is not None and ".text.max" in spec.id:
-            for key in TEXT_LIMIT_KEYS:
-                if key in spec.limits:
-                    return int(spec.limits[key])
-        name = getattr(rule, "__name__", "")
-        if name.startswith(
-            "text_max"
-        ):  # a plain rule function beside its module constant
-            limit = getattr(sys.modules.get(rule.__module__), "MAX_GRAPHEMES", None)
-            if isinstance(limit, int):
-                return limit
-    return None
-
-
 @dataclass
 class TargetCheck:
     account: PlatformAccount
     text: str
-    limit: int | None
+    preview: Preview  # how the platform counts, cuts and links the text
     violations: list[Violation] = field(default_factory=list)
-
-    @property
-    def count(self) -> int:
-        return grapheme_count(self.text)
 
     @property
     def errors(self) -> list[Violation]:
@@ -164,7 +142,7 @@ def run_preflight(request: DashboardRequest, form: ComposeForm) -> Preflight:
         return Preflight(problem=str(first))
     try:
         checked = services.check_post(
-            caller=_caller(request), request=form.post_request()
+            caller=dashboard_caller(request), request=form.post_request()
         )
     except LetmepostError as exc:
         return Preflight(
@@ -177,7 +155,7 @@ def run_preflight(request: DashboardRequest, form: ComposeForm) -> Preflight:
             TargetCheck(
                 account=t.account,
                 text=t.text,
-                limit=text_limit(adapter_class(t.account.platform)),
+                preview=preview(t.account, t.draft()),
                 violations=t.violations,
             )
             for t in checked
@@ -249,14 +227,14 @@ def compose(request: DashboardRequest) -> HttpResponse:
             created = commit_then_publish(
                 lambda: (
                     drafts.replace_draft(
-                        caller=_caller(request),
+                        caller=dashboard_caller(request),
                         post=reopened,
                         request=form.post_request(),
                         draft=save_as_draft,
                     )
                     if reopened is not None
                     else services.create_post(
-                        caller=_caller(request),
+                        caller=dashboard_caller(request),
                         request=form.post_request(),
                         draft=save_as_draft,
                     )
@@ -418,12 +396,49 @@ def log(request: DashboardRequest) -> HttpResponse:
         "next_url": f"{reverse('posts:log')}?{query.urlencode()}" if more else None,
         "error_codes": sorted(CATALOG),
         "filtered": any(v for k, v in request.GET.items() if k != "cursor"),
+        "bulk_form": BulkForm(zone=viewer_zone(request)),
     }
     if request.htmx and request.GET.get("cursor"):
         return render(request, "posts/log.html#rows", context)
     if request.htmx:
         return render(request, "posts/log.html#results", context)
     return render(request, "posts/log.html", context)
+
+
+@require_POST
+@dashboard_view
+def bulk_action(request: DashboardRequest) -> HttpResponse:
+    """The log's bulk bar: one action on every ticked post, each through its single service."""
+    back = safe_next(request, reverse("posts:log"))
+    form = BulkForm(request.POST, zone=viewer_zone(request))
+    picked = request.POST.getlist("post")
+    if not picked:
+        messages.error(request, "Nothing done: tick at least one post first.")
+        return redirect(back)
+    if not form.is_valid():
+        messages.error(request, "Nothing done: " + _form_errors(form))
+        return redirect(back)
+    try:
+        result = bulk.run(
+            caller=dashboard_caller(request),
+            action=form.cleaned_data["action"],
+            post_ids=picked,
+            scheduled_at=form.when,
+            confirm_unknown=form.cleaned_data["confirm_unknown"],
+        )
+    except LetmepostError as exc:
+        messages.error(request, f"Nothing done: {exc.message}")
+        return redirect(back)
+    context: dict[str, Any] = {"result": result, "back": back}
+    if (
+        form.when is not None
+    ):  # the zone the time was picked in, as the single action says
+        context.update(when=form.when.astimezone(form.zone), zone=zone_label(form.zone))
+    return render(request, "posts/bulk_result.html", context)
+
+
+def _form_errors(form: forms.Form) -> str:
+    return " ".join(str(e) for errs in form.errors.values() for e in errs)
 
 
 @require_GET
@@ -485,7 +500,7 @@ def retry(request: DashboardRequest, post_id: str) -> HttpResponse:
     try:
         created = commit_then_publish(
             lambda: retry_target(
-                caller=_caller(request),
+                caller=dashboard_caller(request),
                 target=target,
                 confirm_unknown=request.POST.get("confirm_unknown") == "on",
             )
@@ -535,11 +550,7 @@ def reschedule(request: DashboardRequest, post_id: str) -> HttpResponse:
     target = _target(request, post_id)
     form = RescheduleForm(request.POST, zone=viewer_zone(request))
     if not form.is_valid() or form.when is None:  # a valid form always has a time
-        messages.error(
-            request,
-            "Not rescheduled: "
-            + " ".join(str(e) for errs in form.errors.values() for e in errs),
-        )
+        messages.error(request, "Not rescheduled: " + _form_errors(form))
     else:
         try:
             target = services.reschedule_target(target=target, scheduled_at=form.when)
@@ -554,35 +565,3 @@ def reschedule(request: DashboardRequest, post_id: str) -> HttpResponse:
                 f"({when:%Y-%m-%d %H:%M} UTC).",
             )
     return redirect(safe_next(request, reverse("posts:detail", args=[target.pk])))
-
-
-# --- calendar --------------------------------------------------------------------------------
-
-
-@require_GET
-@dashboard_view
-def calendar_page(request: DashboardRequest) -> HttpResponse:
-    zone = viewer_zone(request)
-    today = timezone.now().astimezone(zone).date()
-    try:
-        anchor = date.fromisoformat(request.GET.get("date", ""))
-    except ValueError:
-        anchor = today
-    view = request.GET.get("view", calendar.MONTH)
-    cal = calendar.build_calendar(
-        request.workspace,
-        livemode=request.principal.livemode,
-        view=view,
-        anchor=anchor,
-        zone=zone,
-        today=today,
-    )
-    return render(
-        request,
-        "posts/calendar.html",
-        {
-            "cal": cal,
-            "zone": zone_label(zone),
-            "queued": PostTarget.Status.QUEUED,
-        },
-    )

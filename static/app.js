@@ -68,7 +68,8 @@
       var fields = form.querySelector("[data-schedule-fields]");
       if (fields) fields.hidden = !scheduling;
       var submit = form.querySelector("[data-submit-label]");
-      if (submit) submit.textContent = scheduling ? "Schedule" : "Publish now";
+      var labels = { schedule: "Schedule", queue: "Add to queue" };
+      if (submit) submit.textContent = (mode && labels[mode.value]) || "Publish now";
     }
     document.querySelectorAll("form").forEach(function (f) {
       var out = f.querySelector("[data-utc-preview]");

@@ -308,12 +308,15 @@ def validated_data(
 
 
 def published_data(target: PostTarget) -> dict[str, Any]:
+    from posts.threads import target_progress  # posts imports webhooks, not the reverse
+
     return post_event_data(
         target,
         uri=target.platform_uri,
         cid=target.platform_cid,
         first_comment_uri=target.first_comment_uri,
         first_comment_cid=target.first_comment_cid,
+        thread=target_progress(target),  # only a thread target's; read only for those
         published_at=target.published_at or timezone.now(),
         warnings=list(target.warnings) or None,
     )
@@ -327,6 +330,7 @@ ERROR_KEYS = (
     "platformVersion",
     "platformResponse",
     "remediation",
+    "field",  # the thread item that failed: `thread[2]`, `firstComment`
 )
 
 

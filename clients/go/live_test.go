@@ -131,6 +131,30 @@ func TestPublishNow(t *testing.T) {
 	}
 }
 
+func TestPublishAThread(t *testing.T) {
+	ctx := context.Background()
+	acc := sandboxAccount(t)
+	batch, err := live.client.Posts.Create(ctx, letmepost.CreatePostRequest{
+		Text:    "a thread from go",
+		Thread:  []letmepost.ThreadItemInput{{Text: "second"}, {Text: "third"}},
+		Targets: []letmepost.PostTarget{{AccountID: acc.ID}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	result := batch.Results[0]
+	if result.Status != "published" || result.Thread == nil || result.Thread.Published != 2 || len(result.Thread.Items) != 2 {
+		t.Fatalf("result %+v", result)
+	}
+	post, err := live.client.Posts.Get(ctx, result.PostID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if post.Thread == nil || post.Thread.Total != 2 {
+		t.Fatalf("post %+v", post)
+	}
+}
+
 func TestScheduleRescheduleCancel(t *testing.T) {
 	ctx := context.Background()
 	sandboxAccount(t)

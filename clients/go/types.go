@@ -35,6 +35,13 @@ type FirstComment struct {
 	Text string `json:"text"`
 }
 
+// ThreadItemInput is one post of a thread after the first: a reply to the previous one (or a
+// comment on the first post, by platform).
+type ThreadItemInput struct {
+	Text  string       `json:"text"`
+	Media []MediaInput `json:"media,omitempty"`
+}
+
 // PostTarget names where to publish: an AccountID, or a Platform resolved to its single account.
 type PostTarget struct {
 	AccountID    string         `json:"accountId,omitempty"`
@@ -43,6 +50,9 @@ type PostTarget struct {
 	Media        []MediaInput   `json:"media,omitempty"`
 	FirstComment *FirstComment  `json:"firstComment,omitempty"`
 	Options      map[string]any `json:"options,omitempty"`
+	// Thread replaces the request's thread for this target.
+	Thread     []ThreadItemInput `json:"thread,omitempty"`
+	AutoThread *bool             `json:"autoThread,omitempty"`
 }
 
 // CreatePostRequest is the body of Posts.Create and Posts.Validate.
@@ -51,7 +61,11 @@ type CreatePostRequest struct {
 	Text         string        `json:"text,omitempty"`
 	Media        []MediaInput  `json:"media,omitempty"`
 	FirstComment *FirstComment `json:"firstComment,omitempty"`
-	PublishNow   *bool         `json:"publishNow,omitempty"`
+	// Thread is the posts after the first, published in order as a reply chain.
+	Thread []ThreadItemInput `json:"thread,omitempty"`
+	// AutoThread splits a text too long for a platform into a numbered thread.
+	AutoThread bool  `json:"autoThread,omitempty"`
+	PublishNow *bool `json:"publishNow,omitempty"`
 	// ScheduledAt is ISO-8601 UTC (see Timestamp), or NextSlot: the next free slot of the
 	// targets' profile queue (Queues.Set).
 	ScheduledAt string `json:"scheduledAt,omitempty"`
@@ -69,6 +83,22 @@ type TargetError struct {
 	Remediation      string          `json:"remediation,omitempty"`
 	Platform         string          `json:"platform,omitempty"`
 	PlatformResponse json.RawMessage `json:"platformResponse,omitempty"`
+	// Field names the thread item that failed: "thread[2]", "firstComment".
+	Field string `json:"field,omitempty"`
+}
+
+// ThreadItemProgress is one thread item's state.
+type ThreadItemProgress struct {
+	Position int    `json:"position"`
+	Status   string `json:"status"` // pending | publishing | unknown | published | failed
+	URI      string `json:"uri,omitempty"`
+}
+
+// ThreadProgress says how far a post's thread got.
+type ThreadProgress struct {
+	Published int                  `json:"published"`
+	Total     int                  `json:"total"`
+	Items     []ThreadItemProgress `json:"items"`
 }
 
 // PostTargetResult is one target's outcome in a CreatePostResponse.
@@ -81,6 +111,7 @@ type PostTargetResult struct {
 	CID             string           `json:"cid,omitempty"`
 	FirstCommentURI string           `json:"firstCommentUri,omitempty"`
 	FirstCommentCID string           `json:"firstCommentCid,omitempty"`
+	Thread          *ThreadProgress  `json:"thread,omitempty"` // only a post with a thread
 	Warnings        []map[string]any `json:"warnings,omitempty"`
 	Error           *TargetError     `json:"error,omitempty"`
 	NextAttemptAt   string           `json:"nextAttemptAt,omitempty"`
@@ -138,6 +169,7 @@ type Post struct {
 	PublishedAt   *string         `json:"publishedAt"`
 	PlatformURI   *string         `json:"platformUri"`
 	PlatformCID   *string         `json:"platformCid"`
+	Thread        *ThreadProgress `json:"thread"` // nil unless the post has a thread
 	Error         *TargetError    `json:"error,omitempty"`
 	AttemptCount  int             `json:"attemptCount"`
 	NextAttemptAt *string         `json:"nextAttemptAt"`
@@ -513,12 +545,18 @@ type PlatformVersion struct {
 // field). The server's registry contract test keeps this list in step with its platforms.
 const (
 	PlatformBluesky   = "bluesky"
+	PlatformDiscord   = "discord"
 	PlatformFacebook  = "facebook"
 	PlatformInstagram = "instagram"
+	PlatformLemmy     = "lemmy"
 	PlatformLinkedIn  = "linkedin"
 	PlatformMastodon  = "mastodon"
+	PlatformNostr     = "nostr"
 	PlatformPinterest = "pinterest"
+	PlatformReddit    = "reddit"
 	PlatformSandbox   = "sandbox"
+	PlatformSlack     = "slack"
+	PlatformTelegram  = "telegram"
 	PlatformThreads   = "threads"
 	PlatformTikTok    = "tiktok"
 	PlatformTwitter   = "twitter"

@@ -221,6 +221,19 @@ class ConnectCompleteApi(ApiView):
                 "identifier": serializers.CharField(required=False),
                 "appPassword": serializers.CharField(required=False),
                 "pdsUrl": serializers.CharField(required=False),
+                "webhookUrl": serializers.CharField(required=False),  # discord
+                "botToken": serializers.CharField(required=False),  # discord, telegram
+                "channelId": serializers.CharField(required=False),  # discord
+                "chatId": serializers.CharField(required=False),  # telegram
+                "privateKey": serializers.CharField(required=False),  # nostr
+                "relays": serializers.JSONField(
+                    required=False,
+                    help_text="Nostr relay addresses (wss://…): a list, or one string "
+                    "separated by spaces or commas.",
+                ),  # nostr
+                "instanceUrl": serializers.CharField(required=False),  # lemmy
+                "username": serializers.CharField(required=False),  # lemmy
+                "password": serializers.CharField(required=False),  # lemmy
                 "code": serializers.CharField(required=False),
                 "state": serializers.CharField(required=False),
             },

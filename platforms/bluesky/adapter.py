@@ -3,7 +3,9 @@
 Exactly once: every post is created with a record key derived from the target id
 (`record_key()`, a valid TID). The PDS refuses a second record at the same key, so a repeated
 createRecord (a retry, a worker that died mid-publish, a late-landing first attempt) can never make
-a second post; `reconcile()` reads that key back with com.atproto.repo.getRecord.
+a second post; `reconcile()` reads that key back with com.atproto.repo.getRecord. Thread items and
+first comments (`publish_reply`, called by the engine) are posts with `reply: {root, parent}` refs,
+each at the key of its own token (`<target id>.<n>`).
 
 Sessions: the app password is kept (encrypted) in `credentials` beside the session JWTs. An access
 JWT near expiry is refreshed under a row lock (refreshSession, else a fresh createSession with the
@@ -19,6 +21,7 @@ import re
 import time
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -28,7 +31,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from letmepost.errors import (
-    LetmepostError,
     PlatformAuthFailed,
     PlatformRejected,
     PlatformUnavailable,
@@ -44,6 +46,8 @@ from platforms.base import (
     MediaItem,
     PlatformAdapter,
     PublishResult,
+    ReplyTo,
+    option,
 )
 from platforms.bluesky import PLATFORM_INFO
 from platforms.bluesky.client import (
@@ -77,20 +81,24 @@ MAX_IMAGE_BYTES = (
 )
 MAX_VIDEO_BYTES = 300_000_000  # app.bsky.embed.video maxSize
 SERVICE_TOKEN_SECONDS = 30 * 60
+# Options of a thread's first post that its items do not repeat (reply refs come from the engine).
+FIRST_POST_ONLY = frozenset({"quote_uri", "quote_cid", "quoteUri", "quoteCid"})
 VIDEO_UPLOAD_TIMEOUT = 300  # seconds; uploads of large files are slow
 
 
-def record_key(token: str, salt: str = "") -> str:
+def record_key(token: str) -> str:
     """A TID-shaped record key derived from the target id: the same target, the same key.
 
     A TID is 13 base32-sortable characters for 53 bits of microseconds and 10 bits of clock id.
-    The milliseconds come from the UUIDv7 target id (so keys sort like the posts were created);
-    the sub-millisecond and clock-id bits come from a hash of the id (and `salt`, for the first
-    comment), so two targets of the same millisecond get different keys.
+    The milliseconds come from the UUIDv7 target id (so keys sort like the posts were created),
+    plus n for a thread item's token `<target id>.<n>`, so a thread's records sort in its order;
+    the sub-millisecond and clock-id bits come from a hash of the whole token, so two targets of
+    the same millisecond get different keys.
     """
-    digest = hashlib.sha256(f"{token}|{salt}".encode()).digest()
+    base, _, item = token.partition(".")
+    digest = hashlib.sha256(f"{token}|".encode()).digest()
     try:
-        parsed = uuid.UUID(token)
+        parsed = uuid.UUID(base)
         millis = parsed.int >> 80 if parsed.version == 7 else None
     except ValueError:
         millis = None
@@ -98,6 +106,7 @@ def record_key(token: str, salt: str = "") -> str:
         millis = FALLBACK_EPOCH_MS + int.from_bytes(digest[:6], "big") % (
             365 * 86_400_000
         )
+    millis += int(item) if item.isdigit() else 0
     micros = millis * 1000 + int.from_bytes(digest[6:8], "big") % 1000
     clock_id = int.from_bytes(digest[8:10], "big") % 1024
     value = (micros << 10) | clock_id
@@ -106,14 +115,6 @@ def record_key(token: str, salt: str = "") -> str:
 
 def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def option(options: dict[str, Any], name: str) -> Any:
-    """An option by its snake_case name (the API's parser), or the camelCase wire name."""
-    if name in options:
-        return options[name]
-    head, *rest = name.split("_")
-    return options.get(head + "".join(p.title() for p in rest))
 
 
 def strong_ref(
@@ -149,6 +150,7 @@ def expiring(credentials: dict[str, Any], margin: timedelta = REFRESH_MARGIN) ->
 
 class BlueskyAdapter(PlatformAdapter):
     platform = PLATFORM_INFO
+    thread_style = "replies"
     connect_kind = "credentials"
     credential_fields = (
         CredentialField(
@@ -377,22 +379,31 @@ class BlueskyAdapter(PlatformAdapter):
     def reconcile(self, draft: Draft) -> PublishResult | None:
         return self._authed(lambda pds: self._reconcile(pds, draft))
 
-    def _publish(self, pds: Xrpc, draft: Draft) -> PublishResult:
-        record, warnings = self._post_record(pds, draft)
+    def publish_reply(self, draft: Draft, reply_to: ReplyTo) -> PublishResult:
+        """A post whose `reply` refs name the thread's first post (root) and the one it answers
+        (parent), at the item's own record key. The post's quote is the post's alone."""
+        options = {k: v for k, v in draft.options.items() if k not in FIRST_POST_ONLY}
+        item = replace(draft, options=options)
+        return self._authed(lambda pds: self._publish(pds, item, reply_to))
+
+    def reconcile_reply(self, draft: Draft, reply_to: ReplyTo) -> PublishResult | None:
+        return self.reconcile(draft)  # the item's record key says it all
+
+    def _publish(
+        self, pds: Xrpc, draft: Draft, reply_to: ReplyTo | None = None
+    ) -> PublishResult:
+        record, warnings = self._post_record(pds, draft, reply_to)
         uri, cid = self._create(pds, record_key(draft.idempotency_token), record)
-        return self._with_first_comment(pds, draft, record, uri, cid, warnings)
+        return PublishResult(uri=uri, cid=cid, warnings=tuple(warnings))
 
     def _reconcile(self, pds: Xrpc, draft: Draft) -> PublishResult | None:
         found = self._get(pds, record_key(draft.idempotency_token))
         if found is None:
             return None  # the post certainly does not exist: publishing again is safe
-        # Finish an interrupted first comment; its own fixed key makes this idempotent too.
-        return self._with_first_comment(
-            pds, draft, found["value"], found["uri"], found["cid"], []
-        )
+        return PublishResult(uri=str(found["uri"]), cid=str(found["cid"]))
 
     def _post_record(
-        self, pds: Xrpc, draft: Draft
+        self, pds: Xrpc, draft: Draft, reply_to: ReplyTo | None = None
     ) -> tuple[dict[str, Any], list[dict[str, str]]]:
         options = draft.options or {}
         record: dict[str, Any] = {
@@ -412,7 +423,14 @@ class BlueskyAdapter(PlatformAdapter):
         ]
         if langs := option(options, "langs"):
             record["langs"] = [langs] if isinstance(langs, str) else list(langs)[:3]
-        if parent := strong_ref(options, "reply_to_uri", "reply_to_cid"):
+        if (
+            reply_to is not None
+        ):  # a thread item: the engine's chain wins over the options
+            record["reply"] = {
+                "root": _ref(reply_to.root),
+                "parent": _ref(reply_to.parent),
+            }
+        elif parent := strong_ref(options, "reply_to_uri", "reply_to_cid"):
             root = strong_ref(options, "reply_root_uri", "reply_root_cid") or parent
             record["reply"] = {"root": root, "parent": parent}
         elif option(options, "reply_root_uri"):
@@ -675,49 +693,10 @@ class BlueskyAdapter(PlatformAdapter):
             raise
         return body if isinstance(body, dict) and body.get("uri") else None
 
-    def _with_first_comment(
-        self,
-        pds: Xrpc,
-        draft: Draft,
-        post: dict[str, Any],
-        uri: str,
-        cid: str,
-        warnings: list[dict[str, str]],
-    ) -> PublishResult:
-        """Reply to the new post with the first comment; a failure is a warning, not an error."""
-        comment_uri = comment_cid = None
-        if draft.first_comment and draft.first_comment.strip():
-            ref = {"uri": uri, "cid": cid}
-            root = (post.get("reply") or {}).get("root") or ref
-            comment: dict[str, Any] = {
-                "$type": POST_COLLECTION,
-                "text": draft.first_comment,
-                "createdAt": now_iso(),
-                "reply": {"root": root, "parent": ref},
-            }
-            facets, _ = build_facets(
-                draft.first_comment, lambda h: self._resolve(pds, h)
-            )
-            if facets:
-                comment["facets"] = facets
-            try:
-                comment_uri, comment_cid = self._create(
-                    pds, record_key(draft.idempotency_token, "first-comment"), comment
-                )
-            except SessionExpired:
-                raise  # _authed refreshes and runs again; the post's key makes that safe
-            except LetmepostError as exc:
-                warnings = [
-                    *warnings,
-                    {"code": "first_comment_failed", "message": exc.message},
-                ]
-        return PublishResult(
-            uri=uri,
-            cid=cid,
-            first_comment_uri=comment_uri,
-            first_comment_cid=comment_cid,
-            warnings=tuple(warnings),
-        )
+
+def _ref(post: PublishResult) -> dict[str, str]:
+    """A com.atproto.repo.strongRef to a post this adapter published."""
+    return {"uri": post.uri or "", "cid": post.cid or ""}
 
 
 def _may_exist(exc: PlatformRejected) -> bool:

@@ -7,6 +7,7 @@ Limits: app.bsky.feed.post (text maxGraphemes 300, maxLength 3000 bytes), app.bs
 from __future__ import annotations
 
 from platforms.base import Draft, Violation
+from platforms.bluesky import facets
 from platforms.preflight import checks as c
 from platforms.preflight import families as f
 from platforms.preflight.spec import (
@@ -15,6 +16,7 @@ from platforms.preflight.spec import (
     UPSTREAM,
     CheckedRule,
     RuleSpec,
+    Span,
     raised,
 )
 from platforms.preflight.text import is_blank, utf8_length
@@ -65,6 +67,7 @@ text_max_bytes = c.text_max(
     "max_bytes",
     count=utf8_length,
     unit="bytes",
+    links=lambda text: [Span(f.start, f.end, f.kind) for f in facets.detect(text)],
 )
 media_image_video_exclusive = f.image_video_exclusive(
     "bluesky.media.image_video_exclusive",

@@ -14,6 +14,10 @@ description}`. The last call is the one write that creates the post.
 Exactly once: before a `/feed` write, the time is recorded (platforms.meta.containers); an
 unknown outcome is reconciled by reading the Page's feed since then for our message. Photo and
 video posts cannot be looked up that way, so their unknown outcomes are reported, not retried.
+
+Thread items and first comments are comments by the Page on the post (`POST /{post-id}/comments`
+with `message` and at most one photo as `attachment_url`; platforms.comments), reconciled from
+the post's comments by the Page with exactly our message.
 """
 
 from __future__ import annotations
@@ -30,10 +34,11 @@ from letmepost.errors import LetmepostError, PlatformRejected
 from platforms.base import (
     ConnectedAccount,
     Draft,
-    PlatformAdapter,
     PublishResult,
     ReconcileUnsupported,
+    ReplyTo,
 )
+from platforms.comments import CommentThreads, earlier, post_id, the_one
 from platforms.facebook import PLATFORM_INFO
 from platforms.facebook import preflight as fb
 from platforms.meta import containers
@@ -57,9 +62,16 @@ from platforms.versions import pinned_label
 SLUG = PLATFORM_INFO.slug
 DEFAULT_API = "https://graph.facebook.com"
 GRAPH_VERSION = PLATFORM_INFO.pin
-SCOPES = ("pages_show_list", "pages_manage_posts", "pages_read_engagement")
+# pages_manage_engagement: comments as the Page (thread items, first comments).
+SCOPES = (
+    "pages_show_list",
+    "pages_manage_posts",
+    "pages_read_engagement",
+    "pages_manage_engagement",
+)
 MAX_PAGES = 10  # pages of /me/accounts followed (100 Pages each)
 FEED_LOOKBACK = timedelta(minutes=5)  # clock skew between us and Meta
+RECENT_COMMENTS = 100
 UNKNOWN_MEDIA_RULE = "media.unknown"
 
 graph = GraphHost(SLUG, DEFAULT_API, GRAPH_VERSION)
@@ -70,7 +82,13 @@ def post_url(page_id: str, post_id: str) -> str:
     return f"https://www.facebook.com/{page_id}/posts/{post_id.rsplit('_', 1)[-1]}"
 
 
-class FacebookAdapter(OAuthConnect, PlatformAdapter):
+def comment_result(page_id: str, post_id: str, comment_id: str) -> PublishResult:
+    """The post opened at the comment (`<post>_<comment>` ids keep their last part)."""
+    uri = f"{post_url(page_id, post_id)}?comment_id={comment_id.rsplit('_', 1)[-1]}"
+    return PublishResult(uri=uri, cid=comment_id)
+
+
+class FacebookAdapter(OAuthConnect, CommentThreads):
     platform = PLATFORM_INFO
     oauth_provider = dialog(
         f"https://www.facebook.com/{GRAPH_VERSION}/dialog/oauth",
@@ -275,3 +293,42 @@ class FacebookAdapter(OAuthConnect, PlatformAdapter):
                 post_id = str(post["id"])
                 return PublishResult(uri=post_url(self.page_id, post_id), cid=post_id)
         return None
+
+    # --- comments: thread items and first comments --------------------------------------------
+
+    def publish_reply(self, draft: Draft, reply_to: ReplyTo) -> PublishResult:
+        """A comment by the Page on the first post: its text, and one photo by URL."""
+        post = post_id(reply_to, self.slug)
+        params = {"message": draft.text} if draft.text.strip() else {}
+        if draft.media:
+            params["attachment_url"] = self._url(draft, 0)
+        with flag_if_revoked(self.account, token_revoked):
+            body = self._client().post(f"{post}/comments", params, write=True)
+        return comment_result(self.page_id, post, str(body["id"]))
+
+    def reconcile_reply(self, draft: Draft, reply_to: ReplyTo) -> PublishResult | None:
+        """Our comment among the post's newest: the Page's, with exactly this message."""
+        wanted = draft.text.strip()
+        if not wanted:
+            raise ReconcileUnsupported(self.slug)  # a bare photo: nothing to recognise
+        post = post_id(reply_to, self.slug)
+        body = self._client().get(
+            f"{post}/comments",
+            {
+                "fields": "id,message,from",
+                "filter": "stream",
+                "order": "reverse_chronological",
+                "limit": RECENT_COMMENTS,
+            },
+        )
+        known = earlier(reply_to)
+        matches = [
+            str(c["id"])
+            for c in body.get("data") or []
+            if str((c.get("from") or {}).get("id")) == self.page_id
+            and str(c.get("message") or "").strip() == wanted
+            and str(c["id"]) not in known
+        ]
+        complete = not (body.get("paging") or {}).get("next")
+        found = the_one(matches, complete=complete, slug=self.slug)
+        return comment_result(self.page_id, post, found) if found else None

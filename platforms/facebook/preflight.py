@@ -1,8 +1,9 @@
 """Facebook Page rules: message text, media shape, types and byte caps (Graph API /feed, /photos,
-/videos)."""
+/videos); and for thread items and first comments, the comment rules (`facebook.comment.*`)."""
 
 from __future__ import annotations
 
+from platforms import comments
 from platforms.preflight import families as f
 from platforms.preflight.spec import CONNECT, PARTIAL, raised
 
@@ -90,4 +91,39 @@ PAGES_NONE = raised(
     {"pages_page_size": PAGES_PAGE_SIZE},
     http=400,
     source_url="https://developers.facebook.com/docs/pages-api/getting-started",
+)
+
+# --- comments: thread items and first comments (platforms.comments) ---------------------------
+
+COMMENT_MAX_GRAPHEMES = 8000
+COMMENT_MAX_IMAGES = 1
+COMMENT_MAX_VIDEOS = 0
+COMMENTS_DOCS = (
+    "https://developers.facebook.com/docs/graph-api/reference/object/comments"
+)
+
+comment_text_required = comments.comment_rule(
+    f.text_required(
+        "facebook.comment.text_required",
+        "A comment (thread item or first comment) without a photo must have non-whitespace "
+        "text.",
+        "Give the comment text or one photo.",
+        COMMENTS_DOCS,
+    )
+)
+comment_max_graphemes = comments.text_max(
+    "facebook.comment.max_graphemes",
+    COMMENT_MAX_GRAPHEMES,
+    COMMENTS_DOCS,
+    notes="Graph's reference states no maximum; 8,000 is what Facebook's comment box takes.",
+)
+comment_media_count_max = comments.comment_rule(
+    f.count_by_kind(
+        "facebook.comment.media_count_max",
+        f"A comment carries at most {COMMENT_MAX_IMAGES} photo (`attachment_url`) and no "
+        "video.",
+        "Keep one photo per comment; put videos in the post.",
+        {"max_images": COMMENT_MAX_IMAGES, "max_videos": COMMENT_MAX_VIDEOS},
+        COMMENTS_DOCS,
+    )
 )

@@ -11,6 +11,10 @@ Instagram downloads every file itself, so attachments are sent as public URLs. O
 video (a Reel), or a 2-10 item carousel whose children are created and polled first; the
 container is polled until FINISHED, then `POST /{ig-user}/media_publish` — the one write that
 creates the post. Exactly once: platforms.meta.publishing.
+
+Thread items and first comments are text comments on the published media
+(`POST /{ig-media-id}/comments`, which needs `instagram_business_manage_comments`;
+platforms.comments), reconciled from the media's comments by our username with exactly our text.
 """
 
 from __future__ import annotations
@@ -18,22 +22,29 @@ from __future__ import annotations
 from typing import Any
 
 from letmepost.errors import PlatformRejected
-from platforms.base import Draft, MediaItem, PlatformAdapter
+from platforms.base import Draft, MediaItem, PublishResult, ReplyTo
+from platforms.comments import CommentThreads, earlier, post_id, the_one
 from platforms.instagram import PLATFORM_INFO
 from platforms.instagram import preflight as ig
 from platforms.meta.client import GraphClient
-from platforms.meta.errors import GraphRules
+from platforms.meta.errors import GraphRules, token_revoked
 from platforms.meta.host import GraphHost
 from platforms.meta.login import LongLivedLogin, dialog
 from platforms.meta.media import public_media_url
 from platforms.meta.polling import ContainerStates
 from platforms.meta.publishing import ContainerPublishing
 from platforms.oauth import TokenSet
+from platforms.reauth import flag_if_revoked
 
 SLUG = PLATFORM_INFO.slug
 DEFAULT_API = "https://graph.instagram.com"
 GRAPH_VERSION = PLATFORM_INFO.pin
-SCOPES = ("instagram_business_basic", "instagram_business_content_publish")
+SCOPES = (
+    "instagram_business_basic",
+    "instagram_business_content_publish",
+    "instagram_business_manage_comments",  # thread items and first comments
+)
+RECENT_COMMENTS = 50
 # Meta's error-code table (instagram-platform/instagram-graph-api/reference/error-codes):
 # 2207009 is the aspect-ratio refusal and 2207003 a download timeout. The rule catalog (from the
 # reference) still names 2207003 for the aspect ratio; Meta's own table wins here, and any other
@@ -58,7 +69,7 @@ STATES = ContainerStates(
 graph = GraphHost(SLUG, DEFAULT_API, GRAPH_VERSION, RULES)
 
 
-class InstagramAdapter(ContainerPublishing, LongLivedLogin, PlatformAdapter):
+class InstagramAdapter(ContainerPublishing, LongLivedLogin, CommentThreads):
     platform = PLATFORM_INFO
     oauth_provider = dialog(
         "https://www.instagram.com/oauth/authorize",
@@ -129,3 +140,35 @@ class InstagramAdapter(ContainerPublishing, LongLivedLogin, PlatformAdapter):
         if item.alt_text and item.alt_text.strip():
             params["alt_text"] = item.alt_text
         return params
+
+    # --- comments: thread items and first comments --------------------------------------------
+
+    def publish_reply(self, draft: Draft, reply_to: ReplyTo) -> PublishResult:
+        """A text comment on the published media. Instagram gives comments no address of
+        their own: `uri` is the post's."""
+        media_id = post_id(reply_to, self.slug)
+        with flag_if_revoked(self.account, token_revoked):
+            body = self.graph().post(
+                f"{media_id}/comments", {"message": draft.text}, write=True
+            )
+        return PublishResult(uri=reply_to.root.uri, cid=str(body["id"]))
+
+    def reconcile_reply(self, draft: Draft, reply_to: ReplyTo) -> PublishResult | None:
+        """Our comment among the media's newest: our username's, with exactly this text."""
+        media_id = post_id(reply_to, self.slug)
+        body = self.graph().get(
+            f"{media_id}/comments",
+            {"fields": "id,text,username", "limit": RECENT_COMMENTS},
+        )
+        username = str(self.account.metadata.get("username") or "")
+        known = earlier(reply_to)
+        matches = [
+            str(c["id"])
+            for c in body.get("data") or []
+            if c.get("username") == username
+            and c.get("text") == draft.text
+            and str(c["id"]) not in known
+        ]
+        complete = not (body.get("paging") or {}).get("next")
+        found = the_one(matches, complete=complete, slug=self.slug)
+        return PublishResult(uri=reply_to.root.uri, cid=found) if found else None

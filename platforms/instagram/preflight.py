@@ -1,8 +1,10 @@
 """Instagram rules: media required, caption and alt text, carousel size, types, byte caps and the
-feed aspect ratio; plus the ids the adapter and connect flow raise (Content Publishing API)."""
+feed aspect ratio; plus the ids the adapter and connect flow raise (Content Publishing API); and
+for thread items and first comments, the comment rules (`instagram.comment.*`)."""
 
 from __future__ import annotations
 
+from platforms import comments
 from platforms.base import Draft, Violation
 from platforms.preflight import checks as c
 from platforms.preflight import families as f
@@ -210,3 +212,24 @@ def _aspect_ratio(draft: Draft) -> Violation | None:
 
 
 media_aspect_ratio = CheckedRule(MEDIA_ASPECT_RATIO, _aspect_ratio)
+
+# --- comments: thread items and first comments (platforms.comments) ---------------------------
+
+COMMENT_MAX_GRAPHEMES = 2200
+COMMENTS_DOCS = "https://developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/ig-media/comments"
+
+comment_non_empty = comments.text_non_empty(
+    "instagram.comment.non_empty", COMMENTS_DOCS
+)
+comment_max_graphemes = comments.text_max(
+    "instagram.comment.max_graphemes",
+    COMMENT_MAX_GRAPHEMES,
+    COMMENTS_DOCS,
+    notes="The comments reference states no maximum; 2,200 is Instagram's limit for captions "
+    "and comments in its apps.",
+)
+comment_media_unsupported = comments.no_media(
+    "instagram.comment.media_unsupported",
+    COMMENTS_DOCS,
+    notes="`POST /{ig-media-id}/comments` takes a `message` only.",
+)

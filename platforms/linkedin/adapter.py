@@ -13,6 +13,10 @@ days before and the member reconnects.
 Exactly once: LinkedIn has no idempotency key. An unknown outcome is reconciled by reading the
 author's last posts (`GET /rest/posts?q=author`) for our exact commentary; that read needs an
 `r_` scope LinkedIn grants few apps, and without it `reconcile()` raises ReconcileUnsupported.
+
+Thread items and first comments are comments on the post (`POST /rest/socialActions/{urn}/
+comments`, platforms.comments), reconciled the same way from the post's comments: that read
+needs `r_member_social` (or `r_organization_social`), so without it the outcome stays unknown.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from datetime import timedelta
 from typing import Any
+from urllib.parse import quote
 
 from django.conf import settings
 
@@ -30,10 +35,11 @@ from letmepost.errors import PlatformAuthFailed, PlatformRejected, ValidationFai
 from platforms.base import (
     ConnectedAccount,
     Draft,
-    PlatformAdapter,
     PublishResult,
     ReconcileUnsupported,
+    ReplyTo,
 )
+from platforms.comments import CommentThreads, earlier, post_id, the_one
 from platforms.linkedin import PLATFORM_INFO
 from platforms.linkedin import preflight as rules
 from platforms.linkedin.client import PLATFORM, REVOKED_CODES, LinkedInClient
@@ -54,6 +60,7 @@ logger = logging.getLogger("letmepost.platforms.linkedin")
 MEMBER_SCOPES = ("openid", "profile", "w_member_social")
 ORGANIZATION_SCOPES = ("w_organization_social", "r_organization_social")
 RECENT_POSTS = 10
+RECENT_COMMENTS = 100
 # Little Text Format: these characters are markup in `commentary` unless escaped.
 _RESERVED = re.compile(r"([\\|{}@\[\]()<>#*_~])")
 
@@ -70,6 +77,20 @@ def post_uri(urn: str) -> str:
     return f"https://www.linkedin.com/feed/update/{urn}/"
 
 
+def comment_uri(post: str, comment_urn: str) -> str:
+    return f"{post_uri(post)}?commentUrn={quote(comment_urn, safe='')}"
+
+
+def comment_result(post: str, comment: Mapping[str, Any]) -> PublishResult:
+    """A comment as the engine stores it: `cid` its URN, `uri` the post opened at it."""
+    urn = str(
+        comment.get("commentUrn")
+        or comment.get("$URN")
+        or f"urn:li:comment:({post},{comment['id']})"
+    )
+    return PublishResult(uri=comment_uri(post, urn), cid=urn)
+
+
 def media_count(post: Mapping[str, Any]) -> int:
     content = post.get("content") or {}
     if "multiImage" in content:
@@ -77,7 +98,7 @@ def media_count(post: Mapping[str, Any]) -> int:
     return 1 if "media" in content else 0
 
 
-class LinkedInAdapter(OAuthConnect, PlatformAdapter):
+class LinkedInAdapter(OAuthConnect, CommentThreads):
     platform = PLATFORM_INFO
     oauth_provider = OAuthProvider(
         authorize_url="https://www.linkedin.com/oauth/v2/authorization",
@@ -215,15 +236,7 @@ class LinkedInAdapter(OAuthConnect, PlatformAdapter):
             if content := post_content(client, author, draft.media):
                 body["content"] = content
             urn = client.create_post(body)
-        warnings: tuple[dict[str, str], ...] = ()
-        if draft.first_comment and draft.first_comment.strip():
-            warnings = (
-                {
-                    "code": "first_comment_unsupported",
-                    "message": "LinkedIn first comments are not posted.",
-                },
-            )
-        return PublishResult(uri=post_uri(urn), cid=urn, warnings=warnings)
+        return PublishResult(uri=post_uri(urn), cid=urn)
 
     def reconcile(self, draft: Draft) -> PublishResult | None:
         """Our post among the author's last posts, None if certainly absent."""
@@ -242,3 +255,39 @@ class LinkedInAdapter(OAuthConnect, PlatformAdapter):
         if len(posts) >= RECENT_POSTS:
             raise ReconcileUnsupported(PLATFORM)  # more posts since than we looked at
         return None
+
+    # --- comments: thread items and first comments --------------------------------------------
+
+    def publish_reply(self, draft: Draft, reply_to: ReplyTo) -> PublishResult:
+        """A comment on the first post as the post's author (`actor`), in plain text: the
+        Comments API reads `message.text` as written, not as Little Text Format."""
+        post = post_id(reply_to, self.slug)
+        with flag_if_revoked(self.account, _revoked):
+            comment = self._client().create_comment(post, self.author_urn(), draft.text)
+        return comment_result(post, comment)
+
+    def reconcile_reply(self, draft: Draft, reply_to: ReplyTo) -> PublishResult | None:
+        """Our comment among the post's comments: the author's, with exactly this text."""
+        post = post_id(reply_to, self.slug)
+        try:
+            page = self._client().comments(post, RECENT_COMMENTS)
+        except PlatformAuthFailed:
+            # Reading comments needs r_member_social (or r_organization_social for Pages).
+            raise ReconcileUnsupported(self.slug) from None
+        elements = page.get("elements") or []
+        known = earlier(reply_to)
+        matches = [
+            c
+            for c in elements
+            if c.get("actor") == self.author_urn()
+            and (c.get("message") or {}).get("text") == draft.text
+            and str(c.get("commentUrn") or c.get("$URN") or "") not in known
+        ]
+        total = (page.get("paging") or {}).get("total")
+        complete = (
+            total <= len(elements)
+            if isinstance(total, int)
+            else len(elements) < RECENT_COMMENTS
+        )
+        found = the_one(matches, complete=complete, slug=self.slug)
+        return comment_result(post, found) if found is not None else None

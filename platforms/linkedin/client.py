@@ -205,3 +205,32 @@ class LinkedInClient(TokenClient):
             params={"author": author, "q": "author", "count": str(count)},
         ).json()
         return page
+
+    def create_comment(self, post: str, actor: str, text: str) -> dict[str, Any]:
+        """`POST /rest/socialActions/{post}/comments`, the one write that creates a comment;
+        the comment LinkedIn answers (its `id` may come in `x-restli-id` only)."""
+        response = self.call(
+            "POST",
+            f"/rest/socialActions/{quote(post, safe='')}/comments",
+            json={"actor": actor, "object": post, "message": {"text": text}},
+            write=True,
+        )
+        body = self.read(response)
+        comment: dict[str, Any] = body if isinstance(body, dict) else {}
+        comment_id = str(comment.get("id") or response.headers.get("x-restli-id", ""))
+        if not comment_id:
+            # Created, but we cannot name it: the engine reconciles.
+            raise PublishOutcomeUnknown(
+                "LinkedIn accepted the comment but did not say its id.",
+                **self.fields(platform_response=body),
+            )
+        return {**comment, "id": comment_id}
+
+    def comments(self, post: str, count: int) -> dict[str, Any]:
+        """`GET /rest/socialActions/{post}/comments`: the post's first `count` comments."""
+        page: dict[str, Any] = self.call(
+            "GET",
+            f"/rest/socialActions/{quote(post, safe='')}/comments",
+            params={"count": str(count)},
+        ).json()
+        return page

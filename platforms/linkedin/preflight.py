@@ -3,13 +3,15 @@
 `Draft.account_limits["author_urn"]` is the URN the adapter will post as (from /v2/userinfo at
 connect, or the organization's URN); `account_limits["organization_posting"]` is true for an
 organization account connected with the organization scopes (`LINKEDIN_ORGANIZATIONS=true`);
-`options["visibility"]` may ask for CONNECTIONS.
+`options["visibility"]` may ask for CONNECTIONS. Thread items and first comments are comments
+(`linkedin.comment.*`, checked on each comment only).
 """
 
 from __future__ import annotations
 
 import re
 
+from platforms import comments
 from platforms.base import Draft, Violation
 from platforms.preflight import checks as c
 from platforms.preflight import families as f
@@ -111,3 +113,21 @@ visibility_enum = f.option_enum(
 VISIBILITY_ENUM = (
     visibility_enum.spec
 )  # the adapter raises it for an unknown visibility
+
+# --- comments: thread items and first comments (platforms.comments) ---------------------------
+
+COMMENT_MAX_GRAPHEMES = 1250
+COMMENTS_DOCS = "https://learn.microsoft.com/en-us/linkedin/marketing/community-management/shares/comments-api"
+
+comment_non_empty = comments.text_non_empty("linkedin.comment.non_empty", COMMENTS_DOCS)
+comment_max_graphemes = comments.text_max(
+    "linkedin.comment.max_graphemes",
+    COMMENT_MAX_GRAPHEMES,
+    COMMENTS_DOCS,
+    notes="The Comments API states no maximum; 1,250 is what LinkedIn's own comment box takes.",
+)
+comment_media_unsupported = comments.no_media(
+    "linkedin.comment.media_unsupported",
+    COMMENTS_DOCS,
+    notes="LinkedIn comments may carry an image (`content`); letmepost sends text only so far.",
+)

@@ -11,7 +11,9 @@ answers a repeated key with the status it already created, but only for one hour
 no way to look a status up by key. So an unknown outcome is reconciled by sending the very same
 request again while we are safely inside that hour (MastodonStatusKey records when a key was
 first sent); after it, `reconcile()` raises ReconcileUnsupported and the engine reports
-`publish.outcome_unknown` rather than risk a duplicate.
+`publish.outcome_unknown` rather than risk a duplicate. Thread items and first comments
+(`publish_reply`) are statuses `in_reply_to_id` the post they answer, each under its own key
+(`letmepost-<target id>.<n>`), reconciled the same way.
 """
 
 from __future__ import annotations
@@ -27,7 +29,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from letmepost.errors import (
-    LetmepostError,
     PlatformAuthFailed,
     PlatformUnavailable,
     ValidationFailed,
@@ -40,8 +41,10 @@ from platforms.base import (
     PlatformAdapter,
     PublishResult,
     ReconcileUnsupported,
+    ReplyTo,
+    option,
 )
-from platforms.http import require_https
+from platforms.http import server_url
 from platforms.mastodon import PLATFORM_INFO
 from platforms.mastodon.client import PLATFORM, MastodonClient
 from platforms.mastodon.preflight import limits_from_instance
@@ -73,36 +76,17 @@ def instance_limits(instance: Mapping[str, Any]) -> dict[str, Any]:
 
 def normalize_instance_url(value: Any) -> str:
     """`mastodon.social`, `https://mastodon.social/` → `https://mastodon.social`."""
-    raw = value.strip() if isinstance(value, str) else ""
-    if raw and "://" not in raw:
-        raw = f"https://{raw}"
-    parts = urlsplit(raw)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValidationFailed(
-            f"instanceUrl {value!r} is not a Mastodon server address."
-            if raw
-            else "instanceUrl is required.",
-            rule="instanceUrl",
-            remediation='Send {"instanceUrl": "https://mastodon.social"} (your server).',
-        )
-    require_https(
-        parts.scheme,
-        "instanceUrl",
-        "the account's token",
-        "Use the https:// address of your server.",
+    return server_url(
+        value,
+        server="a Mastodon server",
+        example="https://mastodon.social",
+        carried="the account's token",
     )
-    return f"{parts.scheme}://{parts.netloc.lower()}"
-
-
-def option(options: Mapping[str, Any], name: str) -> Any:
-    if name in options:
-        return options[name]
-    head, *rest = name.split("_")
-    return options.get(head + "".join(p.title() for p in rest))
 
 
 class MastodonAdapter(OAuthConnect, PlatformAdapter):
     platform = PLATFORM_INFO
+    thread_style = "replies"
 
     def account_limits(self) -> dict[str, Any]:
         """This instance's limits, stored at connect (Mastodon's own names)."""
@@ -209,6 +193,16 @@ class MastodonAdapter(OAuthConnect, PlatformAdapter):
         None when the key was never sent (nothing can have been published); ReconcileUnsupported
         once the hour is over, because re-sending then could post twice.
         """
+        return self._resend(draft, None)
+
+    def publish_reply(self, draft: Draft, reply_to: ReplyTo) -> PublishResult:
+        """A status `in_reply_to_id` the post it answers, under the item's own Idempotency-Key."""
+        return self._send(draft, reply_to)
+
+    def reconcile_reply(self, draft: Draft, reply_to: ReplyTo) -> PublishResult | None:
+        return self._resend(draft, reply_to)
+
+    def _resend(self, draft: Draft, reply_to: ReplyTo | None) -> PublishResult | None:
         sent = MastodonStatusKey.objects.filter(
             account=self.account, key=idempotency_key(draft.idempotency_token)
         ).first()
@@ -216,16 +210,20 @@ class MastodonAdapter(OAuthConnect, PlatformAdapter):
             return None
         if timezone.now() - sent.first_sent_at > IDEMPOTENCY_WINDOW:
             raise ReconcileUnsupported(self.slug)
-        return self._send(draft)
+        return self._send(draft, reply_to)
 
-    def _send(self, draft: Draft) -> PublishResult:
+    def _send(self, draft: Draft, reply_to: ReplyTo | None = None) -> PublishResult:
         client = self._account_client()
         with flag_if_revoked(self.account, self._revoked):
             payload = self._status_payload(client, draft)
+            if reply_to is not None:  # the engine's chain wins over options.inReplyToId
+                payload["in_reply_to_id"] = str(reply_to.parent.cid)
             status = self._post(
                 client, payload, idempotency_key(draft.idempotency_token)
             )
-            return self._with_first_comment(client, draft, status)
+            return PublishResult(
+                uri=status.get("url") or status.get("uri"), cid=str(status["id"])
+            )
 
     @staticmethod
     def _revoked(exc: PlatformAuthFailed) -> bool:
@@ -291,34 +289,3 @@ class MastodonAdapter(OAuthConnect, PlatformAdapter):
             status, polled = client.get_media(str(media["id"]))
             media = polled or media
         return str(media["id"])
-
-    def _with_first_comment(
-        self, client: MastodonClient, draft: Draft, status: dict[str, Any]
-    ) -> PublishResult:
-        warnings: list[dict[str, str]] = []
-        comment_uri = comment_id = None
-        if draft.first_comment and draft.first_comment.strip():
-            reply = {
-                "status": draft.first_comment,
-                "in_reply_to_id": str(status["id"]),
-                "visibility": status.get("visibility") or "public",
-            }
-            try:
-                comment = self._post(
-                    client,
-                    reply,
-                    idempotency_key(draft.idempotency_token, "first-comment"),
-                )
-                comment_uri = comment.get("url") or comment.get("uri")
-                comment_id = str(comment["id"])
-            except LetmepostError as exc:
-                warnings.append(
-                    {"code": "first_comment_failed", "message": exc.message}
-                )
-        return PublishResult(
-            uri=status.get("url") or status.get("uri"),
-            cid=str(status["id"]),
-            first_comment_uri=comment_uri,
-            first_comment_cid=comment_id,
-            warnings=tuple(warnings),
-        )

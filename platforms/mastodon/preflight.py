@@ -19,7 +19,15 @@ import regex
 from platforms.base import Draft, Violation
 from platforms.preflight import checks as c
 from platforms.preflight import families as f
-from platforms.preflight.spec import DEEP, PARTIAL, SHAPE, CheckedRule, RuleSpec
+from platforms.preflight.spec import (
+    DEEP,
+    PARTIAL,
+    SHAPE,
+    CheckedRule,
+    Measure,
+    RuleSpec,
+    Span,
+)
 from platforms.preflight.text import grapheme_count, is_blank
 from platforms.preflight.x_text import find_links
 
@@ -220,11 +228,26 @@ def _text_required(draft: Draft) -> Violation | None:
     )
 
 
-def _text_max_chars(draft: Draft) -> Violation | None:
-    maximum = limit(draft, TEXT_MAX_CHARS, "max_characters")
+def _text_size(draft: Draft) -> tuple[int, int]:
+    """The status's count (content warning included) and the instance's maximum."""
     url_length = limit(draft, TEXT_MAX_CHARS, "characters_reserved_per_url")
     warning = str(draft.options.get("spoiler_text") or "")
     size = grapheme_count(warning) + countable_length(draft.text, url_length)
+    return size, limit(draft, TEXT_MAX_CHARS, "max_characters")
+
+
+def link_spans(text: str) -> list[Span]:
+    """The links Mastodon counts as `characters_reserved_per_url` (http and https only)."""
+    return [
+        Span(link.start, link.end)
+        for link in find_links(text)
+        if link.text.lower().startswith(("http://", "https://"))
+    ]
+
+
+def _text_max_chars(draft: Draft) -> Violation | None:
+    size, maximum = _text_size(draft)
+    warning = draft.options.get("spoiler_text")
     if size <= maximum:
         return None
     return TEXT_MAX_CHARS.violation(
@@ -368,7 +391,11 @@ def _matrix_max(spec: RuleSpec, kind: str, key: str) -> CheckedRule:
 
 
 text_required = CheckedRule(TEXT_REQUIRED, _text_required)
-text_max_chars = CheckedRule(TEXT_MAX_CHARS, _text_max_chars)
+text_max_chars = CheckedRule(
+    TEXT_MAX_CHARS,
+    _text_max_chars,
+    measure=Measure("characters", "text", _text_size, link_spans),
+)
 media_count_max = CheckedRule(MEDIA_COUNT_MAX, _media_count_max)
 media_alt_text_max_chars = CheckedRule(MEDIA_ALT_TEXT_MAX, _alt_text_max)
 poll_media_exclusive = CheckedRule(POLL_MEDIA_EXCLUSIVE, _poll_media_exclusive)

@@ -50,6 +50,11 @@ class ContainerPublishing:
         """Create (and wait for) every child container; return the one to publish."""
         raise NotImplementedError
 
+    def recent_edge(self, draft: Draft) -> str:
+        """The edge listing the account's newest posts of this kind (Threads lists replies
+        apart from posts)."""
+        return self.create_edge
+
     # --- the flow ---------------------------------------------------------------------------
 
     def graph(self) -> GraphClient:
@@ -185,7 +190,7 @@ class ContainerPublishing:
         """The container was published: find the media among the account's newest posts."""
         fields = f"id,{self.text_field},permalink,timestamp"
         body = client.get(
-            f"{self.user_path()}/{self.create_edge}",
+            f"{self.user_path()}/{self.recent_edge(draft)}",
             {"fields": fields, "limit": RECENT_LIMIT},
         )
         wanted = (draft.text or "").strip()
@@ -194,6 +199,10 @@ class ContainerPublishing:
                 return PublishResult(
                     uri=media.get("permalink") or None, cid=str(media.get("id"))
                 )
+        return self._unmatched()
+
+    def _unmatched(self) -> PublishResult:
+        """Published for certain, but which post it became is unknown."""
         return PublishResult(
             uri=None,
             warnings=(

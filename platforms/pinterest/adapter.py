@@ -39,6 +39,7 @@ from platforms.base import (
     PlatformAdapter,
     PublishResult,
     ReconcileUnsupported,
+    option,
 )
 from platforms.oauth import (
     OAuthConnect,
@@ -61,14 +62,6 @@ SCOPES = (
 )
 PIN_URL = "https://www.pinterest.com/pin/{id}/"
 RECONCILE_PAGE = 50
-
-
-def option(options: Mapping[str, Any], name: str) -> Any:
-    """An option by its snake_case name (the API's parser) or its camelCase wire name."""
-    if name in options:
-        return options[name]
-    head, *rest = name.split("_")
-    return options.get(head + "".join(p.title() for p in rest))
 
 
 def _authentication_failed(exc: PlatformAuthFailed) -> bool:

@@ -109,6 +109,11 @@ media_required = c.media_required(
         source_url=PINS_DOCS,
     )
 )
+thread_unsupported = f.thread_unsupported(
+    "pinterest.thread.unsupported",
+    PINS_DOCS,
+    notes="Pinterest API v5 creates pins and boards; it has no call that comments on a pin.",
+)
 title_max_chars = _chars_max(
     "pinterest.title.max_chars",
     MAX_TITLE_CHARS,

@@ -6,7 +6,7 @@ it, so a number changed in a platform module changes everywhere at once.
 
 Modules come from the platform declarations (platforms/registry.py) and are imported lazily. A
 module lists nothing by hand: its rules are the `CheckedRule`s it defines at module level, in the
-order written (shape and deep by `CheckedRule.phase`), and its specs are every module-level
+order written (shape, deep and reply by `CheckedRule.phase`), and its specs are every module-level
 `RuleSpec`, its own or a rule's, in the order first written.
 """
 
@@ -19,7 +19,7 @@ from types import ModuleType
 
 from platforms.base import Draft, Fetcher, Rule, Violation
 from platforms.preflight.deep import OpenMedia, run_deep
-from platforms.preflight.spec import DEEP, SHAPE, CheckedRule, RuleSpec
+from platforms.preflight.spec import DEEP, REPLY, SHAPE, CheckedRule, RuleSpec
 from platforms.registry import DECLARED
 
 # Each declared platform with rules (platforms/<slug>/__init__.py), in registry order, then cross.
@@ -43,6 +43,7 @@ class Declared:
 
     rules: tuple[CheckedRule, ...]
     deep_rules: tuple[CheckedRule, ...]
+    reply_rules: tuple[CheckedRule, ...]
     specs: tuple[RuleSpec, ...]
 
 
@@ -52,10 +53,11 @@ def _declared(platform: str) -> Declared:
     checked = [v for v in values if isinstance(v, CheckedRule)]
     rules = tuple(r for r in checked if r.phase == SHAPE)
     deep = tuple(r for r in checked if r.phase == DEEP)
+    reply = tuple(r for r in checked if r.phase == REPLY)
     specs = (v.spec if isinstance(v, CheckedRule) else v for v in values)
     # Keyed by identity (a spec is not hashable): each spec where it is first written.
     first = {id(spec): spec for spec in specs if isinstance(spec, RuleSpec)}
-    return Declared(rules, deep, tuple(first.values()))
+    return Declared(rules, deep, reply, tuple(first.values()))
 
 
 def rules_for(platform: str) -> tuple[Rule, ...]:
@@ -66,6 +68,12 @@ def rules_for(platform: str) -> tuple[Rule, ...]:
 def deep_rules_for(platform: str) -> tuple[Rule, ...]:
     """Deep rules: per target, after `platforms.preflight.deep` has probed media and URLs."""
     return _declared(platform).deep_rules
+
+
+def reply_rules_for(platform: str) -> tuple[CheckedRule, ...]:
+    """Comment rules: pure, run on each thread item or first comment of a "comments" platform
+    (`PlatformAdapter.preflight_reply`), never on the post."""
+    return _declared(platform).reply_rules
 
 
 def specs_for(platform: str) -> tuple[RuleSpec, ...]:
@@ -97,11 +105,15 @@ def get_spec_by_slug(slug: str) -> RuleSpec | None:
 
 
 def checked_rules() -> tuple[CheckedRule, ...]:
-    """Every rule that has a check, shape and deep."""
+    """Every rule that has a check: shape, deep and reply."""
     return tuple(
         rule
         for platform in PLATFORMS
-        for rule in (*rules_for(platform), *deep_rules_for(platform))
+        for rule in (
+            *rules_for(platform),
+            *deep_rules_for(platform),
+            *reply_rules_for(platform),
+        )
         if isinstance(rule, CheckedRule)
     )
 

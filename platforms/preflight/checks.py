@@ -11,7 +11,13 @@ from collections.abc import Callable, Iterable
 
 from platforms.base import Draft, MediaItem, Violation
 from platforms.preflight.media import is_gif
-from platforms.preflight.spec import PLATFORM_NAMES, CheckedRule, RuleSpec
+from platforms.preflight.spec import (
+    PLATFORM_NAMES,
+    CheckedRule,
+    Measure,
+    RuleSpec,
+    Span,
+)
 from platforms.preflight.text import grapheme_count, is_blank
 
 Counter = Callable[[str], int]
@@ -57,8 +63,10 @@ def text_max(
     what: str = "Text",
     field: str = "text",
     get: Callable[[Draft], str | None] = lambda draft: draft.text,
+    links: Callable[[str], list[Span]] | None = None,
 ) -> CheckedRule:
-    """`get(draft)` measured with `count` must not exceed `spec.limits[key]`."""
+    """`get(draft)` measured with `count` must not exceed `spec.limits[key]`; `links` says what
+    the platform links in it (for previews)."""
     limit = spec.limit(key)
 
     def check(draft: Draft) -> Violation | None:
@@ -69,7 +77,10 @@ def text_max(
             f"{what} is {size:,} {unit}; {name(spec)} allows {limit:,}.", field=field
         )
 
-    return CheckedRule(spec, check)
+    def size(draft: Draft) -> tuple[int, int]:
+        return count(get(draft) or ""), limit
+
+    return CheckedRule(spec, check, measure=Measure(unit, field, size, links))
 
 
 def alt_text_max(
@@ -271,6 +282,26 @@ def media_reachable(
             if violation := unreachable(spec, draft, url, f"media.{i}.url"):
                 return violation
         return None
+
+    return CheckedRule(spec, check)
+
+
+def no_thread(spec: RuleSpec) -> CheckedRule:
+    """The post must stand alone: no thread items and no first comment."""
+
+    def check(draft: Draft) -> Violation | None:
+        comment = not is_blank(draft.first_comment)
+        # `thread_length` counts the first comment too; a draft built outside the engine may
+        # carry a first comment with no count.
+        items = max(draft.thread_length - comment, 0)
+        if not items and not comment:
+            return None
+        has = [f"{items} thread item{'s' if items != 1 else ''}"] if items else []
+        has += ["a first comment"] if comment else []
+        return spec.violation(
+            f"The post has {' and '.join(has)}; {name(spec)} has no replies or comments.",
+            field="thread" if items else "firstComment",
+        )
 
     return CheckedRule(spec, check)
 

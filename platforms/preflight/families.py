@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from platforms.base import Draft
+from platforms.base import Draft, Violation
 from platforms.preflight import checks as c
 from platforms.preflight.spec import DEEP, PARTIAL, SHAPE, CheckedRule, RuleSpec
-from platforms.preflight.text import grapheme_count
+from platforms.preflight.text import grapheme_count, is_blank
 
 # The reference never saw a size for URL media; uploads (mediaId) carry theirs.
 UPLOADS_ONLY = (
@@ -212,6 +212,25 @@ def reachable(
     return c.media_reachable(spec, kinds)
 
 
+def thread_unsupported(
+    rule_id: str, source_url: str, *, notes: str = ""
+) -> CheckedRule:
+    """`<slug>.thread.unsupported`: the platform has neither replies nor comments (its adapter's
+    `thread_style` is None), so a thread or a first comment is refused before anything is sent
+    rather than published in part."""
+    spec = RuleSpec(
+        rule_id,
+        SHAPE,
+        "A post must have no thread items and no first comment: the platform's API publishes "
+        "neither replies nor comments.",
+        "Send this target without `thread` and `firstComment`, or publish the follow-ups as "
+        "posts of their own.",
+        source_url=source_url,
+        notes=notes,
+    )
+    return c.no_thread(spec)
+
+
 def option_enum(
     rule_id: str,
     stage: str,
@@ -238,3 +257,56 @@ def option_enum(
         **fields,
     )
     return c.option_enum(spec, key)
+
+
+def option_required(
+    rule_id: str, key: str, source_url: str, *, remediation: str, **fields: Any
+) -> CheckedRule:
+    """`options[key]` must be given, with visible text (a subreddit, a community, a title)."""
+    wire = key.split("_")[0] + "".join(p.title() for p in key.split("_")[1:])
+    spec = RuleSpec(
+        rule_id,
+        SHAPE,
+        f"options.{wire} is required.",
+        remediation,
+        source_url=source_url,
+        **fields,
+    )
+
+    def check(draft: Draft) -> Violation | None:
+        value = draft.options.get(key)
+        if isinstance(value, str | int) and not is_blank(str(value)):
+            return None
+        return spec.violation(
+            f"options.{wire} is missing; {c.name(spec)} needs it.",
+            field=f"options.{wire}",
+        )
+
+    return CheckedRule(spec, check)
+
+
+def option_max_chars(
+    rule_id: str, key: str, maximum: int, source_url: str, **fields: Any
+) -> CheckedRule:
+    """`options[key]`, when given, is at most `maximum` characters (code points)."""
+    wire = key.split("_")[0] + "".join(p.title() for p in key.split("_")[1:])
+    spec = RuleSpec(
+        rule_id,
+        SHAPE,
+        f"options.{wire} must be at most {maximum:,} characters.",
+        f"Shorten options.{wire} to {maximum:,} characters.",
+        {"max_chars": maximum},
+        source_url=source_url,
+        **fields,
+    )
+    return c.text_max(
+        spec,
+        "max_chars",
+        count=len,
+        unit="characters",
+        what=f"options.{wire}",
+        field=f"options.{wire}",
+        get=lambda draft: (
+            str(draft.options[key]) if draft.options.get(key) is not None else None
+        ),
+    )

@@ -24,6 +24,9 @@ CONNECT = "connect"  # raised while connecting or refreshing an account
 ACCOUNT_API = "account_api"  # raised by account helper endpoints
 UPLOAD = "upload"  # POST /v1/media request validation
 STAGES = (SHAPE, DEEP, WARNING, UPSTREAM, GATE, CONNECT, ACCOUNT_API, UPLOAD)
+# A phase, not a stage: the rule checks one comment (a thread item or first comment on a
+# "comments" platform, `PlatformAdapter.preflight_reply`), never the post itself.
+REPLY = "reply"
 
 # How far this implementation enforces a rule.
 ENFORCED = "yes"  # checked here, before the upstream call
@@ -103,23 +106,50 @@ class RuleSpec:
 
 
 @dataclass(frozen=True)
+class Span:
+    """A part of a text the platform turns into a link, mention or tag (code-point offsets)."""
+
+    start: int
+    end: int
+    kind: str = "link"  # "link" | "mention" | "tag"
+
+
+@dataclass(frozen=True)
+class Measure:
+    """How a text-length rule counts, so a preview shows the count the platform will see.
+
+    `size(draft)` is (count, limit) for the draft as given (the limit may be the account's
+    own, e.g. a Mastodon instance's); `links(text)`, where given, is what the platform links
+    (X and Mastodon count each link as a fixed length).
+    """
+
+    unit: str
+    field: str  # the draft's text it measures: "text", "first_comment"…
+    size: Callable[[Draft], tuple[int, int]]
+    links: Callable[[str], list[Span]] | None = None
+
+
+@dataclass(frozen=True)
 class CheckedRule:
     """A check bound to its spec; call it like any `platforms.base.Rule`.
 
-    `phase` says when it runs: SHAPE (pure, on create, over the whole batch) or DEEP (per
-    target, after media and URLs are probed). It follows the spec's stage unless given: a
-    warning that needs no probe (TikTok's audit mode) runs with the shape rules.
+    `phase` says when it runs: SHAPE (pure, on create, over the whole batch), DEEP (per
+    target, after media and URLs are probed) or REPLY (pure, on each comment a "comments"
+    platform publishes under the post, never on the post). It follows the spec's stage unless
+    given: a warning that needs no probe (TikTok's audit mode) runs with the shape rules.
     """
 
     spec: RuleSpec
     check: Callable[[Draft], Violation | None]
     phase: str = ""
+    # Text-length rules: how they count, for compose previews.
+    measure: Measure | None = None
 
     def __post_init__(self) -> None:
         if not self.phase:
             phase = SHAPE if self.spec.stage == SHAPE else DEEP
             object.__setattr__(self, "phase", phase)
-        assert self.phase in (SHAPE, DEEP), self.spec.id
+        assert self.phase in (SHAPE, DEEP, REPLY), self.spec.id
 
     def __call__(self, draft: Draft) -> Violation | None:
         return self.check(draft)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import regex
 
+from platforms.preflight.spec import Span
 from platforms.preflight.tlds import CCTLDS, TLDS
 
 # twitter-text config v3: {"scale": 100, "defaultWeight": 200, "transformedURLLength": 23,
@@ -89,6 +90,13 @@ def find_links(text: str) -> list[Link]:
         links.append(Link(start, end, text[start:end]))
         pos = end
     return links
+
+
+def link_spans(text: str) -> list[Span]:
+    """What X links in `text` (each counted as 23), for previews; offsets into `text` as given
+    when it is already NFC, as almost every typed text is."""
+    nfc = unicodedata.normalize("NFC", text)
+    return [Span(link.start, link.end) for link in find_links(nfc)]
 
 
 def _trim_path(path: str) -> str:

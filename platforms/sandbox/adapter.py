@@ -27,6 +27,7 @@ from platforms.base import (
     Draft,
     PlatformAdapter,
     PublishResult,
+    ReplyTo,
 )
 from platforms.sandbox import PLATFORM_INFO, rules
 from platforms.sandbox.models import SandboxPost
@@ -42,6 +43,7 @@ class SandboxAdapter(PlatformAdapter):
     connect_kind = "credentials"
     credential_fields = (CredentialField("handle", "Handle", placeholder="demo"),)
     rules = rules.RULES
+    thread_style = "replies"
 
     @classmethod
     def connect_with_credentials(cls, payload: dict[str, Any]) -> ConnectedAccount:
@@ -74,6 +76,14 @@ class SandboxAdapter(PlatformAdapter):
     def reconcile(self, draft: Draft) -> PublishResult | None:
         post = SandboxPost.objects.filter(token=draft.idempotency_token).first()
         return self._result(post) if post else None
+
+    def publish_reply(self, draft: Draft, reply_to: ReplyTo) -> PublishResult:
+        """A reply is a sandbox post at the item's own token: forced outcomes apply to it
+        when the engine hands it the target's directives (`sandboxFailItem`)."""
+        return self.publish(draft)
+
+    def reconcile_reply(self, draft: Draft, reply_to: ReplyTo) -> PublishResult | None:
+        return self.reconcile(draft)
 
     def _write(self, draft: Draft) -> SandboxPost:
         media = [

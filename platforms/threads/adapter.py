@@ -9,15 +9,19 @@ IMAGE or VIDEO, or a 2-20 item CAROUSEL whose children are created and polled fi
 sent as public URLs; `replyToId` makes the post a reply. The container is polled until FINISHED,
 then `POST /{user}/threads_publish` — the one write that creates the post. Exactly once:
 platforms.meta.publishing.
+
+Thread items and first comments are replies to the previous item: the same path, with
+`reply_to_id` set to its id, and each item's own idempotency token keys its own container.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
-from letmepost.errors import ValidationFailed
-from platforms.base import Draft, MediaItem, PlatformAdapter
+from letmepost.errors import PlatformAuthFailed, PlatformRejected, ValidationFailed
+from platforms.base import Draft, MediaItem, PlatformAdapter, PublishResult, ReplyTo
 from platforms.meta.client import GraphClient
 from platforms.meta.errors import GraphRules
 from platforms.meta.host import GraphHost
@@ -41,11 +45,13 @@ STATES = ContainerStates(
     expired_rule=th.CONTAINER_EXPIRED.id,
 )
 UNKNOWN_MEDIA_RULE = "media.unknown"
+REPLY_OPTIONS = ("reply_to_id", "replyToId")
 
 graph = GraphHost(SLUG, DEFAULT_API, API_VERSION, RULES)
 
 
-def reply_to(options: Mapping[str, Any]) -> str | None:
+def replied_post(options: Mapping[str, Any]) -> str | None:
+    """`replyToId`, checked: the id of the Threads post this one answers."""
     value = options.get("reply_to_id", options.get("replyToId"))
     if value in (None, ""):
         return None
@@ -58,6 +64,20 @@ def reply_to(options: Mapping[str, Any]) -> str | None:
     return str(value).strip()
 
 
+def as_reply(draft: Draft, reply_to: ReplyTo) -> Draft:
+    """The draft of a thread item: a reply to the previous item, whatever the target's own
+    `replyToId` says (that one is for the first post)."""
+    parent = str(reply_to.parent.cid or "")
+    if not parent.isdigit():  # never publish an item as a post of its own
+        raise PlatformRejected(
+            f"The post to reply to has no Threads id ({parent!r}); nothing was sent.",
+            platform=SLUG,
+            remediation="Publish the thread again from its first post.",
+        )
+    options = {k: v for k, v in draft.options.items() if k not in REPLY_OPTIONS}
+    return replace(draft, options={**options, "replyToId": parent})
+
+
 class ThreadsAdapter(ContainerPublishing, LongLivedLogin, PlatformAdapter):
     platform = PLATFORM_INFO
     oauth_provider = dialog(
@@ -66,6 +86,7 @@ class ThreadsAdapter(ContainerPublishing, LongLivedLogin, PlatformAdapter):
         SCOPES,
     )
 
+    thread_style = "replies"
     graph_host = graph
     grant_prefix = "th"
     me_fields = "id,username,name,threads_profile_picture_url"
@@ -93,11 +114,31 @@ class ThreadsAdapter(ContainerPublishing, LongLivedLogin, PlatformAdapter):
 
     # --- publishing -------------------------------------------------------------------------
 
+    def publish_reply(self, draft: Draft, reply_to: ReplyTo) -> PublishResult:
+        return self.publish(as_reply(draft, reply_to))
+
+    def reconcile_reply(self, draft: Draft, reply_to: ReplyTo) -> PublishResult | None:
+        return self.reconcile(as_reply(draft, reply_to))
+
+    def recent_edge(self, draft: Draft) -> str:
+        """Threads lists a user's replies apart from their posts (`/{user}/replies`)."""
+        return "replies" if replied_post(draft.options or {}) else self.create_edge
+
+    def _landed(self, client: GraphClient, draft: Draft) -> PublishResult:
+        try:
+            return super()._landed(client, draft)
+        except PlatformAuthFailed:
+            if not replied_post(draft.options or {}):
+                raise
+            # Listing replies takes threads_read_replies, which letmepost does not ask for:
+            # the reply is up, only its id is unknown.
+            return self._unmatched()
+
     def create_containers(self, client: GraphClient, draft: Draft) -> str:
         post: dict[str, str] = {}
         if draft.text.strip():
             post["text"] = draft.text
-        if parent := reply_to(draft.options or {}):
+        if parent := replied_post(draft.options or {}):
             post["reply_to_id"] = parent
         if not draft.media:
             return self.create(client, {"media_type": "TEXT", **post})

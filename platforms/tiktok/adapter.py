@@ -43,6 +43,7 @@ from platforms.base import (
     Draft,
     PlatformAdapter,
     PublishResult,
+    option,
 )
 from platforms.models import PlatformAccount
 from platforms.oauth import (
@@ -102,13 +103,6 @@ def chunk_plan(size: int) -> Chunks:
     if size <= SINGLE_PUT_MAX:
         return Chunks(size, size, 1)
     return Chunks(size, CHUNK, size // CHUNK)
-
-
-def option(options: Mapping[str, Any], name: str) -> Any:
-    if name in options:
-        return options[name]
-    head, *rest = name.split("_")
-    return options.get(head + "".join(p.title() for p in rest))
 
 
 def creator_metadata(info: Mapping[str, Any] | None) -> dict[str, Any]:

@@ -170,6 +170,12 @@ text_hashtag_max = c.text_max(
 )
 media_required = c.media_required(MEDIA_REQUIRED)
 media_single_only = c.media_max_items(MEDIA_SINGLE_ONLY)
+thread_unsupported = f.thread_unsupported(
+    "tiktok.thread.unsupported",
+    POST_DOCS,
+    notes="The Content Posting API publishes one video; TikTok's public API has no call that "
+    "comments on it.",
+)
 video_reachable = f.reachable(
     "tiktok.video.reachable",
     MEDIA_DOCS,

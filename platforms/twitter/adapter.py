@@ -6,10 +6,13 @@ reconnecting the same person updates their row. Access tokens live 2 hours; with
 `offline.access` a refresh token comes along and is renewed 15 minutes ahead (X rotates it).
 
 Publishing: each attachment is uploaded (platforms.twitter.media), then one `POST /2/tweets`.
+Thread items and first comments are replies (`reply.in_reply_to_tweet_id`, the previous item),
+published one by one by the engine through `publish_reply()`.
 
 Exactly once: X has no idempotency key. When an attempt's outcome is unknown, `reconcile()` reads
 the account's timeline from just before the first attempt for a post with our text and media
-count (platforms.twitter.reconcile) before anything is sent again.
+count (platforms.twitter.reconcile) before anything is sent again; a reply is looked for among
+the posts newer than the one it answers.
 """
 
 from __future__ import annotations
@@ -20,13 +23,14 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from letmepost.errors import ValidationFailed
+from letmepost.errors import PlatformRejected, ValidationFailed
 from platforms.base import (
     ConnectedAccount,
     Draft,
     PlatformAdapter,
     PublishResult,
     ReconcileUnsupported,
+    ReplyTo,
 )
 from platforms.oauth import OAuthConnect, OAuthProvider, TokenSet, token_credentials
 from platforms.twitter import PLATFORM_INFO
@@ -84,6 +88,18 @@ def first_attempt_at(draft: Draft) -> datetime:
     return datetime.fromtimestamp((target_id.int >> 80) / 1000, tz=UTC)
 
 
+def parent_id(reply_to: ReplyTo) -> str:
+    """The X post id a reply answers: the previous item's, as its publish returned it."""
+    parent = str(reply_to.parent.cid or "")
+    if not POST_ID.match(parent):
+        raise PlatformRejected(
+            f"The post to reply to has no X post id ({parent!r}); nothing was sent.",
+            platform=PLATFORM,
+            remediation="Publish the thread again from its first post.",
+        )
+    return parent
+
+
 class TwitterAdapter(OAuthConnect, PlatformAdapter):
     platform = PLATFORM_INFO
     oauth_provider = OAuthProvider(
@@ -93,6 +109,7 @@ class TwitterAdapter(OAuthConnect, PlatformAdapter):
         client_auth="basic",
         revoke_url="https://api.x.com/2/oauth2/revoke",
     )
+    thread_style = "replies"
 
     # --- connecting -------------------------------------------------------------------------
 
@@ -131,34 +148,55 @@ class TwitterAdapter(OAuthConnect, PlatformAdapter):
     def publish(self, draft: Draft) -> PublishResult:
         options = post_options(draft.options or {})
         check_launch_cap(draft.history)
+        fields: dict[str, Any] = {}
+        if reply := options.get("replyToTweetId"):
+            fields["reply"] = {"in_reply_to_tweet_id": reply}
+        if quote := options.get("quoteTweetId"):
+            fields["quote_tweet_id"] = quote
+        return self._post(draft, fields)
+
+    def publish_reply(self, draft: Draft, reply_to: ReplyTo) -> PublishResult:
+        """One thread item or first comment: text and media answering the previous item.
+        The target's options (reply, quote) belong to the first post; the launch cap counts
+        the target once, so a thread is never cut halfway by it."""
+        reply = {"in_reply_to_tweet_id": parent_id(reply_to)}
+        return self._post(draft, {"reply": reply})
+
+    def _post(self, draft: Draft, fields: dict[str, Any]) -> PublishResult:
+        """Upload the media, then the one `POST /2/tweets` with the text and `fields`."""
         client = self._client()
         uploads = [upload(client, item, i) for i, item in enumerate(draft.media)]
         body: dict[str, Any] = {"text": draft.text}
         if uploads:
             body["media"] = {"media_ids": [u.media_id for u in uploads]}
-        if reply := options.get("replyToTweetId"):
-            body["reply"] = {"in_reply_to_tweet_id": reply}
-        if quote := options.get("quoteTweetId"):
-            body["quote_tweet_id"] = quote
-        created = client.create_post(body)
-        warnings = [u.warning for u in uploads if u.warning]
-        if draft.first_comment and draft.first_comment.strip():
-            # X has no idempotency key, so a reply could not be made exactly once.
-            warnings.append(
-                {
-                    "code": "first_comment_unsupported",
-                    "message": "X first comments are not posted; reply with replyToTweetId.",
-                }
-            )
+        created = client.create_post({**body, **fields})
         return PublishResult(
             uri=post_uri(self.username, str(created["id"])),
             cid=str(created["id"]),
-            warnings=tuple(warnings),
+            warnings=tuple(u.warning for u in uploads if u.warning),
         )
 
     def reconcile(self, draft: Draft) -> PublishResult | None:
-        since = first_attempt_at(draft)
-        found = find_post(self._client(), self.account.external_id, draft, since)
+        return self._found(draft, since=first_attempt_at(draft))
+
+    def reconcile_reply(self, draft: Draft, reply_to: ReplyTo) -> PublishResult | None:
+        # X ids grow with time: a reply is newer than the post it answers, whatever the clocks.
+        return self._found(draft, since_id=parent_id(reply_to))
+
+    def _found(
+        self,
+        draft: Draft,
+        *,
+        since: datetime | None = None,
+        since_id: str | None = None,
+    ) -> PublishResult | None:
+        found = find_post(
+            self._client(),
+            self.account.external_id,
+            draft,
+            since=since,
+            since_id=since_id,
+        )
         if found is None:
             return None
         return PublishResult(

@@ -184,17 +184,26 @@ class XClient(TokenClient):
         return data
 
     def user_posts(
-        self, user_id: str, *, start_time: str, pagination_token: str | None = None
+        self,
+        user_id: str,
+        *,
+        start_time: str | None = None,
+        since_id: str | None = None,
+        pagination_token: str | None = None,
     ) -> dict[str, Any]:
-        """One page (newest first) of the account's posts since `start_time`."""
-        params = {
+        """One page (newest first) of the account's posts, replies included, since
+        `start_time` and/or newer than the post `since_id`."""
+        window = {
             "start_time": start_time,
+            "since_id": since_id,
+            "pagination_token": pagination_token,
+        }
+        params = {
             "max_results": "100",
             "exclude": "retweets",
             "post.fields": POST_FIELDS,
+            **{name: value for name, value in window.items() if value},
         }
-        if pagination_token:
-            params["pagination_token"] = pagination_token
         page: dict[str, Any] = self.call(
             "GET", f"/2/users/{user_id}/tweets", params=params
         ).json()

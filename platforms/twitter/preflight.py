@@ -62,7 +62,11 @@ TEXT_MAX = RuleSpec(
     notes="The id says graphemes for compatibility; the count is X's own weighting.",
 )
 text_max_graphemes = c.text_max(
-    TEXT_MAX, "max_weighted", count=x_text.weighted_length, unit="weighted characters"
+    TEXT_MAX,
+    "max_weighted",
+    count=x_text.weighted_length,
+    unit="weighted characters",
+    links=x_text.link_spans,
 )
 media_image_video_exclusive = f.image_video_exclusive(
     "twitter.media.image_video_exclusive",

@@ -1,8 +1,8 @@
 """Finding our post on X after an attempt whose outcome is unknown.
 
 X has no idempotency key, so the only way to know whether a lost `POST /2/tweets` landed is to
-read the account's own timeline from just before the first attempt and look for a post with our
-text and media count. X rewrites text on the way in (NFC, HTML entities escaped, every link
+read the account's own timeline from just before the first attempt (for a reply: since the post
+it answers) and look for a post with our text and media count. X rewrites text on the way in (NFC, HTML entities escaped, every link
 replaced by a t.co link, a media link appended), so both sides are compared without their links.
 """
 
@@ -43,14 +43,22 @@ def x_time(moment: datetime) -> str:
 
 
 def find_post(
-    client: XClient, user_id: str, draft: Draft, since: datetime
+    client: XClient,
+    user_id: str,
+    draft: Draft,
+    *,
+    since: datetime | None = None,
+    since_id: str | None = None,
 ) -> dict[str, Any] | None:
-    """Our post if it is on the account's timeline since `since`, None if it certainly is not."""
+    """Our post if it is on the account's timeline since `since` or after the post `since_id`,
+    None if it certainly is not."""
     wanted = comparable(draft.text)
     token: str | None = None
-    start_time = x_time(since - CLOCK_SKEW)
+    start_time = x_time(since - CLOCK_SKEW) if since else None
     for _ in range(MAX_PAGES):
-        page = client.user_posts(user_id, start_time=start_time, pagination_token=token)
+        page = client.user_posts(
+            user_id, start_time=start_time, since_id=since_id, pagination_token=token
+        )
         posts: list[dict[str, Any]] = page.get("data") or []
         for post in posts:
             if comparable(str(post.get("text") or "")) == wanted and media_count(

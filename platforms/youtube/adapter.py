@@ -14,6 +14,10 @@ Exactly once: the session URI is stored before any byte is sent (platforms/youtu
 A session only becomes a video when its last byte arrives, so a retry that finds the session
 incomplete resumes it, and one that finds it complete takes the video it made. When the session is
 gone, `reconcile()` looks for our title among the channel's newest uploads, else it cannot tell.
+
+Thread items and first comments are top-level comments under the video (`commentThreads.insert`,
+which needs the `youtube.force-ssl` scope; platforms.comments), reconciled from the video's
+newest comments by the channel with exactly our text.
 """
 
 from __future__ import annotations
@@ -33,10 +37,12 @@ from platforms.attachments import AttachmentStream, open_attachment
 from platforms.base import (
     ConnectedAccount,
     Draft,
-    PlatformAdapter,
     PublishResult,
     ReconcileUnsupported,
+    ReplyTo,
+    option,
 )
+from platforms.comments import CommentThreads, earlier, post_id, the_one
 from platforms.oauth import OAuthConnect, OAuthProvider, TokenSet, token_credentials
 from platforms.reauth import answer, flag_if_revoked
 from platforms.upstream import body_of, json_object, network_failure
@@ -48,6 +54,8 @@ from platforms.youtube.preflight import MAX_VIDEO_BYTES
 SCOPES = (
     "https://www.googleapis.com/auth/youtube.upload",
     "https://www.googleapis.com/auth/youtube.readonly",
+    # commentThreads.insert (thread items, first comments) accepts no narrower scope.
+    "https://www.googleapis.com/auth/youtube.force-ssl",
 )
 CHUNK = (
     8 * 1024 * 1024
@@ -56,13 +64,8 @@ MAX_RESUMES = 3
 DEFAULT_CATEGORY = "22"  # People & Blogs
 DEFAULT_PRIVACY = "public"
 WATCH_URL = "https://www.youtube.com/watch?v={id}"
-
-
-def option(options: Mapping[str, Any], name: str) -> Any:
-    if name in options:
-        return options[name]
-    head, *rest = name.split("_")
-    return options.get(head + "".join(p.title() for p in rest))
+COMMENT_URL = "https://www.youtube.com/watch?v={video}&lc={id}"
+RECENT_COMMENTS = 100
 
 
 def video_json(draft: Draft) -> dict[str, Any]:
@@ -92,7 +95,13 @@ def result_for(video: Mapping[str, Any]) -> PublishResult:
     return PublishResult(uri=WATCH_URL.format(id=video["id"]), cid=str(video["id"]))
 
 
-class YouTubeAdapter(OAuthConnect, PlatformAdapter):
+def comment_result(video_id: str, thread_id: str) -> PublishResult:
+    return PublishResult(
+        uri=COMMENT_URL.format(video=video_id, id=thread_id), cid=thread_id
+    )
+
+
+class YouTubeAdapter(OAuthConnect, CommentThreads):
     platform = PLATFORM_INFO
     oauth_provider = OAuthProvider(
         authorize_url="https://accounts.google.com/o/oauth2/v2/auth",
@@ -277,6 +286,41 @@ class YouTubeAdapter(OAuthConnect, PlatformAdapter):
                 if video_id:
                     return result_for({"id": video_id})
         raise ReconcileUnsupported(self.slug)
+
+    # --- comments: thread items and first comments --------------------------------------------
+
+    @property
+    def channel_id(self) -> str:
+        return str(self.account.metadata.get("channelId") or self.account.external_id)
+
+    def publish_reply(self, draft: Draft, reply_to: ReplyTo) -> PublishResult:
+        """A top-level comment by the channel under the video."""
+        video_id = post_id(reply_to, self.slug)
+        client = self.client()
+        with flag_if_revoked(self.account, _unauthorized):
+            thread = client.insert_comment(self.channel_id, video_id, draft.text)
+        return comment_result(video_id, str(thread["id"]))
+
+    def reconcile_reply(self, draft: Draft, reply_to: ReplyTo) -> PublishResult | None:
+        """Our comment among the video's newest: the channel's, with exactly this text."""
+        video_id = post_id(reply_to, self.slug)
+        page = self.client().comment_threads(video_id, limit=RECENT_COMMENTS)
+        known = earlier(reply_to)
+        matches = []
+        for thread in page.get("items") or []:
+            top = ((thread.get("snippet") or {}).get("topLevelComment") or {}).get(
+                "snippet"
+            ) or {}
+            author = (top.get("authorChannelId") or {}).get("value")
+            if (
+                author == self.channel_id
+                and top.get("textOriginal") == draft.text
+                and str(thread["id"]) not in known
+            ):
+                matches.append(str(thread["id"]))
+        complete = not page.get("nextPageToken")
+        found = the_one(matches, complete=complete, slug=self.slug)
+        return comment_result(video_id, found) if found else None
 
 
 def next_offset(response: requests.Response) -> int:

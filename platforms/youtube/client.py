@@ -7,12 +7,13 @@ tests/fixtures/platform-apis/youtube/youtube__v3.json). Errors are
 | upstream | raised |
 |---|---|
 | 401 | `PlatformAuthFailed` (token revoked) |
-| 403 `quotaExceeded`, `rateLimitExceeded`, 429 | `PlatformRateLimited` (rule `youtube.quota_exceeded`) |
+| 403 `quotaExceeded`, `rateLimitExceeded`, 429 | `PlatformRateLimited` (rule `youtube.quota_exceeded`; `Retry-After` when sent, else an hour) |
 | 400/403 `uploadLimitExceeded` | `PlatformRejected` (rule `youtube.upload_limit_exceeded`) |
 | 400 `invalidTitle` / `invalidTags` / `invalidDescription` | `PlatformRejected` with the title/tags/description rule |
+| 403 `commentsDisabled`, 400 `commentTextTooLong` | `PlatformRejected` (rule `youtube.comment.disabled` / `youtube.comment.max_graphemes`) |
 | other 403 | `PlatformAuthFailed` (insufficient permissions) |
 | other 4xx | `PlatformRejected` |
-| 5xx or no connection | `PlatformUnavailable` (the upload's own failures are handled by the adapter) |
+| 5xx or no connection | `PlatformUnavailable` (the upload's own failures are handled by the adapter); `PublishOutcomeUnknown` for `commentThreads.insert`, which may have been applied |
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import requests
 from letmepost.errors import LetmepostError, PlatformRejected
 from platforms.attachments import Section
 from platforms.oauth import TokenClient, client_settings
-from platforms.upstream import Failure
+from platforms.upstream import Failure, retry_after
 
 PLATFORM = "youtube"
 DEFAULT_BASE = "https://youtube.googleapis.com"
@@ -39,6 +40,8 @@ RULES = {
     "invalidTags": "youtube.tags.max_chars",
     "invalidDescription": "youtube.description.max_bytes",
     "invalidCategoryId": "youtube.category_id.invalid",
+    "commentsDisabled": "youtube.comment.disabled",
+    "commentTextTooLong": "youtube.comment.max_graphemes",
 }
 
 
@@ -77,7 +80,7 @@ class YouTubeClient(TokenClient):
             return failure.auth_failed(remediation="Reconnect the YouTube channel.")
         if status == 429 or RATE_REASONS & set(found):
             return failure.rate_limited(
-                QUOTA_RETRY_AFTER,
+                retry_after(failure.response, default=QUOTA_RETRY_AFTER),
                 rule="youtube.quota_exceeded",
                 remediation="The project's daily YouTube quota is spent; it resets at "
                 "midnight Pacific time.",
@@ -88,8 +91,8 @@ class YouTubeClient(TokenClient):
             return failure.auth_failed(
                 remediation="Reconnect the channel and grant every requested scope."
             )
-        if status >= 500:
-            return failure.unavailable()  # the upload's own failures: the adapter's
+        if status >= 500:  # the upload's own failures: the adapter's
+            return failure.server_error()
         return failure.rejected()
 
     # --- the calls --------------------------------------------------------------------------
@@ -110,6 +113,40 @@ class YouTubeClient(TokenClient):
             params={"part": "snippet", "playlistId": playlist_id, "maxResults": limit},
         )
         return body.get("items") or []
+
+    def insert_comment(
+        self, channel_id: str, video_id: str, text: str
+    ) -> dict[str, Any]:
+        """`commentThreads.insert`, the one write that creates a comment: the CommentThread."""
+        thread: dict[str, Any] = self.api(
+            "POST",
+            "/youtube/v3/commentThreads",
+            params={"part": "snippet"},
+            json={
+                "snippet": {
+                    "channelId": channel_id,
+                    "videoId": video_id,
+                    "topLevelComment": {"snippet": {"textOriginal": text}},
+                }
+            },
+            write=True,
+        )
+        return thread
+
+    def comment_threads(self, video_id: str, *, limit: int) -> dict[str, Any]:
+        """`commentThreads.list`: the video's newest top-level comments, as written."""
+        page: dict[str, Any] = self.api(
+            "GET",
+            "/youtube/v3/commentThreads",
+            params={
+                "part": "snippet",
+                "videoId": video_id,
+                "order": "time",
+                "textFormat": "plainText",
+                "maxResults": limit,
+            },
+        )
+        return page
 
     def start_upload(
         self, video: dict[str, Any], *, size: int, content_type: str

@@ -3,17 +3,27 @@ file's type, size and duration (YouTube Data API v3).
 
 The post text is the description. Options arrive snake_case: `title`, `tags` (a list),
 `privacy` (public | unlisted | private). `Draft.account_limits["max_duration_seconds"]` lowers
-the duration cap for channels that are not verified (900 s).
+the duration cap for channels that are not verified (900 s). Thread items and first comments are
+comments under the video (`youtube.comment.*`, checked on each comment only).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from platforms import comments
 from platforms.base import Draft, Violation
 from platforms.preflight import checks as c
 from platforms.preflight import families as f
-from platforms.preflight.spec import DEEP, PARTIAL, SHAPE, CheckedRule, RuleSpec
+from platforms.preflight.spec import (
+    DEEP,
+    PARTIAL,
+    SHAPE,
+    UPSTREAM,
+    CheckedRule,
+    RuleSpec,
+    raised,
+)
 from platforms.preflight.text import is_blank, utf8_length
 
 MIN_ITEMS = 1
@@ -235,3 +245,31 @@ VIDEO_DURATION_MAX = RuleSpec(
 )
 
 video_duration_max = CheckedRule(VIDEO_DURATION_MAX, _duration_max)
+
+# --- comments: thread items and first comments (platforms.comments) ---------------------------
+
+COMMENT_MAX_GRAPHEMES = 10_000
+COMMENTS_DOCS = "https://developers.google.com/youtube/v3/docs/commentThreads/insert"
+
+comment_non_empty = comments.text_non_empty("youtube.comment.non_empty", COMMENTS_DOCS)
+comment_max_graphemes = comments.text_max(
+    "youtube.comment.max_graphemes",
+    COMMENT_MAX_GRAPHEMES,
+    COMMENTS_DOCS,
+    notes="commentThreads.insert answers commentTextTooLong without naming the number; "
+    "10,000 is what YouTube's comment box takes. A longer answer from YouTube maps here too.",
+)
+comment_media_unsupported = comments.no_media(
+    "youtube.comment.media_unsupported",
+    COMMENTS_DOCS,
+    notes="A comment's snippet has text only (`textOriginal`).",
+)
+COMMENT_DISABLED = raised(
+    "youtube.comment.disabled",
+    UPSTREAM,
+    "The video must accept comments: YouTube turns them off for videos made for kids, and "
+    "channels may turn them off.",
+    "Turn comments on for the video (not possible when it is made for kids), or post without "
+    "a thread or first comment.",
+    source_url=COMMENTS_DOCS,
+)

@@ -6,7 +6,8 @@ from typing import Any
 
 from letmepost.api.fields import format_datetime
 from platforms.base import Violation
-from posts.models import Post, PostTarget
+from posts.models import Post, PostTarget, ThreadItem
+from posts.threads import items_of, progress
 
 Status = PostTarget.Status
 BATCH_STATUSES = ("draft", "queued", "published", "partial_failed", "failed")
@@ -27,7 +28,10 @@ def batch_status(targets: list[PostTarget]) -> str:
     return "partial_failed"
 
 
-def target_result(target: PostTarget) -> dict[str, Any]:
+def target_result(
+    target: PostTarget, items: list[ThreadItem] | None = None
+) -> dict[str, Any]:
+    """`items`: the target's thread items and first comment, when it has any."""
     result: dict[str, Any] = {
         "accountId": str(target.account_id),
         "platform": target.platform,
@@ -42,6 +46,8 @@ def target_result(target: PostTarget) -> dict[str, Any]:
     ):
         if value:
             result[key] = value
+    if items and (thread := progress(items)):
+        result["thread"] = thread
     if target.warnings:
         result["warnings"] = target.warnings
     if target.error and target.status != Status.PUBLISHED:
@@ -73,7 +79,8 @@ def batch_response(
     }
     if post.scheduled_at:
         body["scheduledAt"] = format_datetime(post.scheduled_at)
-    body["results"] = [target_result(t) for t in targets]
+    items = items_of(targets)
+    body["results"] = [target_result(t, items.get(t.pk)) for t in targets]
     for result, target in zip(body["results"], targets, strict=True):
         if target.status == Status.DRAFT:
             found = (violations or {}).get(target.pk, [])

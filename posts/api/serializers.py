@@ -17,8 +17,14 @@ from letmepost.api.fields import (
 from letmepost.api.schema import ViolationOut
 from letmepost.api.serializers import ThreadCachedFields
 from platforms.registry import KNOWN_PLATFORMS
-from posts.models import PostTarget, PublishAttempt
-from posts.requests import MediaRequest, PostRequest, TargetRequest
+from posts.models import PostTarget, PublishAttempt, ThreadItem
+from posts.requests import (
+    MediaRequest,
+    PostRequest,
+    TargetRequest,
+    ThreadItemRequest,
+)
+from posts.threads import MAX_THREAD_ITEMS, target_progress
 
 MEDIA_ID_PATTERN = r"^med_[0-9A-Za-z]{22}$"
 EXACTLY_ONE_SOURCE = "Exactly one of 'mediaId', 'url', or 'bytesBase64' must be provided for each media item."
@@ -47,6 +53,35 @@ class FirstCommentIn(serializers.Serializer):
     text = serializers.CharField(min_length=1, trim_whitespace=False, max_length=10000)
 
 
+@extend_schema_serializer(component_name="ThreadItemInput")
+class ThreadItemIn(serializers.Serializer):
+    text = serializers.CharField(
+        min_length=1, trim_whitespace=False, max_length=100_000
+    )
+    media = MediaIn(many=True, required=False)
+
+
+THREAD_HELP = (
+    "The posts after the first, published in order as replies to the previous one (or as "
+    "comments on the first post, by platform)."
+)
+
+
+def thread_field(help_text: str = THREAD_HELP) -> serializers.ListField:
+    return serializers.ListField(
+        child=ThreadItemIn(),
+        required=False,
+        max_length=MAX_THREAD_ITEMS,
+        help_text=help_text,
+    )
+
+
+AUTO_THREAD_HELP = (
+    "Split a text too long for the platform into a numbered thread (the first part is the "
+    "post, the rest come before `thread`'s items)."
+)
+
+
 @extend_schema_serializer(component_name="PostTargetInput")
 class TargetIn(serializers.Serializer):
     account_id = UuidField(required=False)
@@ -60,6 +95,8 @@ class TargetIn(serializers.Serializer):
         required=False,
         help_text="Per-platform options; `platform` must match the account's.",
     )
+    thread = thread_field()
+    auto_thread = serializers.BooleanField(required=False, help_text=AUTO_THREAD_HELP)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if not attrs.get("account_id") and not attrs.get("platform"):
@@ -95,6 +132,8 @@ class CreatePostIn(ThreadCachedFields):  # validated on every POST /v1/posts
     )
     media = MediaIn(many=True, required=False)
     first_comment = FirstCommentIn(required=False)
+    thread = thread_field()
+    auto_thread = serializers.BooleanField(required=False, help_text=AUTO_THREAD_HELP)
     publish_now = serializers.BooleanField(required=False)
     scheduled_at = ScheduledAtField(
         required=False,
@@ -117,6 +156,8 @@ def to_request(data: dict[str, Any]) -> PostRequest:
         text=data.get("text"),
         media=_media(data.get("media")) or (),
         first_comment=_comment(data.get("first_comment")),
+        thread=_thread(data.get("thread")) or (),
+        auto_thread=bool(data.get("auto_thread")),
         profile_id=_str(data.get("profile_id")),
         scheduled_at=None if next_slot else data.get("scheduled_at"),
         publish_now=bool(data.get("publish_now")),
@@ -133,6 +174,17 @@ def _target(data: dict[str, Any]) -> TargetRequest:
         media=_media(data.get("media")),
         first_comment=_comment(data.get("first_comment")),
         options=data.get("options"),
+        thread=_thread(data.get("thread")),
+        auto_thread=data.get("auto_thread"),
+    )
+
+
+def _thread(items: list[dict[str, Any]] | None) -> tuple[ThreadItemRequest, ...] | None:
+    if items is None:
+        return None
+    return tuple(
+        ThreadItemRequest(text=i["text"], media=_media(i.get("media")) or ())
+        for i in items
     )
 
 
@@ -177,11 +229,15 @@ class UpdatePostIn(serializers.Serializer):
     media = MediaIn(many=True, required=False, help_text="Drafts only.")
     first_comment = FirstCommentIn(required=False, help_text="Drafts only.")
     options = serializers.DictField(required=False, help_text="Drafts only.")
+    thread = thread_field("Drafts only: replaces the draft's thread.")
+
+
+DRAFT_FIELDS = {"account_id", "text", "media", "first_comment", "options", "thread"}
 
 
 def draft_edits(data: dict[str, Any]) -> TargetRequest | None:
     """The draft edits in UpdatePostIn's validated data; None when it has none."""
-    if not data.keys() & {"account_id", "text", "media", "first_comment", "options"}:
+    if not data.keys() & DRAFT_FIELDS:
         return None
     return _target(data)
 
@@ -193,6 +249,24 @@ class TargetErrorOut(serializers.Serializer):
     rule = serializers.CharField(required=False)
     remediation = serializers.CharField(required=False)
     platform_response = serializers.JSONField(required=False)
+    field = serializers.CharField(
+        required=False,
+        help_text="The thread item or first comment that failed: `thread[2]`, `firstComment`.",
+    )
+
+
+@extend_schema_serializer(component_name="ThreadItemProgress")
+class ThreadItemProgressOut(serializers.Serializer):
+    position = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=ThreadItem.Status.choices)
+    uri = serializers.CharField(required=False)
+
+
+@extend_schema_serializer(component_name="ThreadProgress")
+class ThreadProgressOut(serializers.Serializer):
+    published = serializers.IntegerField()
+    total = serializers.IntegerField()
+    items = ThreadItemProgressOut(many=True)
 
 
 @extend_schema_serializer(component_name="PostTargetResult")
@@ -205,6 +279,9 @@ class TargetResultOut(serializers.Serializer):
     cid = serializers.CharField(required=False)
     first_comment_uri = serializers.CharField(required=False)
     first_comment_cid = serializers.CharField(required=False)
+    thread = ThreadProgressOut(
+        required=False, help_text="Only when the post has a thread: how far it got."
+    )
     warnings = serializers.ListField(child=serializers.DictField(), required=False)
     error = TargetErrorOut(required=False)
     next_attempt_at = UtcDateTimeField(required=False)
@@ -251,6 +328,7 @@ class PostOut(ModelSerializer):
     platform_cid = serializers.SerializerMethodField()
     attempt_count = serializers.IntegerField()
     next_attempt_at = serializers.SerializerMethodField()
+    thread = serializers.SerializerMethodField()
 
     class Meta:
         model = PostTarget
@@ -271,6 +349,7 @@ class PostOut(ModelSerializer):
             "published_at",
             "platform_uri",
             "platform_cid",
+            "thread",
             "error",
             "attempt_count",
             "next_attempt_at",
@@ -286,6 +365,10 @@ class PostOut(ModelSerializer):
 
     def get_platform_cid(self, target: PostTarget) -> str | None:
         return _blank_to_none(target.platform_cid)
+
+    @extend_schema_field(ThreadProgressOut(allow_null=True))
+    def get_thread(self, target: PostTarget) -> dict[str, Any] | None:
+        return target_progress(target)
 
     def get_next_attempt_at(self, target: PostTarget) -> str | None:
         if target.status == PostTarget.Status.QUEUED and target.attempt_count:

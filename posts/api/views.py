@@ -373,8 +373,9 @@ class PostRetryApi(PostCaller):
         """Retry a failed post.
 
         Publishes a failed or rejected post's content again, now, as a new post; the original keeps
-        its history. When the last attempt may have been published (outcome unknown), send
-        `confirmUnknown: true`.
+        its history. A thread whose first post is out resumes instead, as the same post, at its
+        first item not published. When the last attempt may have been published (outcome
+        unknown), send `confirmUnknown: true`.
         """
         record = getattr(request._request, "idempotency", None)
         if record is not None and record.resource_id:
@@ -397,7 +398,13 @@ class PostRetryApi(PostCaller):
             ),
             in_commit=_holding(record),
         )
-        return Response(batch_response(created.post, created.violations()))
+        # The retried targets as they are now (a resumed thread's batch may hold others).
+        targets = PostTarget.objects.filter(pk__in=[t.pk for t in created.targets])
+        return Response(
+            batch_response(
+                created.post, created.violations(), list(targets.order_by("position"))
+            )
+        )
 
 
 def _values(params: Any, name: str, *, strict: bool = False) -> tuple[str, ...]:

@@ -77,6 +77,8 @@ def seed_workspace() -> tuple[Any, list[str]]:
     from django.utils import timezone
 
     from media import services as media_services
+    from posts import queues
+    from posts.queue_slots import WEEKDAYS
     from tests.conftest import connect_sandbox, make_persona
     from tests.dashboard.helpers import make_post
     from tests.e2e.test_dashboard_browser import png_bytes
@@ -93,11 +95,18 @@ def seed_workspace() -> tuple[Any, list[str]]:
     make_post(owner, account, "Queued for later", scheduled_at=later)
     image = SimpleUploadedFile("blue.png", png_bytes((0, 0, 200)), "image/png")
     media_services.ingest_upload(owner.workspace, owner.profile, image, livemode=True)
+    # Queue slots in the calendar, and a filled queue editor.
+    queues.set_queue(
+        owner.profile, "UTC", [{"weekday": d, "time": "09:00"} for d in WEEKDAYS]
+    )
     return owner.user, [
         "/app/calendar/?view=week",
+        f"/app/calendar/?profile={owner.profile.pk}&status=failed%2Crejected",
+        f"/app/profiles/{owner.profile.pk}/queue",
         f"/app/log/{published.pk}/",
         f"/app/log/{retrying.pk}/",
         f"/app/webhooks/{endpoint.pk}/",
+        "/app/log/import",  # its POST answers: tests/e2e/test_import_browser.py
     ]
 
 

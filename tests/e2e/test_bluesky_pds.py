@@ -15,6 +15,7 @@ import json
 import urllib.request
 import uuid
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -354,3 +355,130 @@ def test_a_server_killed_after_the_pds_applied_the_post_leaves_exactly_one_recor
 def test_the_pds_fixture_serves_health(pds: Pds) -> None:
     with urllib.request.urlopen(f"{pds.url}/xrpc/_health", timeout=5) as response:  # noqa: S310 - loopback
         assert json.loads(response.read())["version"]
+
+
+# --- threads (#20) ----------------------------------------------------------------------------
+
+
+def test_a_five_item_thread_with_images_reads_back_as_one_reply_chain(
+    pds: Pds, owner: Persona, private_urls
+) -> None:
+    acct = pds.account("threader")
+    connect(owner, pds, acct)
+    images = [upload(owner, png(40 + i, 30), f"t{i}.png") for i in range(6)]
+
+    def media(i: int) -> list[dict[str, Any]]:
+        return [{"kind": "image", "mediaId": images[i]["id"], "altText": f"image {i}"}]
+
+    result = publish(
+        owner,
+        {
+            "targets": [{"platform": "bluesky"}],
+            "text": "A thread, 0/5 🧵",
+            "media": media(0),
+            "thread": [
+                {"text": f"Part {i}/5 with an image", "media": media(i)}
+                for i in range(1, 6)
+            ],
+            "firstComment": {"text": "Thanks for reading"},
+        },
+    )
+    post_id = result["postId"]
+    assert result["thread"]["published"] == result["thread"]["total"] == 5
+    records = {r["uri"]: r for r in pds.records(acct["did"])}
+    assert len(records) == 7  # the post, five items, the comment: one record each
+    root = records[result["uri"]]
+    chain = [root] + [records[item["uri"]] for item in result["thread"]["items"]]
+    for index, record in enumerate(chain):
+        rkey = record["uri"].rsplit("/", 1)[1]
+        assert rkey == record_key(post_id if index == 0 else f"{post_id}.{index}")
+        assert errors_in_record(record["value"]) == []
+        (image,) = record["value"]["embed"]["images"]
+        assert image["alt"] == f"image {index}"
+        blob = image["image"]["ref"]["$link"]
+        data = pds.query("com.atproto.sync.getBlob", did=acct["did"], cid=blob)
+        assert data.startswith(b"\x89PNG")
+        if index:
+            assert record["value"]["reply"] == {
+                "root": ref(root),
+                "parent": ref(chain[index - 1]),
+            }
+    assert "reply" not in root["value"]
+    comment = records[result["firstCommentUri"]]
+    assert comment["value"]["reply"] == {"root": ref(root), "parent": ref(root)}
+
+
+def test_a_server_killed_between_thread_items_leaves_exactly_one_record_per_item(
+    pds: Pds, tmp_path: Path
+) -> None:
+    from tests.e2e.support import boot_env, bootstrap_key, serving, wait_for
+
+    acct = pds.account("threadcrash")
+    env = boot_env(
+        tmp_path,
+        LETMEPOST_ALLOW_PRIVATE_URLS="true",
+        LETMEPOST_PUBLISH_LEASE_SECONDS="2",
+        LETMEPOST_PUBLISH_RETRY_BASE_SECONDS="1",
+        LETMEPOST_DISPATCH_INTERVAL_MS="100",
+    )
+    texts = ["one of five", "two of five", "three of five", "four of five", "five"]
+    with HoldingProxy(
+        pds.url, hold_path="com.atproto.repo.createRecord", marker=b"three of five"
+    ) as proxy:
+        with serving(env, name="first") as first:
+            key = bootstrap_key(env)
+            url = first.extra["url"]
+            status, account = api(
+                url,
+                "POST",
+                COMPLETE,
+                key,
+                {
+                    "identifier": acct["handle"],
+                    "appPassword": acct["app_password"],
+                    "pdsUrl": proxy.url,
+                },
+            )
+            assert status == 201, account
+            when = (datetime.now(UTC) + timedelta(seconds=3)).isoformat()
+            status, batch = api(
+                url,
+                "POST",
+                "/v1/posts",
+                key,
+                {
+                    "targets": [{"accountId": account["id"]}],
+                    "text": texts[0],
+                    "thread": [{"text": t} for t in texts[1:]],
+                    "scheduledAt": when,
+                },
+            )
+            assert status == 202, batch
+            post_id = batch["results"][0]["postId"]
+            # Item thread[1] ("three of five") is applied by the PDS; its answer never returns.
+            assert proxy.landed.wait(30), "the third createRecord never reached the PDS"
+            first.kill()
+        proxy.release.set()
+        keys = [record_key(post_id)] + [record_key(f"{post_id}.{n}") for n in (1, 2)]
+        assert [r["uri"].rsplit("/", 1)[1] for r in pds.records(acct["did"])] == keys
+
+        with serving(env, name="second") as second:
+
+            def settled() -> dict[str, Any] | None:
+                _, post = api(second.extra["url"], "GET", f"/v1/posts/{post_id}", key)
+                return post if post.get("status") == "published" else None
+
+            post = wait_for(
+                settled, timeout=30, interval=0.2, what="the resumed thread"
+            )
+    records = pds.records(acct["did"])
+    assert [
+        r["value"]["text"] for r in records
+    ] == texts  # one record per item, in order
+    assert [r["uri"].rsplit("/", 1)[1] for r in records] == [record_key(post_id)] + [
+        record_key(f"{post_id}.{n}") for n in range(1, 5)
+    ]
+    assert post["thread"]["published"] == 4
+    assert [a["outcome"] for a in post["attempts"]] == ["unknown", "published"]
+    for parent, child in pairwise(records):
+        assert child["value"]["reply"]["parent"] == ref(parent)

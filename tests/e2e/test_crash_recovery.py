@@ -164,3 +164,60 @@ def test_an_unknown_outcome_is_reconciled_through_the_platform_not_published_twi
     assert post["publishedAt"] is not None
     assert timeline_rows(tmp_path, post_id) == 1
     assert all_timeline_rows(tmp_path) == 1
+
+
+def test_a_server_killed_between_thread_items_resumes_with_one_row_per_item(
+    tmp_path: Path,
+) -> None:
+    env = engine_env(tmp_path)
+    with serving(env, name="first") as first:
+        key = bootstrap_key(env)
+        account_id = connect_account(first, key)
+        post_id = schedule(
+            first,
+            key,
+            account_id,
+            text="a thread that survives a crash",
+            thread=[{"text": f"item {n}"} for n in range(4)],
+            # thread[1] lands, then its answer is slow: the server dies while waiting for it.
+            options={
+                "platform": "sandbox",
+                "sandboxFailItem": 1,
+                "sandboxDelayMs": 8000,
+            },
+        )
+        item = f"{post_id}.2"
+
+        def between_items() -> dict[str, Any] | None:
+            if timeline_rows(tmp_path, item) != 1:
+                return None
+            return get_post(first, key, post_id)  # read after the item landed
+
+        during = wait_for(
+            between_items,
+            timeout=SCHEDULE_LEAD.total_seconds() + 10,
+            interval=0.02,
+            what="thread[1] to land",
+        )
+        assert during["status"] == "publishing"
+        assert [i["status"] for i in during["thread"]["items"]] == [
+            "published",
+            "publishing",
+            "pending",
+            "pending",
+        ]
+        first.kill()  # SIGKILL inside the 2 s lease, between thread[1] and thread[2]
+
+    with serving(env, name="second") as second:
+        post = wait_for(
+            lambda: published(second, key, post_id),
+            timeout=SETTLE_TIMEOUT,
+            interval=0.1,
+            what="the resumed thread to be published",
+        )
+
+    assert post["thread"]["published"] == 4
+    assert [a["outcome"] for a in post["attempts"]] == ["unknown", "published"]
+    tokens = [post_id] + [f"{post_id}.{n}" for n in range(1, 5)]
+    assert [timeline_rows(tmp_path, t) for t in tokens] == [1, 1, 1, 1, 1]
+    assert all_timeline_rows(tmp_path) == 5

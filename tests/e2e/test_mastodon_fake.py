@@ -20,11 +20,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from letmepost.errors import PlatformRejected
 from letmepost.ids import uuid7
-from platforms.base import Draft
+from platforms.base import Draft, ReplyTo
 from platforms.mastodon.adapter import MastodonAdapter, idempotency_key
 from platforms.models import PlatformAccount
 from posts.dispatch import draft_for
 from posts.models import PostTarget
+from posts.thread_dispatch import item_draft
 from tests.conftest import Persona, post_json
 from tests.e2e.upstreams import RecordingMastodon
 from tests.platforms.bluesky.conftest import png
@@ -185,7 +186,7 @@ def test_connect_publish_thread_and_read_back_from_the_fake(
     ]
     assert keys == [
         idempotency_key(main["postId"]),
-        idempotency_key(main["postId"], "first-comment"),
+        idempotency_key(f"{main['postId']}.1"),  # the first comment: the post's item 1
         idempotency_key(reply["postId"]),
     ]
 
@@ -200,13 +201,13 @@ def test_connect_publish_thread_and_read_back_from_the_fake(
 
     before = statuses()
     adapter = MastodonAdapter(stored)
-    again = adapter.publish(
-        draft_for(PostTarget.objects.get(pk=main["postId"]), attempt=2)
+    target = PostTarget.objects.get(pk=main["postId"])
+    again = adapter.publish(draft_for(target, attempt=2))
+    assert again.cid == main["cid"]
+    comment = adapter.reconcile_reply(
+        item_draft(target, target.replies.get(), attempt=2), ReplyTo(again, again)
     )
-    assert (again.cid, again.first_comment_cid) == (
-        main["cid"],
-        main["firstCommentCid"],
-    )
+    assert comment is not None and comment.cid == main["firstCommentCid"]
     assert statuses() == before
     found = adapter.reconcile(
         draft_for(PostTarget.objects.get(pk=reply["postId"]), attempt=2)

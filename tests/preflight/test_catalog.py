@@ -31,7 +31,16 @@ SPECS = {spec.id: spec for spec in catalog.all_specs()}
 
 # Ids this implementation adds beyond the reference: the two new platforms, and constraints
 # the reference missed (each spec's `notes` says where the number comes from).
-NEW_PLATFORMS = ("mastodon.", "youtube.")
+NEW_PLATFORMS = (
+    "mastodon.",
+    "youtube.",
+    "discord.",
+    "slack.",
+    "telegram.",
+    "reddit.",
+    "lemmy.",
+    "nostr.",
+)
 ADDED = {
     "bluesky.text.max_bytes",
     "twitter.media.gif_count_max",
@@ -39,6 +48,19 @@ ADDED = {
     "pinterest.text.max_chars",
     "pinterest.media.alt_text_max_chars",
     "pinterest.destination_url.max_chars",
+    # Threads and first comments (#20) where the platform has neither replies nor comments.
+    "pinterest.thread.unsupported",
+    "tiktok.thread.unsupported",
+    # Comment rules (#20: thread items and first comments), checked on each comment only.
+    "linkedin.comment.non_empty",
+    "linkedin.comment.max_graphemes",
+    "linkedin.comment.media_unsupported",
+    "facebook.comment.text_required",
+    "facebook.comment.max_graphemes",
+    "facebook.comment.media_count_max",
+    "instagram.comment.non_empty",
+    "instagram.comment.max_graphemes",
+    "instagram.comment.media_unsupported",
 }
 # Deliberate stage changes, each explained in the spec's notes and docs/preflight.md.
 RESTAGED = {"instagram.media.aspect_ratio": (DEEP, "preflight_failed", 400)}
@@ -145,6 +167,11 @@ def test_a_module_s_rules_and_specs_are_read_in_the_order_written() -> None:
         "linkedin.author.org_not_supported",
         "linkedin.visibility.enum",
     ]
+    assert [r.spec.id for r in catalog.reply_rules_for("linkedin")] == [
+        "linkedin.comment.non_empty",
+        "linkedin.comment.max_graphemes",
+        "linkedin.comment.media_unsupported",
+    ]
     # Bare specs (raised by the adapter) keep their place among the rules' own.
     assert [s.id for s in catalog.specs_for("linkedin")] == [
         "linkedin.text.non_empty",
@@ -153,6 +180,9 @@ def test_a_module_s_rules_and_specs_are_read_in_the_order_written() -> None:
         "linkedin.author.org_not_supported",
         "linkedin.author.unresolved",
         "linkedin.visibility.enum",
+        "linkedin.comment.non_empty",
+        "linkedin.comment.max_graphemes",
+        "linkedin.comment.media_unsupported",
     ]
 
 

@@ -239,6 +239,102 @@ CASES: dict[tuple[str, str], Case] = {
     ("youtube.video.duration_max", "max_seconds"): Case(
         lambda n: yt(media=(video(duration_seconds=n),))
     ),
+    # Comment rules (#20: thread items, first comments); the draft is one comment.
+    ("linkedin.comment.max_graphemes", "max_graphemes"): Case(
+        lambda n: draft("🇩🇪" * n)
+    ),
+    ("facebook.comment.max_graphemes", "max_graphemes"): Case(lambda n: draft("a" * n)),
+    ("facebook.comment.media_count_max", "max_images"): Case(
+        lambda n: draft(media=images(n))
+    ),
+    ("facebook.comment.media_count_max", "max_videos"): Case(
+        lambda n: draft(media=videos(n))
+    ),
+    ("instagram.comment.max_graphemes", "max_graphemes"): Case(
+        lambda n: draft("e\u0301" * n)
+    ),
+    ("youtube.comment.max_graphemes", "max_graphemes"): Case(lambda n: draft("a" * n)),
+    # Discord: content in characters; embeds counted over their text fields.
+    ("discord.text.max_chars", "max_chars"): Case(lambda n: draft("a" * n)),
+    ("discord.media.max_items", "max_items"): Case(lambda n: draft(media=images(n))),
+    ("discord.embeds.max_items", "max_items"): Case(
+        lambda n: draft(options={"embeds": [{"title": "t"}] * n})
+    ),
+    ("discord.embeds.max_chars", "max_chars"): Case(
+        lambda n: draft(
+            options={
+                "embeds": [
+                    {"title": "a" * (n - 2), "fields": [{"name": "b", "value": "c"}]}
+                ]
+            }
+        )
+    ),
+    ("discord.username.max_chars", "max_chars"): Case(
+        lambda n: draft(options={"username": "a" * n})
+    ),
+    ("discord.media.image_size_max", "max_bytes"): Case(
+        lambda n: draft(media=(image(size_bytes=n),))
+    ),
+    ("discord.media.video_size_max", "max_bytes"): Case(
+        lambda n: draft(media=(video(size_bytes=n),))
+    ),
+    # Slack: a channel is needed by every case; blocks up to the cap.
+    ("slack.text.max_chars", "max_chars"): Case(
+        lambda n: draft("a" * n, options={"channel": "C1"})
+    ),
+    ("slack.blocks.max_items", "max_items"): Case(
+        lambda n: draft(options={"channel": "C1", "blocks": [{"type": "divider"}] * n})
+    ),
+    ("slack.media.max_items", "max_items"): Case(lambda n: draft(media=images(n))),
+    ("slack.media.image_size_max", "max_bytes"): Case(
+        lambda n: draft(media=(image(size_bytes=n),))
+    ),
+    ("slack.media.video_size_max", "max_bytes"): Case(
+        lambda n: draft(media=(video(size_bytes=n),))
+    ),
+    # Telegram: UTF-16 code units, so an emoji outside the BMP counts two.
+    ("telegram.text.max_chars", "max_chars"): Case(
+        lambda n: draft("😀" * (n // 2) + "a" * (n % 2))
+    ),
+    ("telegram.caption.max_chars", "max_chars"): Case(
+        lambda n: draft("😀" * (n // 2) + "a" * (n % 2), media=images(1))
+    ),
+    ("telegram.media.max_items", "max_items"): Case(lambda n: draft(media=images(n))),
+    ("telegram.media.image_size_max", "max_bytes"): Case(
+        lambda n: draft(media=(image(size_bytes=n),))
+    ),
+    ("telegram.media.video_size_max", "max_bytes"): Case(
+        lambda n: draft(media=(video(size_bytes=n),))
+    ),
+    ("reddit.title.max_chars", "max_chars"): Case(
+        lambda n: draft(options={"title": "😀" * n})
+    ),
+    ("reddit.text.max_chars", "max_chars"): Case(lambda n: draft("😀" * n)),
+    ("reddit.flair_text.max_chars", "max_chars"): Case(
+        lambda n: draft(options={"flair_text": "a" * n})
+    ),
+    ("reddit.kind.shape", "image_items"): Case(
+        lambda n: draft(options={"kind": "image"}, media=images(n))
+    ),
+    ("lemmy.title.max_chars", "max_chars"): Case(
+        lambda n: draft(options={"title": "é" * n})
+    ),
+    ("lemmy.text.max_chars", "max_chars"): Case(lambda n: draft("é" * n)),
+    ("lemmy.media.max_items", "max_items"): Case(lambda n: draft(media=images(n))),
+    ("lemmy.comment.max_graphemes", "max_graphemes"): Case(lambda n: draft("a" * n)),
+    ("reddit.comment.max_graphemes", "max_graphemes"): Case(lambda n: draft("a" * n)),
+    ("nostr.text.max_chars", "max_chars"): Case(lambda n: draft("😀" * n)),
+    ("nostr.content.max_chars", "max_chars"): Case(
+        lambda n: draft(
+            "a" * (n - 30), media=(image(url="https://cdn.example.com/a.png"),)
+        )
+    ),
+    ("nostr.media.alt_text_max_chars", "max_chars"): Case(
+        lambda n: draft(media=(image(alt_text="a" * n),))
+    ),
+    ("nostr.relays.required", "min_items"): Case(
+        lambda n: draft(account_limits={"relay_count": n}), direction="min"
+    ),
 }
 
 

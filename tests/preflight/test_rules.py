@@ -61,6 +61,26 @@ VALID: dict[str, Draft] = {
         media=(video(content_type="video/mp4", duration_seconds=600),),
         options={"title": "My video", "tags": ["a", "b c"], "privacy": "unlisted"},
     ),
+    "discord": draft(
+        "Shipped",
+        media=images(10, content_type="image/png", size_bytes=10 * 1024 * 1024),
+        options={"embeds": [{"title": "v2.1"}], "username": "Changelog"},
+    ),
+    "slack": draft("Shipped", media=images(10), options={"channel": "C0123456789"}),
+    "telegram": draft("😀" * 512, media=(*images(9), video(content_type="video/mp4"))),
+    "reddit": draft(
+        "",
+        media=images(1, content_type="image/png"),
+        options={"subreddit": "r/test", "title": "A title", "flair_id": "f1"},
+    ),
+    "lemmy": draft(
+        "Body", media=images(1), options={"community": "technology", "title": "Hi"}
+    ),
+    "nostr": draft(
+        "Hello 🌍",
+        media=(image(url="https://cdn.example.com/a.png", alt_text="A cat"),),
+        account_limits={"relay_count": 2},
+    ),
     "cross": draft(),
 }
 

@@ -43,7 +43,7 @@ DOCUMENTED: dict[str, tuple[set[str], set[str]]] = {
     ),
     "post.published": (
         {"id", "platform", "accountId", "profileId", "publishedAt"},
-        {"uri", "cid", "firstCommentUri", "firstCommentCid", "warnings"},
+        {"uri", "cid", "firstCommentUri", "firstCommentCid", "thread", "warnings"},
     ),
     "post.rejected": (
         {"id", "platform", "accountId", "profileId", "error", "rejectedAt"},

@@ -140,6 +140,24 @@ def test_post_to_account_and_platform(run, server) -> None:
     assert "No connected mastodon account" in nothing.stderr
 
 
+def test_post_a_thread_in_order(run, server) -> None:
+    result = run(
+        "post",
+        "one",
+        "--to",
+        server.account_id,
+        "--thread",
+        "two",
+        "--thread",
+        "three",
+        "--auto-thread",
+        "--json",
+    )
+    assert result.returncode == 0, result.stderr
+    (target,) = json.loads(result.stdout)["results"]
+    assert target["thread"]["published"] == target["thread"]["total"] == 2
+
+
 def test_post_with_media_schedule_and_idempotency_key(run, server, tmp_path) -> None:
     image = tmp_path / "one.png"
     image.write_bytes(tiny_png(8, 8))

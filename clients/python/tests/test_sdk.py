@@ -36,6 +36,24 @@ def test_publish_now_and_read_back(lmp: Letmepost, server) -> None:
     assert detail["attempts"], "a published post has at least one attempt"
 
 
+def test_a_thread_is_published_after_the_post_and_reported(
+    lmp: Letmepost, server
+) -> None:
+    result = lmp.posts.create(
+        targets=[server.account_id],
+        text="a thread from the sdk",
+        thread=["second", {"text": "third"}],
+        first_comment="and a comment",
+    )
+    (target,) = result["results"]
+    assert target["status"] == "published"
+    assert target["thread"]["published"] == target["thread"]["total"] == 2
+    assert [i["position"] for i in target["thread"]["items"]] == [0, 1]
+    assert target["firstCommentUri"]
+    detail = lmp.posts.get(target["postId"])
+    assert detail["thread"] is not None and detail["thread"]["published"] == 2
+
+
 def test_platform_slug_target_resolves_to_the_account(lmp: Letmepost, server) -> None:
     result = lmp.posts.create(targets=["sandbox"], text="by platform")
 

@@ -5,12 +5,18 @@
 
 export type Platform =
   | "bluesky"
+  | "discord"
   | "facebook"
   | "instagram"
+  | "lemmy"
   | "linkedin"
   | "mastodon"
+  | "nostr"
   | "pinterest"
+  | "reddit"
   | "sandbox"
+  | "slack"
+  | "telegram"
   | "threads"
   | "tiktok"
   | "twitter"
@@ -100,6 +106,12 @@ export interface FirstComment {
   text: string;
 }
 
+/** One post of a thread after the first: a reply to the previous one (or a comment, by platform). */
+export interface ThreadItemInput {
+  text: string;
+  media?: MediaInput[];
+}
+
 export interface PostTarget {
   accountId?: string;
   platform?: Platform;
@@ -107,6 +119,9 @@ export interface PostTarget {
   media?: MediaInput[];
   firstComment?: FirstComment;
   options?: Record<string, unknown>;
+  /** Replaces the request's thread for this target. */
+  thread?: ThreadItemInput[];
+  autoThread?: boolean;
 }
 
 export interface CreatePostRequest {
@@ -114,6 +129,10 @@ export interface CreatePostRequest {
   text?: string;
   media?: MediaInput[];
   firstComment?: FirstComment;
+  /** The posts after the first, published in order as a reply chain (or comments, by platform). */
+  thread?: ThreadItemInput[];
+  /** Split a text too long for a platform into a numbered thread, counted the platform's way. */
+  autoThread?: boolean;
   publishNow?: boolean;
   /**
    * ISO-8601 UTC (a Date is sent as its toISOString()), or `"next_slot"`: the next free slot of
@@ -131,6 +150,20 @@ export interface TargetError {
   rule?: string;
   remediation?: string;
   platformResponse?: unknown;
+  /** The thread item that failed: `thread[2]`, `firstComment`. */
+  field?: string;
+}
+
+export interface ThreadItemProgress {
+  position: number;
+  status: string;
+  uri?: string;
+}
+
+export interface ThreadProgress {
+  published: number;
+  total: number;
+  items: ThreadItemProgress[];
 }
 
 export interface PostTargetResult {
@@ -142,6 +175,8 @@ export interface PostTargetResult {
   cid?: string;
   firstCommentUri?: string;
   firstCommentCid?: string;
+  /** Only when the post has a thread: how far it got. */
+  thread?: ThreadProgress;
   warnings?: Record<string, unknown>[];
   error?: TargetError;
   nextAttemptAt?: string;
@@ -194,6 +229,8 @@ export interface Post {
   publishedAt: string | null;
   platformUri: string | null;
   platformCid: string | null;
+  /** Only a post with a thread: how far it got. */
+  thread: ThreadProgress | null;
   error?: TargetError | null;
   attemptCount: number;
   nextAttemptAt: string | null;

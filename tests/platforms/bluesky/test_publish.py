@@ -18,7 +18,7 @@ from letmepost.errors import (
     ValidationFailed,
 )
 from letmepost.ids import uuid7
-from platforms.base import Draft, MediaItem
+from platforms.base import Draft, MediaItem, PublishResult, ReplyTo
 from platforms.bluesky.adapter import BlueskyAdapter, record_key
 from platforms.models import PlatformAccount
 from tests.platforms.bluesky.conftest import (
@@ -208,38 +208,41 @@ def test_quotes_embed_the_record_alone_or_with_media(
     assert second["media"]["$type"] == "app.bsky.embed.images"
 
 
-def test_the_first_comment_replies_to_the_new_post_at_its_own_key(
+def test_a_thread_item_replies_to_root_and_parent_at_its_own_key(
     account: PlatformAccount, upstream
 ) -> None:
-    post = draft("main", first_comment="more in the thread")
-    rkey, comment_key = (
-        record_key(post.idempotency_token),
-        record_key(post.idempotency_token, "first-comment"),
-    )
-    upstream.post(CREATE, json=created(rkey))
-    upstream.post(CREATE, json=created(comment_key, cid="bafycomment"))
-    result = BlueskyAdapter(account).publish(post)
-    comment = checked_record(upstream.calls[1])
-    ref = {"uri": result.uri, "cid": result.cid}
-    assert comment["rkey"] == comment_key
-    assert comment["record"]["reply"] == {"root": ref, "parent": ref}
-    assert (result.first_comment_uri, result.first_comment_cid) == (
-        f"at://{DID}/app.bsky.feed.post/{comment_key}",
-        "bafycomment",
+    target = str(uuid7())
+    item = Draft(text="part two", idempotency_token=f"{target}.2")
+    root = PublishResult(uri=f"at://{DID}/app.bsky.feed.post/root", cid="bafyroot")
+    parent = PublishResult(uri=f"at://{DID}/app.bsky.feed.post/one", cid="bafyone")
+    rkey = record_key(item.idempotency_token)
+    upstream.post(CREATE, json=created(rkey, cid="bafytwo"))
+    result = BlueskyAdapter(account).publish_reply(item, ReplyTo(parent, root))
+    body = checked_record(upstream.calls[0])
+    assert body["rkey"] == rkey != record_key(target)
+    assert body["record"]["reply"] == {
+        "root": {"uri": root.uri, "cid": root.cid},
+        "parent": {"uri": parent.uri, "cid": parent.cid},
+    }
+    assert (result.uri, result.cid) == (
+        f"at://{DID}/app.bsky.feed.post/{rkey}",
+        "bafytwo",
     )
 
 
-def test_a_failed_first_comment_is_a_warning_and_the_post_stays(
+def test_a_reply_whose_answer_was_lost_is_found_at_its_key(
     account: PlatformAccount, upstream
 ) -> None:
-    post = draft("main", first_comment="x")
-    upstream.post(CREATE, json=created(record_key(post.idempotency_token)))
-    upstream.post(
-        CREATE, status=400, json={"error": "InvalidRequest", "message": "nope"}
+    item = Draft(text="part two", idempotency_token=f"{uuid7()}.2")
+    root = PublishResult(uri=f"at://{DID}/app.bsky.feed.post/root", cid="bafyroot")
+    rkey = record_key(item.idempotency_token)
+    upstream.get(GET, json=record_at(rkey, {"text": "part two"}, cid="bafytwo"))
+    found = BlueskyAdapter(account).reconcile_reply(item, ReplyTo(root, root))
+    assert found is not None and (found.cid, found.first_comment_uri) == (
+        "bafytwo",
+        None,
     )
-    result = BlueskyAdapter(account).publish(post)
-    assert result.uri and result.first_comment_uri is None
-    assert result.warnings[0]["code"] == "first_comment_failed"
+    assert upstream.calls[0].request.params["rkey"] == rkey
 
 
 def test_unresolvable_mentions_are_plain_text_with_a_warning(

@@ -39,7 +39,11 @@ def test_targets_of_the_same_millisecond_get_different_keys() -> None:
     assert len({record_key(t) for t in tokens}) == len(tokens)
 
 
-def test_the_first_comment_key_differs_and_any_token_works() -> None:
+def test_thread_item_keys_differ_and_sort_after_their_target_in_order() -> None:
     token = str(uuid7())
-    assert record_key(token, "first-comment") != record_key(token)
-    assert TID.match(record_key("not-a-uuid"))
+    keys = [record_key(token)] + [record_key(f"{token}.{n}") for n in range(1, 26)]
+    assert sorted(keys) == keys and len(set(keys)) == len(
+        keys
+    )  # listRecords: thread order
+    assert all(TID.match(key) for key in keys)
+    assert TID.match(record_key("not-a-uuid")) and TID.match(record_key("not-a-uuid.2"))

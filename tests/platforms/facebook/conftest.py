@@ -1,7 +1,7 @@
 """Facebook Pages fixtures: documented-shaped payloads, a connected Page, Graph behind `responses`.
 
 Every call to graph.facebook.com a test makes is checked against Meta's node specs (User,
-Page) when the test ends, so a request Graph would refuse fails the test.
+Page, PagePost) when the test ends, so a request Graph would refuse fails the test.
 """
 
 from __future__ import annotations
@@ -54,6 +54,8 @@ def route(method: str, segments: list[str], params: dict[str, str]):
         return ("User", "accounts")
     if len(segments) == 2 and segments[0] == PAGE_ID:
         return ("Page", segments[1])
+    if len(segments) == 2 and segments[1] == "comments":  # a post's comments
+        return ("PagePost", "comments")
     raise AssertionError(f"unexpected Graph call {method} /{'/'.join(segments)}")
 
 

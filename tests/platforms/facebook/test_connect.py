@@ -53,7 +53,8 @@ def test_the_descriptor_opens_the_facebook_login_dialog(
         "response_type": "code",
         "client_id": CLIENT["client_id"],
         "redirect_uri": f"{settings.PUBLIC_URL}/v1/accounts/oauth/facebook/callback",
-        "scope": "pages_show_list,pages_manage_posts,pages_read_engagement",
+        "scope": "pages_show_list,pages_manage_posts,pages_read_engagement,"
+        "pages_manage_engagement",
         "state": descriptor["state"],
     }
 

@@ -56,6 +56,8 @@ def route(method: str, segments: list[str], params: dict[str, str]):
         return ("IGUserForIGOnlyAPI", None)
     if len(segments) == 2 and segments[0] == IG_USER:
         return ("IGUserForIGOnlyAPI", segments[1])
+    if len(segments) == 2 and segments[1] == "comments":  # a published media's comments
+        return ("IGMediaForIGOnlyAPI", "comments")
     if len(segments) == 1 and method == "GET":
         asked = params.get("fields", "")
         builder = "status_code" in asked or "status" in asked.split(",")

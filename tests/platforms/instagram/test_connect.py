@@ -64,12 +64,14 @@ def test_the_descriptor_sends_people_to_instagrams_authorization_window(
         "response_type": "code",
         "client_id": CLIENT["client_id"],
         "redirect_uri": f"{settings.PUBLIC_URL}/v1/accounts/oauth/instagram/callback",
-        "scope": "instagram_business_basic,instagram_business_content_publish",
+        "scope": "instagram_business_basic,instagram_business_content_publish,"
+        "instagram_business_manage_comments",
         "state": descriptor["state"],
     }  # no PKCE: Instagram's window does not take it
     assert descriptor["scopes"] == [
         "instagram_business_basic",
         "instagram_business_content_publish",
+        "instagram_business_manage_comments",
     ]
 
 

@@ -1,6 +1,6 @@
 """LinkedIn's request shapes, written down from its prose docs (it publishes no OpenAPI).
 
-Sources: Posts API, Images API, Videos API (learn.microsoft.com/linkedin/marketing/
+Sources: Posts API, Images API, Videos API, Comments API (learn.microsoft.com/linkedin/marketing/
 community-management/shares/*, version 202605). `check_call()` checks every request the
 adapter sends to the API: the versioning headers and, for writes, the documented body.
 """
@@ -8,8 +8,9 @@ adapter sends to the API: the versioning headers and, for writes, the documented
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from jsonschema import Draft202012Validator
 
@@ -122,6 +123,34 @@ VIDEO_FINALIZE = {
         }
     },
 }
+# Comments API, "Create a Comment": the post's URN is the path's and the body's `object`;
+# `message` is attributed text (plain `text`, optional `attributes` for mentions).
+COMMENT = {
+    "type": "object",
+    "required": ["actor", "object", "message"],
+    "properties": {
+        "actor": URN,
+        "object": {
+            "type": "string",
+            "pattern": "^urn:li:(share|ugcPost|activity):[0-9]+$",
+        },
+        "message": {
+            "type": "object",
+            "required": ["text"],
+            "properties": {
+                "text": {"type": "string", "minLength": 1},
+                "attributes": {"type": "array"},
+            },
+            "additionalProperties": False,
+        },
+        "parentComment": {"type": "string"},
+        "content": {"type": "array"},
+    },
+    "additionalProperties": False,
+}
+COMMENTS_PATH = re.compile(
+    r"^/rest/socialActions/(urn%3Ali%3A[A-Za-z]+%3A[0-9]+)/comments$"
+)
 BODIES = {
     ("/rest/posts", None): POST,
     ("/rest/images", "initializeUpload"): IMAGE_INIT,
@@ -155,8 +184,51 @@ def check_call(call: Any, version: str = "202605") -> list[str]:
     if request.method == "POST":
         action = parse_qs(parts.query).get("action", [None])[0]
         schema = BODIES.get((parts.path, action))
+        body = json.loads(request.body)
+        if comments := COMMENTS_PATH.match(parts.path):
+            schema = COMMENT
+            if unquote(comments.group(1)) != body.get("object"):
+                errors.append("the comment's object is not the post in its path")
         if schema is None:
             errors.append(f"undocumented write {parts.path}?action={action}")
         else:
-            errors += body_errors(schema, json.loads(request.body))
+            errors += body_errors(schema, body)
     return errors
+
+
+# A comment as the Comments API answers it (Create, Get, and each element of a list).
+COMMENT_ANSWER = {
+    "type": "object",
+    "required": ["actor", "id", "message", "object"],
+    "properties": {
+        "actor": URN,
+        "agent": URN,
+        "commentUrn": {"type": "string", "pattern": r"^urn:li:comment:\(urn:li:"},
+        "$URN": {"type": "string", "pattern": r"^urn:li:comment:\(urn:li:"},
+        "id": {"type": "string", "pattern": "^[0-9]+$"},
+        "created": {"type": "object", "required": ["actor", "time"]},
+        "lastModified": {"type": "object", "required": ["actor", "time"]},
+        "message": COMMENT["properties"]["message"],
+        "object": COMMENT["properties"]["object"],
+        "parentComment": {"type": "string"},
+        "content": {"type": "array"},
+    },
+    "additionalProperties": False,
+}
+COMMENTS_ANSWER = {
+    "type": "object",
+    "required": ["elements", "paging"],
+    "properties": {
+        "elements": {"type": "array", "items": COMMENT_ANSWER},
+        "paging": {
+            "type": "object",
+            "required": ["count", "start"],
+            "properties": {
+                "count": {"type": "integer"},
+                "start": {"type": "integer"},
+                "total": {"type": "integer"},
+                "links": {"type": "array"},
+            },
+        },
+    },
+}

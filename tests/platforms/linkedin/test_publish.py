@@ -397,13 +397,14 @@ def test_the_engine_reconciles_a_lost_post(
     assert [c.request.method for c in upstream.calls] == ["POST", "GET"]
 
 
-def test_a_first_comment_is_not_posted_but_said_so(
+def test_publish_leaves_the_first_comment_to_the_engine(
     account: PlatformAccount, upstream
 ) -> None:
     created(upstream)
     result = LinkedInAdapter(account).publish(draft(first_comment="more below"))
+    # One call, no warning: the engine posts the first comment through publish_reply.
     assert len(upstream.calls) == 1
-    assert [w["code"] for w in result.warnings] == ["first_comment_unsupported"]
+    assert result.warnings == ()
 
 
 def test_a_stored_video_reaches_linkedin_whole_and_in_order(

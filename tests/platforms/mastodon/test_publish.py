@@ -19,7 +19,13 @@ from letmepost.errors import (
     ValidationFailed,
 )
 from letmepost.ids import uuid7
-from platforms.base import Draft, MediaItem, ReconcileUnsupported
+from platforms.base import (
+    Draft,
+    MediaItem,
+    PublishResult,
+    ReconcileUnsupported,
+    ReplyTo,
+)
 from platforms.mastodon.adapter import MastodonAdapter, idempotency_key
 from platforms.models import MastodonStatusKey, PlatformAccount
 from posts.dispatch import claim_due, publish_claimed
@@ -104,39 +110,47 @@ def test_a_status_with_media_waits_for_processing_and_sends_the_idempotency_key(
     ).exists()
 
 
-def test_the_first_comment_replies_with_its_own_key(
+def test_a_thread_item_replies_to_its_parent_under_its_own_key(
     account: PlatformAccount, upstream
 ) -> None:
-    post = draft(first_comment="more below", options={"visibility": "public"})
-    upstream.post(STATUSES, json=status(id="900", visibility="public"))
+    target = str(uuid7())
+    item = Draft(
+        text="more below",
+        idempotency_token=f"{target}.1",
+        options={"visibility": "unlisted", "in_reply_to_id": "1"},
+    )
+    root = PublishResult(uri="https://mastodon.example/@alice/900", cid="900")
     upstream.post(
         STATUSES, json=status(id="901", url="https://mastodon.example/@alice/901")
     )
-    result = MastodonAdapter(account).publish(post)
-    comment = checked_json(upstream.calls[1], "POST", "/api/v1/statuses")
-    assert comment == {
+    result = MastodonAdapter(account).publish_reply(item, ReplyTo(root, root))
+    sent = checked_json(upstream.calls[0], "POST", "/api/v1/statuses")
+    # The engine's chain wins over an inReplyToId option; the visibility is kept.
+    assert sent == {
         "status": "more below",
         "in_reply_to_id": "900",
-        "visibility": "public",
+        "visibility": "unlisted",
     }
-    keys = [c.request.headers["Idempotency-Key"] for c in upstream.calls]
-    assert keys == [
-        idempotency_key(post.idempotency_token),
-        idempotency_key(post.idempotency_token, "first-comment"),
-    ]
-    assert (result.first_comment_uri, result.first_comment_cid) == (
-        "https://mastodon.example/@alice/901",
-        "901",
+    assert upstream.calls[0].request.headers["Idempotency-Key"] == (
+        f"letmepost-{target}.1"
     )
+    assert (result.uri, result.cid) == ("https://mastodon.example/@alice/901", "901")
 
 
-def test_a_failed_first_comment_is_a_warning(
+def test_a_reply_never_sent_reconciles_to_nothing_and_a_sent_one_is_sent_again(
     account: PlatformAccount, upstream
 ) -> None:
-    upstream.post(STATUSES, json=status(id="900"))
-    upstream.post(STATUSES, status=422, json=payload("status_422"))
-    result = MastodonAdapter(account).publish(draft(first_comment="x"))
-    assert result.cid == "900" and result.warnings[0]["code"] == "first_comment_failed"
+    item = Draft(text="more", idempotency_token=f"{uuid7()}.1")
+    root = PublishResult(uri="https://mastodon.example/@alice/900", cid="900")
+    adapter = MastodonAdapter(account)
+    assert adapter.reconcile_reply(item, ReplyTo(root, root)) is None
+    upstream.post(STATUSES, json=status(id="901"))
+    upstream.post(STATUSES, json=status(id="901"))  # the same key: the same status
+    first = adapter.publish_reply(item, ReplyTo(root, root))
+    again = adapter.reconcile_reply(item, ReplyTo(root, root))
+    assert again is not None and again.cid == first.cid == "901"
+    keys = {c.request.headers["Idempotency-Key"] for c in upstream.calls}
+    assert keys == {idempotency_key(item.idempotency_token)}
 
 
 def test_422_is_rejected_with_the_body_untouched(

@@ -38,6 +38,8 @@ LIST_PARAMS = {
 # /media_publish); its media edge returns a node the specs have no file for.
 EDGE_ALIASES = {("IGUserForIGOnlyAPI", "media_publish"): "mediapublish"}
 NODE_ALIASES = {"Media": "IGMediaForIGOnlyAPI"}
+# The IG-only media's comments edge claims Facebook's `Comment`; Instagram answers IGComments.
+RETURN_ALIASES = {("IGMediaForIGOnlyAPI", "comments"): "IGComment"}
 SCALARS: dict[str, Callable[[str], bool]] = {
     "string": lambda v: True,
     "bool": lambda v: v in ("true", "false"),
@@ -144,6 +146,7 @@ def request_errors(
         return [f"{name} has no {method} {edge or '(node)'}"]
     declared = {p["name"]: p for p in api.get("params", [])}
     returns = name if edge is None else str(api.get("return", name))
+    returns = RETURN_ALIASES.get((name, edge or ""), returns)
     errors = []
     for key, value in params.items():
         if key in UNIVERSAL:

@@ -2,7 +2,8 @@
 
 Threads has no machine-readable description (tests/fixtures/platform-apis/README.md), so the
 parameters below are written from Meta's reference
-(developers.facebook.com/docs/threads/reference/publishing and /reference/user, /reference/media):
+(developers.facebook.com/docs/threads/reference/publishing and /reference/user, /reference/media,
+/reference/reply-management for a user's replies):
 every call to graph.threads.net a test makes is checked against them when the test ends, so a
 request Threads would refuse fails the test.
 """
@@ -61,6 +62,11 @@ MEDIA_FIELDS = {
     "username", "text", "timestamp", "shortcode", "thumbnail_url", "children",
     "is_quote_post", "alt_text", "link_attachment_url",
 }  # fmt: skip
+# GET /{threads-user-id}/replies (reference/user, "A user's replies"): a reply's fields.
+REPLY_FIELDS = MEDIA_FIELDS | {
+    "has_replies", "root_post", "replied_to", "is_reply", "is_reply_owned_by_me",
+    "hide_status", "reply_audience",
+}  # fmt: skip
 USER_FIELDS = {
     "id", "username", "name", "threads_profile_picture_url", "threads_biography",
 }  # fmt: skip
@@ -101,8 +107,8 @@ def request_errors(
     fields = set(params.pop("fields", "").split(","))
     if method == "GET" and segments == ["me"]:
         known = USER_FIELDS
-    elif method == "GET" and segments == [USER_ID, "threads"]:
-        known = MEDIA_FIELDS
+    elif method == "GET" and segments in ([USER_ID, "threads"], [USER_ID, "replies"]):
+        known = MEDIA_FIELDS if segments[1] == "threads" else REPLY_FIELDS
         params = {
             k: v
             for k, v in params.items()

@@ -430,15 +430,6 @@ def test_the_launch_cap_stops_the_account_at_its_limit(
     assert third.status == PostTarget.Status.PUBLISHED
 
 
-def test_a_first_comment_is_not_posted_but_said_so(
-    account: PlatformAccount, upstream
-) -> None:
-    upstream.post(TWEETS, status=201, json=payload("create_post"))
-    result = TwitterAdapter(account).publish(draft(first_comment="more below"))
-    assert len(upstream.calls) == 1
-    assert [w["code"] for w in result.warnings] == ["first_comment_unsupported"]
-
-
 def test_a_stored_video_reaches_x_whole_and_in_order(
     owner: Persona, account: PlatformAccount, upstream, settings, tmp_path
 ) -> None:

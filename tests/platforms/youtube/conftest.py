@@ -11,6 +11,7 @@ import copy
 import json
 from functools import cache
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 import responses
@@ -48,9 +49,38 @@ def _rewrite(node: Any) -> Any:
 
 
 @cache
+def _document() -> dict[str, Any]:
+    return json.loads(platform_api("youtube/youtube__v3.json"))
+
+
+@cache
 def _discovery() -> dict[str, Any]:
-    doc = json.loads(platform_api("youtube/youtube__v3.json"))
-    return {"schemas": _rewrite(doc["schemas"])}
+    return {"schemas": _rewrite(_document()["schemas"])}
+
+
+def method_errors(resource: str, method: str, call: Any) -> list[str]:
+    """Why the discovery document's `resource.method` would refuse `call`: its HTTP method and
+    path, unknown or missing query parameters, enum values and the request body's schema."""
+    spec = _document()["resources"][resource]["methods"][method]
+    parts = urlsplit(call.request.url)
+    errors = []
+    if (call.request.method, parts.path) != (spec["httpMethod"], f"/{spec['path']}"):
+        errors.append(f"{call.request.method} {parts.path} is not {resource}.{method}")
+    query = dict(parse_qsl(parts.query))
+    declared = spec.get("parameters", {})
+    for name, value in query.items():
+        if name not in declared:
+            errors.append(f"{name}: not a parameter of {resource}.{method}")
+        elif (allowed := declared[name].get("enum")) and value not in allowed:
+            errors.append(f"{name}: {value!r} not in {allowed}")
+    errors += [
+        f"{name}: required"
+        for name, p in declared.items()
+        if p.get("required") and name not in query
+    ]
+    if request := spec.get("request"):
+        errors += schema_errors(request["$ref"], json.loads(call.request.body))
+    return errors
 
 
 def schema_errors(name: str, body: Any) -> list[str]:

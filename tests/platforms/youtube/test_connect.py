@@ -26,7 +26,8 @@ CALLBACK = "/v1/accounts/oauth/youtube/callback"
 TOKEN = "https://oauth2.googleapis.com/token"
 SCOPES = (
     "https://www.googleapis.com/auth/youtube.upload "
-    "https://www.googleapis.com/auth/youtube.readonly"
+    "https://www.googleapis.com/auth/youtube.readonly "
+    "https://www.googleapis.com/auth/youtube.force-ssl"
 )
 GOOGLE_TOKEN = {
     "access_token": "ya29.a0AfB_byC",

@@ -16,6 +16,8 @@ TargetInput = str | Mapping[str, Any]
 # A media item: a Media answer of `media.upload`, or the wire object {"kind", "mediaId"|"url", ...}.
 MediaInput = Mapping[str, Any]
 When = datetime | str
+# A thread item: its text, or the wire object {"text", "media"?} (media as MediaInput).
+ThreadItemInput = str | Mapping[str, Any]
 
 
 def is_uuid(value: str) -> bool:
@@ -50,6 +52,15 @@ def timestamp(value: When) -> str:
     return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
 
 
+def thread_item(value: ThreadItemInput) -> dict[str, Any]:
+    if isinstance(value, str):
+        return {"text": value}
+    item = dict(value)
+    if item.get("media"):
+        item["media"] = [media_item(m) for m in item["media"]]
+    return item
+
+
 def post_body(
     *,
     targets: Sequence[TargetInput],
@@ -59,6 +70,8 @@ def post_body(
     scheduled_at: When | None,
     publish_now: bool | None,
     profile_id: str | None,
+    thread: Sequence[ThreadItemInput] | None = None,
+    auto_thread: bool | None = None,
 ) -> dict[str, Any]:
     body: dict[str, Any] = {"targets": [target(t) for t in targets]}
     if text is not None:
@@ -67,6 +80,10 @@ def post_body(
         body["media"] = [media_item(m) for m in media]
     if first_comment is not None:
         body["firstComment"] = {"text": first_comment}
+    if thread:
+        body["thread"] = [thread_item(i) for i in thread]
+    if auto_thread is not None:
+        body["autoThread"] = auto_thread
     if scheduled_at is not None:
         body["scheduledAt"] = timestamp(scheduled_at)
     if publish_now is not None:

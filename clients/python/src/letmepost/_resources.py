@@ -8,7 +8,7 @@ from typing import Any, cast
 from urllib.parse import quote
 
 from letmepost import _bodies
-from letmepost._bodies import MediaInput, TargetInput, When
+from letmepost._bodies import MediaInput, TargetInput, ThreadItemInput, When
 from letmepost._http import Query, Request, Transport
 from letmepost._multipart import FileInput, MultipartBody, Progress, file_source
 from letmepost.types import (
@@ -89,6 +89,8 @@ class Posts(_Resource):
         text: str | None = None,
         media: Sequence[MediaInput] | None = None,
         first_comment: str | None = None,
+        thread: Sequence[ThreadItemInput] | None = None,
+        auto_thread: bool | None = None,
         scheduled_at: When | None = None,
         publish_now: bool | None = None,
         profile_id: str | None = None,
@@ -99,7 +101,9 @@ class Posts(_Resource):
         """Publish now (`results` carry each target's outcome) or schedule with `scheduled_at`
         (a time, or `"next_slot"`: the next free slot of the profile's queue).
 
-        `targets` items: an account id, a platform slug, or the wire object. `respond_async`
+        `targets` items: an account id, a platform slug, or the wire object. `thread`: the posts
+        after the first (texts, or `{"text", "media"}`), published as a reply chain;
+        `auto_thread` splits a text too long for a platform into a numbered thread. `respond_async`
         answers at once (202) and publishes in the background. `sandbox_outcome` forces an
         error code on sandbox targets (for testing your error handling).
         """
@@ -116,6 +120,8 @@ class Posts(_Resource):
             scheduled_at=scheduled_at,
             publish_now=publish_now,
             profile_id=profile_id,
+            thread=thread,
+            auto_thread=auto_thread,
         )
         return cast(
             CreatePostResult,
@@ -135,6 +141,8 @@ class Posts(_Resource):
         text: str | None = None,
         media: Sequence[MediaInput] | None = None,
         first_comment: str | None = None,
+        thread: Sequence[ThreadItemInput] | None = None,
+        auto_thread: bool | None = None,
         scheduled_at: When | None = None,
         profile_id: str | None = None,
         idempotency_key: str | None = None,
@@ -148,6 +156,8 @@ class Posts(_Resource):
             scheduled_at=scheduled_at,
             publish_now=None,
             profile_id=profile_id,
+            thread=thread,
+            auto_thread=auto_thread,
         )
         return cast(
             ValidateResult,

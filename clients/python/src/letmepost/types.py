@@ -18,12 +18,18 @@ else:  # pragma: no cover - Python 3.10
 # field). The server's registry contract test keeps this list in step with its platforms.
 Platform = Literal[
     "bluesky",
+    "discord",
     "facebook",
     "instagram",
+    "lemmy",
     "linkedin",
     "mastodon",
+    "nostr",
     "pinterest",
+    "reddit",
     "sandbox",
+    "slack",
+    "telegram",
     "threads",
     "tiktok",
     "twitter",
@@ -50,6 +56,19 @@ class TargetError(TypedDict):
     platformVersion: NotRequired[str]
     platformResponse: NotRequired[Any]
     remediation: NotRequired[str]
+    field: NotRequired[str]  # the thread item that failed: "thread[2]", "firstComment"
+
+
+class ThreadItemProgress(TypedDict):
+    position: int
+    status: str  # pending | publishing | unknown | published | failed
+    uri: NotRequired[str]
+
+
+class ThreadProgress(TypedDict):
+    published: int
+    total: int
+    items: list[ThreadItemProgress]
 
 
 class TargetResult(TypedDict):
@@ -61,6 +80,7 @@ class TargetResult(TypedDict):
     cid: NotRequired[str]
     firstCommentUri: NotRequired[str]
     firstCommentCid: NotRequired[str]
+    thread: NotRequired[ThreadProgress]  # only when the post has a thread
     warnings: NotRequired[list[dict[str, Any]]]
     error: NotRequired[TargetError]
     nextAttemptAt: NotRequired[str]
@@ -112,6 +132,7 @@ class Post(TypedDict):
     publishedAt: str | None
     platformUri: str | None
     platformCid: str | None
+    thread: ThreadProgress | None
     error: NotRequired[TargetError | None]
     attemptCount: int
     nextAttemptAt: str | None

@@ -612,6 +612,20 @@ def post(
     first_comment: Annotated[
         str | None, typer.Option(help="Posted as the first reply.")
     ] = None,
+    thread: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--thread",
+            help="A post after the first, as a reply to the previous one; repeat in order.",
+        ),
+    ] = None,
+    auto_thread: Annotated[
+        bool,
+        typer.Option(
+            "--auto-thread",
+            help="Split a text too long for a platform into a numbered thread.",
+        ),
+    ] = False,
     profile: ProfileOpt = None,
     idempotency_key: Annotated[
         str | None,
@@ -635,6 +649,8 @@ def post(
             text=text,
             media=uploaded or None,
             first_comment=first_comment,
+            thread=thread or None,
+            auto_thread=auto_thread or None,
             scheduled_at=scheduled_at,
             profile_id=profile,
             idempotency_key=idempotency_key,
