@@ -175,6 +175,13 @@ _active_endpoints = PreparedQuery(
 )
 
 
+_LOCK_AND_READ_ENDPOINTS = (
+    "SELECT e.id, e.events, e.livemode"  # noqa: S608 - our table names
+    f" FROM {Workspace._meta.db_table} w LEFT JOIN {WebhookEndpoint._meta.db_table} e"
+    " ON e.workspace_id = w.id AND e.active WHERE w.id = %s FOR KEY SHARE OF w"
+)
+
+
 def listening_endpoints(workspace_id: Any) -> list[WebhookEndpoint]:
     """The workspace's active endpoints, as a transaction that is about to emit must see them.
 
@@ -185,14 +192,26 @@ def listening_endpoints(workspace_id: Any) -> list[WebhookEndpoint]:
     each other, nor for ordinary updates of the workspace. SQLite runs one writer at a time
     (BEGIN IMMEDIATE), which gives the same guarantee without a lock.
     """
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                # Django's select_for_update() has no KEY SHARE mode.
-                f"SELECT 1 FROM {Workspace._meta.db_table} WHERE id = %s FOR KEY SHARE",  # noqa: S608 - our table name
-                [workspace_id],
-            )
-    return _active_endpoints(workspace=workspace_id)
+    if connection.vendor != "postgresql":
+        return _active_endpoints(workspace=workspace_id)
+    # One round trip for the lock and the read (Django's select_for_update() has no KEY SHARE
+    # mode); the workspace row always answers, with NULLs when no endpoint is active.
+    with connection.cursor() as cursor:
+        cursor.execute(_LOCK_AND_READ_ENDPOINTS, [workspace_id])
+        rows = cursor.fetchall()
+    return [
+        WebhookEndpoint(
+            id=pk,
+            workspace_id=workspace_id,
+            # Django reads jsonb as text and decodes it in the field (no custom decoder here).
+            events=json.loads(subscribed)
+            if isinstance(subscribed, str)
+            else subscribed,
+            livemode=livemode,
+        )
+        for pk, subscribed, livemode in rows
+        if pk is not None
+    ]
 
 
 def lock_endpoints(workspace_id: Any) -> None:
