@@ -1,4 +1,7 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class PlatformsConfig(AppConfig):
@@ -7,3 +10,11 @@ class PlatformsConfig(AppConfig):
 
     def ready(self) -> None:
         from platforms import receivers  # noqa: F401 - answers accounts' signals
+
+        post_migrate.connect(_seed_versions, sender=self)
+
+
+def _seed_versions(sender: AppConfig, apps: Any, using: str, **kwargs: Any) -> None:
+    from platforms.versions import seed_missing_versions
+
+    seed_missing_versions(apps, using)

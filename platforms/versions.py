@@ -1,7 +1,8 @@
 """The platform-version registry (spec D12): which upstream API version each adapter is pinned to.
 
-Rows are seeded by a data migration (`platforms/migrations/0003_seed_platform_versions.py`, a
-frozen copy of SEED below) and edited in the Django admin when a platform announces a sunset. Adapters read their
+Every declared platform gets its row after each `migrate` (`seed_missing_versions`, from SEED
+below; the first ten came from the frozen data migration 0003), and rows are edited in the Django
+admin when a platform announces a sunset. Adapters read their
 label from here (`pinned_label`), errors carry it as `platformVersion`, `GET /v1/platform-versions` lists
 the rows, and `record_deprecation_notices()` (a maintenance job) tells every affected workspace.
 """
@@ -22,7 +23,7 @@ from platforms.signals import version_deprecated
 logger = logging.getLogger("letmepost.platforms.versions")
 
 # platform: (current pin, canonical label), from the declarations. The labels are public: errors
-# and events carry them. The seed migration keeps its own frozen copy.
+# and events carry them.
 SEED: dict[str, tuple[str, str]] = {
     s: (DECLARED[s].pin, DECLARED[s].label) for s in KNOWN_PLATFORMS
 }
@@ -33,6 +34,19 @@ MILESTONES: tuple[tuple[str, timedelta | None], ...] = (
     (VersionNotice.Milestone.DAYS_30, timedelta(days=30)),
     (VersionNotice.Milestone.DAYS_7, timedelta(days=7)),
 )
+
+
+def seed_missing_versions(apps: Any, using: str) -> None:
+    """Create the row of every declared platform that has none, with its declared pin; rows that
+    exist (edited in the admin) stay. Run after each `migrate`: a new platform needs no data
+    migration."""
+    model = apps.get_model("platforms", "PlatformVersion")
+    have = set(model.objects.using(using).values_list("platform", flat=True))
+    model.objects.using(using).bulk_create(
+        model(platform=slug, current_pin=pin, label=label)
+        for slug, (pin, label) in SEED.items()
+        if slug not in have
+    )
 
 
 def pinned_label(platform: str) -> str:

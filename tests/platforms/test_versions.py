@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.apps import apps as global_apps
+from django.db import DEFAULT_DB_ALIAS
 from django.test import Client
 from django.utils import timezone
 
@@ -16,6 +18,7 @@ from platforms.versions import (
     due_milestone,
     pinned_label,
     record_deprecation_notices,
+    seed_missing_versions,
 )
 from tests.conftest import Persona, connect_sandbox
 
@@ -157,3 +160,12 @@ def test_the_registry_is_edited_in_the_admin(client) -> None:
         client.get(f"/admin/platforms/platformversion/{row.pk}/delete/").status_code
         == 403
     )
+
+
+def test_migrate_seeds_a_missing_row_and_leaves_edited_ones() -> None:
+    PlatformVersion.objects.filter(platform="nostr").delete()
+    PlatformVersion.objects.filter(platform="discord").update(label="discord-v11")
+    seed_missing_versions(global_apps, DEFAULT_DB_ALIAS)
+    assert PlatformVersion.objects.get(platform="nostr").label == "nostr-nip01"
+    assert PlatformVersion.objects.get(platform="discord").label == "discord-v11"
+    assert PlatformVersion.objects.count() == len(SEED)
