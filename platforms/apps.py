@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.apps import AppConfig
+from django.apps import apps as global_apps
 from django.db.models.signals import post_migrate
 
 
@@ -14,7 +15,10 @@ class PlatformsConfig(AppConfig):
         post_migrate.connect(_seed_versions, sender=self)
 
 
-def _seed_versions(sender: AppConfig, apps: Any, using: str, **kwargs: Any) -> None:
+def _seed_versions(
+    sender: AppConfig, using: str, apps: Any = global_apps, **kwargs: Any
+) -> None:
+    # `flush` (transactional tests) sends no `apps`: the current models then.
     from platforms.versions import seed_missing_versions
 
     seed_missing_versions(apps, using)
