@@ -20,8 +20,15 @@ workers = int(
 threads = int(os.environ.get("LETMEPOST_WEB_THREADS") or 2)
 bind = f"{os.environ.get('LETMEPOST_HOST', '127.0.0.1')}:{os.environ.get('LETMEPOST_PORT', '8000')}"
 worker_class = "gthread"
+# One process runs Python on one core at a time, so clients must spread over the processes: with
+# an unbounded accept, one process could take most keep-alive connections of a burst and queue
+# them behind its lock while the others idle (rounds alternating 240 and 450 req/s with 40 % of
+# the CPU idle: docs/performance.md, seventh pass). Each process holds at most this many
+# connections; further clients wait in the listen backlog until one closes, which the short
+# keep-alive below bounds. Many direct clients: a proxy in front keeps a few upstream ones.
+worker_connections = int(os.environ.get("LETMEPOST_WEB_CONNECTIONS") or 2 * threads)
 # Seconds an idle keep-alive connection is held (clients and proxies reuse them).
-keepalive = 5
+keepalive = 2
 graceful_timeout = 20  # SIGTERM: finish in-flight requests first
 # A worker silent this long is restarted (immediate publishes wait on platforms).
 timeout = 60

@@ -33,9 +33,11 @@ RULES: dict[str, RuleDoc] = {
         RuleDoc(
             "postiz.thread.max_items",
             "validation_failed",
-            "A Postiz entry has more than one follow-up value[] item, or one with media: "
-            "letmepost publishes value[1] only, as a text-only first comment.",
-            "Send at most two value[] items per channel, the second without images.",
+            "No longer raised: every value[] item after the first is now published as a "
+            "thread item (a reply chain or comments on the post, by platform). Older "
+            "letmepost versions refused more than one follow-up, or one with media.",
+            "Nothing to do; a platform with neither replies nor comments refuses follow-ups "
+            "with its `<platform>.thread.unsupported` rule.",
         ),
         RuleDoc(
             "postiz.type.update",

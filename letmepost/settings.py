@@ -678,6 +678,7 @@ TIKTOK_PUBLISH_TIMEOUT_SECONDS = env_int(
 _OAUTH_ALIASES = {
     "tiktok": ("TIKTOK_CLIENT_KEY", "TIKTOK_CLIENT_SECRET"),
     "facebook": ("META_APP_ID", "META_APP_SECRET"),
+    "linkedin_page": ("LINKEDIN_CLIENT_ID", "LINKEDIN_CLIENT_SECRET"),  # the same app
 }
 
 

@@ -103,6 +103,18 @@ class OAuthProvider:
     api_base: str = ""  # the documented API base its token and revoke URLs live under
 
 
+def google_provider(scopes: tuple[str, ...]) -> OAuthProvider:
+    """Google's OAuth (YouTube, Business Profile): offline access, consent asked each time so a
+    refresh token always comes back."""
+    return OAuthProvider(
+        authorize_url="https://accounts.google.com/o/oauth2/v2/auth",
+        token_url="https://oauth2.googleapis.com/token",  # noqa: S106 - a URL
+        scopes=scopes,
+        revoke_url="https://oauth2.googleapis.com/revoke",
+        extra_authorize_params={"access_type": "offline", "prompt": "consent"},
+    )
+
+
 def client_settings(platform: str) -> Mapping[str, str]:
     return settings.OAUTH_CLIENTS.get(platform, {})
 
@@ -163,6 +175,20 @@ class TokenClient(UpstreamClient):
         super().__init__(version=version)
         self.token = token
         self.base = api_base(self.platform, self.default_base)
+
+    def bearer_call(
+        self, method: str, path: str, *, write: bool = False, **kwargs: Any
+    ) -> Any:
+        """One JSON call to `base + path` with the account's token: the 2xx body as sent, or
+        the mapped error (`write`: see `UpstreamClient.request`)."""
+        headers = {
+            "Accept": "application/json",
+            "Authorization": f"Bearer {self.token}",
+        }
+        response = self.request(
+            method, f"{self.base}{path}", write=write, headers=headers, **kwargs
+        )
+        return self.read(response)
 
 
 def token_credentials(token: TokenSet, **extra: Any) -> dict[str, Any]:

@@ -33,6 +33,11 @@ PACKAGES: tuple[str, ...] = (
     "platforms.reddit",
     "platforms.lemmy",
     "platforms.nostr",
+    "platforms.wordpress",
+    "platforms.devto",
+    "platforms.tumblr",
+    "platforms.linkedin_page",
+    "platforms.google_business",
     "platforms.sandbox",
 )
 

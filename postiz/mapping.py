@@ -10,9 +10,12 @@ from platforms.models import PlatformAccount
 from posts.models import PostTarget
 
 # Our platform slug → Postiz provider identifier; the same name unless Postiz spells it otherwise.
-IDENTIFIERS = {"twitter": "x"}
+IDENTIFIERS = {
+    "twitter": "x",
+    "linkedin_page": "linkedin-page",
+    "google_business": "gmb",
+}
 PLATFORMS = {v: k for k, v in IDENTIFIERS.items()} | {
-    "linkedin-page": "linkedin",
     "instagram-standalone": "instagram",
     "tiktok-business": "tiktok",
 }
@@ -47,6 +50,30 @@ OPTIONS = {
         "flair_text": "flair_text",
     },
     "lemmy": {"subreddit": "community", "title": "title", "url": "url"},
+    # Postiz's DevToSettingsDto; its `tags` are {value, label} objects and `main_image` an
+    # uploaded media object, neither of which maps to ours (tags are strings, the cover a URL).
+    "devto": {"title": "title", "canonical": "canonical_url"},
+    # Postiz's WordpressDto: categories and tags are term ids, which ours take as they are;
+    # its `main_image` is an uploaded media object and `type` a post type, neither mapped.
+    "wordpress": {
+        "title": "title",
+        "status": "status",
+        "categories": "categories",
+        "tags": "tags",
+    },
+    # Postiz's GmbSettingsDto; its separate event dates and "HH:mm" times are joined into our
+    # ISO `event_start`/`event_end` by `_event_moments` below.
+    "google_business": {
+        "topicType": "topic_type",
+        "callToActionType": "cta_type",
+        "callToActionUrl": "cta_url",
+        "eventTitle": "event_title",
+        "eventStart": "event_start",
+        "eventEnd": "event_end",
+        "offerCouponCode": "coupon_code",
+        "offerRedeemUrl": "redeem_online_url",
+        "offerTerms": "terms_conditions",
+    },
 }
 # Postiz sends these providers' settings as `subreddit: [{value: {...}}, ...]`, one entry per
 # subreddit or community; a target posts to one, the first.
@@ -78,9 +105,23 @@ def handle(account: PlatformAccount) -> str:
 def options_for(platform: str, settings: dict[str, Any]) -> dict[str, Any]:
     names = OPTIONS.get(platform, {})
     settings = _first_entry(platform, settings)
+    if platform == "google_business":
+        settings = _event_moments(settings)
     return {
         names[k]: v for k, v in settings.items() if k in names and v not in (None, "")
     }
+
+
+def _event_moments(settings: dict[str, Any]) -> dict[str, Any]:
+    """GMB's `eventStartDate` (a date, or a date-time whose date counts) and `eventStartTime`
+    ("HH:mm"), and the same for the end, as one ISO `eventStart`/`eventEnd` each."""
+    joined = dict(settings)
+    for side in ("Start", "End"):
+        day = str(settings.get(f"event{side}Date") or "")[:10]
+        time = settings.get(f"event{side}Time")
+        if day:
+            joined[f"event{side}"] = f"{day}T{time}" if time else day
+    return joined
 
 
 def _first_entry(platform: str, settings: dict[str, Any]) -> dict[str, Any]:

@@ -1,7 +1,7 @@
 """Postiz operations, each carried out by our own services (D20).
 
 A create request becomes one `posts.services.create_post` batch: each `posts[]` entry is one
-target, `value[0]` its text and media, `value[1]` its first comment. Preflight, idempotency and
+target, `value[0]` its text and media, `value[1..]` its thread. Preflight, idempotency and
 the engine are the native ones; this module only translates and remembers the Postiz group.
 """
 
@@ -27,12 +27,17 @@ from postiz import errors, mapping
 from postiz.html import to_text
 from postiz.media import media_input
 from postiz.models import PostizPost
-from postiz.payloads import CreateRequest, Entry
+from postiz.payloads import CreateRequest, Entry, Value
 from posts import drafts, queues
 from posts import services as posts
 from posts.models import PostTarget
 from posts.publishing import commit_then_publish
-from posts.requests import PostRequest, TargetRequest
+from posts.requests import (
+    MediaRequest,
+    PostRequest,
+    TargetRequest,
+    ThreadItemRequest,
+)
 
 EMPTY = "Your post should have at least one character or one image."
 # Postiz's default posting times: minutes after 00:00 UTC (spec §5.7).
@@ -66,32 +71,30 @@ def _provider_error(
 def _target_request(
     caller: posts.Caller, entry: Entry, account: PlatformAccount
 ) -> TargetRequest:
-    main, *follow_ups = entry.values
-    if not to_text(main.content) and not main.images:
+    """One `posts[]` entry as a target: `value[0]` is the post, every further value a thread
+    item after it. Postiz's providers chain those as replies (X, Bluesky, Threads, Mastodon) or
+    comment them on the first post (LinkedIn, Facebook, Instagram); our thread does the same per
+    platform (`thread_style`), and a platform with neither refuses them in preflight."""
+    if any(not to_text(v.content) and not v.images for v in entry.values):
         raise _provider_error(account, EMPTY)
-    if len(follow_ups) > 1 or any(v.images for v in follow_ups):
-        raise _provider_error(
-            account,
-            "letmepost posts one follow-up per channel, as a text-only first comment; "
-            f"this entry has {len(follow_ups)} follow-up item(s)"
-            + (" with media" if any(v.images for v in follow_ups) else "")
-            + ".",
-            ValidationFailed(
-                "Only value[0] and a text-only value[1] can be published.",
-                rule="postiz.thread.max_items",
-                remediation="Send at most two value[] items per channel; the second "
-                "becomes the first comment (Bluesky).",
-            ),
-        )
+    main, *follow_ups = entry.values
     return TargetRequest(
         account_id=str(account.pk),
         text=to_text(main.content),
-        media=tuple(
-            media_input(caller.workspace, image, livemode=caller.livemode)
-            for image in main.images
-        ),
-        first_comment=(to_text(follow_ups[0].content) or None) if follow_ups else None,
+        media=_media(caller, main),
+        thread=tuple(
+            ThreadItemRequest(text=to_text(v.content), media=_media(caller, v))
+            for v in follow_ups
+        )
+        or None,
         options=mapping.options_for(account.platform, entry.settings),
+    )
+
+
+def _media(caller: posts.Caller, value: Value) -> tuple[MediaRequest, ...]:
+    return tuple(
+        media_input(caller.workspace, image, livemode=caller.livemode)
+        for image in value.images
     )
 
 

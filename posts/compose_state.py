@@ -8,7 +8,7 @@ from typing import Any
 from accounts.models import Workspace
 from letmepost.ids import parse_uuid
 from posts.forms import NOW, SCHEDULE
-from posts.models import Post, PostTarget
+from posts.models import Post, PostTarget, ThreadItem
 
 
 def open_draft(
@@ -32,11 +32,13 @@ def open_draft(
 
 def draft_initial(
     post: Post, zone: tzinfo
-) -> tuple[dict[str, Any], list[dict[str, str]]]:
-    """Form initial data and media items that rebuild the compose page a draft was saved from.
+) -> tuple[dict[str, Any], list[dict[str, str]], list[str]]:
+    """Form initial data, media items and thread item texts that rebuild the compose page a
+    draft was saved from.
 
     The first target's text is the main text; any other target whose text differs becomes that
-    account's override. Media come from the first target (compose attaches them to all).
+    account's override. Media and the thread come from the first target (compose gives every
+    account the same).
     """
     targets = list(
         post.targets.filter(status=PostTarget.Status.DRAFT).order_by("position")
@@ -66,7 +68,12 @@ def draft_initial(
         for ref in (targets[0].media if targets else [])
         if ref.get("mediaId")
     ]
-    return initial, media
+    thread = [
+        item.text
+        for item in (targets[0].replies.all() if targets else [])
+        if item.kind == ThreadItem.Kind.ITEM
+    ]
+    return initial, media, thread
 
 
 def media_previews(

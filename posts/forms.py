@@ -19,6 +19,7 @@ from posts.models import PostTarget
 from posts.requests import PostRequest
 
 NOW, SCHEDULE, QUEUE = "now", "schedule", "queue"
+THREAD_FIELD = "thread_text"  # one repeated field per thread item, in order
 
 
 def _zone(form: forms.Form, fallback: tzinfo) -> tzinfo:
@@ -67,7 +68,8 @@ class ComposeForm(WhenFields):
     """One text for every picked account, with an optional override per account.
 
     Attached media arrive as parallel lists (`media_id`, `media_kind`, `media_alt`), one entry
-    per item the compose page uploaded through `POST /v1/media`.
+    per item the compose page uploaded through `POST /v1/media`; thread items as the repeated
+    `thread_text` field, in order (blank ones are spare fields, left out).
     """
 
     serializer_class = CreatePostIn
@@ -86,6 +88,11 @@ class ComposeForm(WhenFields):
         strip=False,
         help_text="Posted as a reply right after the post, where the platform allows it.",
         widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    auto_thread = forms.BooleanField(
+        label="Auto-split long text",
+        required=False,
+        help_text="A text too long for an account's platform becomes a numbered thread there.",
     )
     accounts = forms.MultipleChoiceField(
         label="Accounts",
@@ -149,6 +156,16 @@ class ComposeForm(WhenFields):
             for i, media_id in enumerate(ids)
         ]
 
+    def thread_texts(self) -> list[str]:
+        """The thread items as the page sent them, in order, blanks kept (for re-rendering)."""
+        if not self.is_bound:
+            return []
+        return cast(QueryDict, self.data).getlist(THREAD_FIELD)
+
+    def thread_items(self) -> list[str]:
+        """The items to post after the first: every item field with text, in order."""
+        return [text for text in self.thread_texts() if text.strip()]
+
     def picked(self) -> list[PlatformAccount]:
         chosen = set(self.cleaned_data.get("accounts") or ())
         return [a for a in self.account_list if str(a.pk) in chosen]
@@ -170,6 +187,10 @@ class ComposeForm(WhenFields):
             data["text"] = cleaned["text"]
         if cleaned.get("first_comment", "").strip():
             data["first_comment"] = {"text": cleaned["first_comment"]}
+        if thread := self.thread_items():
+            data["thread"] = [{"text": text} for text in thread]
+        if cleaned.get("auto_thread"):
+            data["auto_thread"] = True
         if media := self.media_items():
             data["media"] = [
                 {"kind": m["kind"], "media_id": m["id"]}

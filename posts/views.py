@@ -35,10 +35,25 @@ from platforms.base import Violation
 from platforms.models import PlatformAccount
 from platforms.registry import adapter_class
 from platforms.selectors import live_accounts
-from posts import bulk, compose_state, drafts, selectors, services
+from posts import (
+    bulk,
+    compose_state,
+    compose_thread,
+    drafts,
+    selectors,
+    services,
+    threads,
+)
 from posts.api.presenters import batch_status
 from posts.curl import body_for_target, curl_command, key_hint
-from posts.forms import NOW, BulkForm, ComposeForm, LogFilterForm, RescheduleForm
+from posts.forms import (
+    NOW,
+    THREAD_FIELD,
+    BulkForm,
+    ComposeForm,
+    LogFilterForm,
+    RescheduleForm,
+)
 from posts.models import Post, PostTarget
 from posts.preview import Preview, preview, text_limit
 from posts.publishing import commit_then_publish
@@ -113,6 +128,8 @@ class TargetCheck:
     text: str
     preview: Preview  # how the platform counts, cuts and links the text
     violations: list[Violation] = field(default_factory=list)
+    thread_total: int = 0  # posts after the first, autoThread's parts included
+    split: int = 0  # of which autoThread's
 
     @property
     def errors(self) -> list[Violation]:
@@ -126,6 +143,8 @@ class TargetCheck:
 @dataclass
 class Preflight:
     checks: list[TargetCheck] = field(default_factory=list)
+    # Per thread item field of the form (blank ones included): its check on every account.
+    items: list[list[compose_thread.ItemCheck]] = field(default_factory=list)
     problem: str | None = None  # a request-level refusal (no account, no text…)
     remediation: str | None = None
     rule: str | None = None
@@ -150,6 +169,7 @@ def run_preflight(request: DashboardRequest, form: ComposeForm) -> Preflight:
             remediation=exc.fields.get("remediation"),
             rule=exc.rule,
         )
+    given = len(form.thread_items())
     return Preflight(
         checks=[
             TargetCheck(
@@ -157,9 +177,12 @@ def run_preflight(request: DashboardRequest, form: ComposeForm) -> Preflight:
                 text=t.text,
                 preview=preview(t.account, t.draft()),
                 violations=t.violations,
+                thread_total=compose_thread.item_count(t),
+                split=compose_thread.split_parts(t, given),
             )
             for t in checked
-        ]
+        ],
+        items=compose_thread.item_checks(checked, form.thread_texts()),
     )
 
 
@@ -172,8 +195,16 @@ def _compose_context(
     form: ComposeForm,
     preflight: Preflight | None,
     media: list[dict[str, str]] | None = None,
+    thread: list[str] | None = None,
 ) -> dict[str, Any]:
     return {
+        "thread_items": compose_thread.rendered_items(
+            form.thread_texts() if thread is None else thread,
+            preflight.items if preflight else [],
+            spare=True,
+        ),
+        "max_thread_items": threads.MAX_THREAD_ITEMS,
+        "blank_thread_item": {"text": "", "checks": []},
         "form": form,
         "accounts": [
             {
@@ -294,23 +325,26 @@ def _compose_page(
         return render(
             request, "posts/compose.html", _compose_context(request, form, None)
         )
-    initial, media = compose_state.draft_initial(post, zone)
+    initial, media, thread = compose_state.draft_initial(post, zone)
     form = ComposeForm(initial=initial, accounts=accounts, zone=zone)
     # The saved draft's findings, shown as the page opens (the same check as typing runs).
     bound = ComposeForm(
-        _initial_as_data(form, initial, media),
+        _initial_as_data(form, initial, media, thread),
         accounts=accounts,
         zone=zone,
     )
     return render(
         request,
         "posts/compose.html",
-        _compose_context(request, form, run_preflight(request, bound), media),
+        _compose_context(request, form, run_preflight(request, bound), media, thread),
     )
 
 
 def _initial_as_data(
-    form: ComposeForm, initial: dict[str, Any], media: list[dict[str, str]]
+    form: ComposeForm,
+    initial: dict[str, Any],
+    media: list[dict[str, str]],
+    thread: list[str],
 ) -> QueryDict:
     data = QueryDict(mutable=True)
     for name in form.fields:
@@ -323,6 +357,7 @@ def _initial_as_data(
     data.setlist("media_id", [m["id"] for m in media])
     data.setlist("media_kind", [m["kind"] for m in media])
     data.setlist("media_alt", [m["alt"] for m in media])
+    data.setlist(THREAD_FIELD, thread)
     return data
 
 
@@ -346,7 +381,17 @@ def preflight(request: DashboardRequest) -> HttpResponse:
     data["mode"] = NOW  # the schedule does not change what the platforms accept
     form = ComposeForm(data, accounts=_accounts(request), zone=viewer_zone(request))
     result = run_preflight(request, form)
-    return render(request, "posts/compose.html#preflight", {"preflight": result})
+    # Each thread item's checks go to the item itself, swapped out of band by its position.
+    return render(
+        request,
+        "posts/compose.html#preflight_live",
+        {
+            "preflight": result,
+            "thread_items": compose_thread.rendered_items(
+                form.thread_texts(), result.items, spare=False
+            ),
+        },
+    )
 
 
 # --- the log ---------------------------------------------------------------------------------
@@ -451,11 +496,14 @@ def detail(request: DashboardRequest, post_id: str) -> HttpResponse:
         .exclude(pk=target.pk)
         .select_related("account")
     )
+    replies = list(target.replies.order_by("position")) if target.reply_count else []
     return render(
         request,
         "posts/detail.html",
         {
             "target": target,
+            "replies": replies,
+            "thread": threads.progress(replies),
             "attempts": attempts,
             "siblings": siblings,
             "curl": curl_command(

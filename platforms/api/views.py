@@ -231,7 +231,8 @@ class ConnectCompleteApi(ApiView):
                     help_text="Nostr relay addresses (wss://…): a list, or one string "
                     "separated by spaces or commas.",
                 ),  # nostr
-                "instanceUrl": serializers.CharField(required=False),  # lemmy
+                "instanceUrl": serializers.CharField(required=False),  # lemmy, devto
+                "apiKey": serializers.CharField(required=False),  # devto
                 "username": serializers.CharField(required=False),  # lemmy
                 "password": serializers.CharField(required=False),  # lemmy
                 "code": serializers.CharField(required=False),

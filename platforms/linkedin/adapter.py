@@ -26,7 +26,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import timedelta
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import quote
 
 from django.conf import settings
@@ -42,7 +42,7 @@ from platforms.base import (
 from platforms.comments import CommentThreads, earlier, post_id, the_one
 from platforms.linkedin import PLATFORM_INFO
 from platforms.linkedin import preflight as rules
-from platforms.linkedin.client import PLATFORM, REVOKED_CODES, LinkedInClient
+from platforms.linkedin.client import REVOKED_CODES, LinkedInClient
 from platforms.linkedin.media import check_shape, post_content
 from platforms.oauth import (
     OAuthConfig,
@@ -98,8 +98,36 @@ def media_count(post: Mapping[str, Any]) -> int:
     return 1 if "media" in content else 0
 
 
+def organization_accounts(
+    client: LinkedInClient,
+    urns: list[str],
+    credentials: dict[str, Any],
+    metadata: Mapping[str, Any],
+) -> list[ConnectedAccount]:
+    """One account per organization URN, posting as it (author `urn:li:organization:<id>`)
+    with the member's token; `metadata` is added to each account's own."""
+    found = []
+    for urn in urns:
+        details = client.organization(urn.rsplit(":", 1)[-1])
+        found.append(
+            ConnectedAccount(
+                external_id=urn,
+                display_name=str(details.get("localizedName") or urn),
+                credentials=credentials,
+                metadata={
+                    "kind": "organization",
+                    "authorUrn": urn,
+                    "vanityName": str(details.get("vanityName") or ""),
+                    **metadata,
+                },
+            )
+        )
+    return found
+
+
 class LinkedInAdapter(OAuthConnect, CommentThreads):
     platform = PLATFORM_INFO
+    client_class: ClassVar[type[LinkedInClient]] = LinkedInClient
     oauth_provider = OAuthProvider(
         authorize_url="https://www.linkedin.com/oauth/v2/authorization",
         token_url="https://www.linkedin.com/oauth/v2/accessToken",  # noqa: S106 - a URL
@@ -169,25 +197,12 @@ class LinkedInAdapter(OAuthConnect, CommentThreads):
             # The member still connects; their Pages need the app's organization access.
             logger.warning("LinkedIn organization list refused: %s", exc.code)
             return []
-        found = []
-        for urn in urns:
-            organization_id = urn.rsplit(":", 1)[-1]
-            details = client.organization(organization_id)
-            found.append(
-                ConnectedAccount(
-                    external_id=urn,
-                    display_name=str(details.get("localizedName") or urn),
-                    credentials=credentials,
-                    metadata={
-                        "kind": "organization",
-                        "authorUrn": urn,
-                        "vanityName": str(details.get("vanityName") or ""),
-                        "administratorSub": sub,
-                        "grantedScopes": scopes,
-                    },
-                )
-            )
-        return found
+        return organization_accounts(
+            client,
+            urns,
+            credentials,
+            {"administratorSub": sub, "grantedScopes": scopes},
+        )
 
     # --- preflight ----------------------------------------------------------------------------
 
@@ -205,18 +220,23 @@ class LinkedInAdapter(OAuthConnect, CommentThreads):
     # --- publishing -------------------------------------------------------------------------
 
     def _client(self) -> LinkedInClient:
-        return LinkedInClient(
+        return self.client_class(
             str(self.account.credentials.get("accessToken") or ""),
             version=self.platform_version,
         )
 
-    def publish(self, draft: Draft) -> PublishResult:
+    def visibility(self, draft: Draft) -> str:
+        """Who may see the post: options.visibility, PUBLIC by default."""
         visibility = (draft.options or {}).get("visibility") or rules.DEFAULT_VISIBILITY
         if visibility not in rules.VISIBILITIES:
             raise ValidationFailed(
                 f"options.visibility must be one of {', '.join(rules.VISIBILITIES)}.",
                 rule=rules.VISIBILITY_ENUM.id,
             )
+        return str(visibility)
+
+    def publish(self, draft: Draft) -> PublishResult:
+        visibility = self.visibility(draft)
         check_shape(draft.media)
         client = self._client()
         author = self.author_urn()
@@ -253,7 +273,7 @@ class LinkedInAdapter(OAuthConnect, CommentThreads):
             ):
                 return PublishResult(uri=post_uri(str(post["id"])), cid=str(post["id"]))
         if len(posts) >= RECENT_POSTS:
-            raise ReconcileUnsupported(PLATFORM)  # more posts since than we looked at
+            raise ReconcileUnsupported(self.slug)  # more posts since than we looked at
         return None
 
     # --- comments: thread items and first comments --------------------------------------------

@@ -16,7 +16,7 @@ from django.conf import settings
 from letmepost.errors import PlatformRejected, PlatformUnavailable, ValidationFailed
 from platforms.attachments import open_attachment, read_attachment
 from platforms.base import MediaItem
-from platforms.linkedin.client import PLATFORM, LinkedInClient
+from platforms.linkedin.client import LinkedInClient
 
 MAX_IMAGES = 20  # multiImage takes 2..20
 MAX_IMAGE_BYTES = (
@@ -59,7 +59,7 @@ def upload_image(
     client: LinkedInClient, owner: str, item: MediaItem, index: int
 ) -> str:
     file = read_attachment(
-        item, platform=PLATFORM, max_bytes=MAX_IMAGE_BYTES, index=index
+        item, platform=client.platform, max_bytes=MAX_IMAGE_BYTES, index=index
     )
     _checked(file.content_type, IMAGE_TYPES, index)
     upload = client.initialize_image_upload(owner)
@@ -71,7 +71,7 @@ def upload_video(
     client: LinkedInClient, owner: str, item: MediaItem, index: int
 ) -> str:
     with open_attachment(
-        item, platform=PLATFORM, max_bytes=MAX_VIDEO_BYTES, index=index
+        item, platform=client.platform, max_bytes=MAX_VIDEO_BYTES, index=index
     ) as file:
         _checked(file.content_type, VIDEO_TYPES, index)
         upload = client.initialize_video_upload(owner, file.size)

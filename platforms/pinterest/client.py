@@ -101,14 +101,7 @@ class PinterestClient(TokenClient):
         self, method: str, path: str, *, write: bool = False, **kwargs: Any
     ) -> dict[str, Any]:
         """One API call; the parsed 2xx body (always an object here), or the mapped error."""
-        headers = {
-            "Accept": "application/json",
-            "Authorization": f"Bearer {self.token}",
-        }
-        response = self.request(
-            method, f"{self.base}{path}", write=write, headers=headers, **kwargs
-        )
-        return json_object(self.read(response))
+        return json_object(self.bearer_call(method, path, write=write, **kwargs))
 
     def retry_after(self, response: requests.Response) -> int:
         # Retry-After first, then the window's reset (in seconds from now).

@@ -46,3 +46,13 @@ def hashtag_count(text: str) -> int:
 def http_urls(text: str) -> list[str]:
     """Every `http(s)://` run up to the next whitespace (the reference's greedy match)."""
     return _HTTP_URL.findall(text)
+
+
+def comma_list(value: object) -> list[str]:
+    """A list option that may also come as one comma-separated string (tags): its non-blank
+    items, stripped; anything else is no items."""
+    if isinstance(value, str):
+        value = value.split(",")
+    if not isinstance(value, list | tuple):
+        return []
+    return [str(item).strip() for item in value if str(item).strip()]

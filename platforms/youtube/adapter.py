@@ -43,7 +43,12 @@ from platforms.base import (
     option,
 )
 from platforms.comments import CommentThreads, earlier, post_id, the_one
-from platforms.oauth import OAuthConnect, OAuthProvider, TokenSet, token_credentials
+from platforms.oauth import (
+    OAuthConnect,
+    TokenSet,
+    google_provider,
+    token_credentials,
+)
 from platforms.reauth import answer, flag_if_revoked
 from platforms.upstream import body_of, json_object, network_failure
 from platforms.versions import pinned_label
@@ -103,13 +108,7 @@ def comment_result(video_id: str, thread_id: str) -> PublishResult:
 
 class YouTubeAdapter(OAuthConnect, CommentThreads):
     platform = PLATFORM_INFO
-    oauth_provider = OAuthProvider(
-        authorize_url="https://accounts.google.com/o/oauth2/v2/auth",
-        token_url="https://oauth2.googleapis.com/token",  # noqa: S106 - a URL
-        scopes=SCOPES,
-        revoke_url="https://oauth2.googleapis.com/revoke",
-        extra_authorize_params={"access_type": "offline", "prompt": "consent"},
-    )
+    oauth_provider = google_provider(SCOPES)
     # refresh_horizon: the default 15 minutes (access tokens last an hour).
 
     @classmethod

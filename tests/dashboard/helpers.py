@@ -8,7 +8,7 @@ from typing import Any
 from platforms.models import PlatformAccount
 from posts.dispatch import publish_now
 from posts.models import PostTarget
-from posts.requests import PostRequest, TargetRequest
+from posts.requests import PostRequest, TargetRequest, ThreadItemRequest
 from posts.services import Caller, create_post
 from tests.conftest import Persona
 
@@ -27,12 +27,14 @@ def make_post(
     *,
     outcome: str | None = None,
     scheduled_at: datetime | None = None,
+    thread: tuple[str, ...] = (),
     **options: Any,
 ) -> PostTarget:
     caller = session_caller(persona)
     wanted = PostRequest(
         targets=(TargetRequest(account_id=str(account.pk), options=options or None),),
         text=text,
+        thread=tuple(ThreadItemRequest(text=t) for t in thread),
         scheduled_at=scheduled_at,
         publish_now=scheduled_at is None,
     )

@@ -1,7 +1,7 @@
 """axe-core on every page, in Chromium at 1280 and 375 px: no serious or critical violation (issue #21).
 
 The pages: every one the dashboard's header and sidebar link to, signed in to a workspace with a
-sandbox account, posts (published, failed, retrying, queued), a webhook endpoint and a media item;
+sandbox account, posts (published, failed, retrying, queued, a thread), a webhook endpoint and a media item;
 the calendar's week, a post's and an endpoint's page; the docs (the index, the API reference, an
 error, a preflight rule, a request rule, a field rule, a platform guide); signed out, the sign-in,
 sign-up and password-reset pages and the 404 page. Every <details> is opened before axe runs,
@@ -93,6 +93,7 @@ def seed_workspace() -> tuple[Any, list[str]]:
     retrying = make_post(owner, account, "This one retries", outcome="rate_limited")
     later = timezone.now() + timedelta(hours=3)
     make_post(owner, account, "Queued for later", scheduled_at=later)
+    threaded = make_post(owner, account, "A thread", thread=("Its second", "Its third"))
     image = SimpleUploadedFile("blue.png", png_bytes((0, 0, 200)), "image/png")
     media_services.ingest_upload(owner.workspace, owner.profile, image, livemode=True)
     # Queue slots in the calendar, and a filled queue editor.
@@ -105,6 +106,7 @@ def seed_workspace() -> tuple[Any, list[str]]:
         f"/app/profiles/{owner.profile.pk}/queue",
         f"/app/log/{published.pk}/",
         f"/app/log/{retrying.pk}/",
+        f"/app/log/{threaded.pk}/",  # the thread's progress
         f"/app/webhooks/{endpoint.pk}/",
         "/app/log/import",  # its POST answers: tests/e2e/test_import_browser.py
     ]

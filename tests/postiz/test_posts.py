@@ -59,38 +59,6 @@ def test_it_is_a_native_post_too(
     assert (native.json()["status"], native.json()["text"]) == ("queued", "Hello")
 
 
-def test_a_second_value_becomes_the_first_comment(
-    pz: Client, account: PlatformAccount
-) -> None:
-    body = create_body(
-        str(account.pk),
-        {"content": "main", "image": []},
-        {"content": "<p>more below</p>", "image": [], "delay": 5},
-    )
-    [item] = create(pz, body)
-    assert PostTarget.objects.get(pk=item["postId"]).first_comment == "more below"
-
-
-def test_a_longer_thread_is_refused_rather_than_cut(
-    pz: Client, account: PlatformAccount
-) -> None:
-    body = create_body(
-        str(account.pk),
-        *({"content": f"part {i}", "image": []} for i in range(3)),
-    )
-    response = send(pz, "POST", "/public/v1/posts", body)
-    assert response.status_code == 400
-    error = response.json()
-    assert (error["statusCode"], error["provider"], error["name"]) == (
-        400,
-        "sandbox",
-        "Sandbox",
-    )
-    assert "2 follow-up item(s)" in error["message"]
-    assert error["rule"] == "postiz.thread.max_items"
-    assert not PostTarget.objects.exists()
-
-
 def test_type_now_is_queued_for_the_engine_at_once(
     pz: Client, account: PlatformAccount
 ) -> None:

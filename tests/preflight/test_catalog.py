@@ -40,6 +40,11 @@ NEW_PLATFORMS = (
     "reddit.",
     "lemmy.",
     "nostr.",
+    "linkedin_page.",
+    "google_business.",
+    "wordpress.",
+    "devto.",
+    "tumblr.",
 )
 ADDED = {
     "bluesky.text.max_bytes",

@@ -335,6 +335,37 @@ CASES: dict[tuple[str, str], Case] = {
     ("nostr.relays.required", "min_items"): Case(
         lambda n: draft(account_limits={"relay_count": n}), direction="min"
     ),
+    ("linkedin_page.text.max_graphemes", "max_graphemes"): Case(
+        lambda n: draft("ñ" * n)
+    ),
+    ("linkedin_page.comment.max_graphemes", "max_graphemes"): Case(
+        lambda n: draft("🇩🇪" * n)
+    ),
+    ("google_business.summary.max_chars", "max_chars"): Case(lambda n: draft("é" * n)),
+    ("google_business.media.max_items", "max_items"): Case(
+        lambda n: draft(media=images(n))
+    ),
+    ("wordpress.media.max_items", "max_items"): Case(lambda n: draft(media=images(n))),
+    ("devto.title.max_chars", "max_chars"): Case(
+        lambda n: draft(options={"title": "é" * n})
+    ),
+    ("devto.tags.max_items", "max_items"): Case(
+        lambda n: draft(options={"tags": [f"t{i}" for i in range(n)]})
+    ),
+    ("devto.tags.format", "max_chars"): Case(
+        lambda n: draft(options={"tags": "a" * n})
+    ),
+    # Tumblr: one NPF text block per line, an image block per image.
+    ("tumblr.content.max_blocks", "max_blocks"): Case(
+        lambda n: draft("a\n" * (n - 1), media=images(1))
+    ),
+    ("tumblr.text.block_max_chars", "max_chars"): Case(
+        lambda n: draft("short\n" + "😀" * n)
+    ),
+    ("tumblr.media.max_items", "max_items"): Case(lambda n: draft(media=images(n))),
+    ("tumblr.media.image_size_max", "max_bytes"): Case(
+        lambda n: draft(media=(image(size_bytes=n),))
+    ),
 }
 
 

@@ -81,6 +81,46 @@ VALID: dict[str, Draft] = {
         media=(image(url="https://cdn.example.com/a.png", alt_text="A cat"),),
         account_limits={"relay_count": 2},
     ),
+    "wordpress": draft(
+        "Hello https://example.com",
+        media=images(1, content_type="image/webp"),
+        options={
+            "title": "Hello",
+            "status": "future",
+            "date": "2030-01-01T09:00:00+01:00",
+            "categories": ["News", 7],
+            "tags": ["release"],
+        },
+    ),
+    "devto": draft(
+        "# Hello\n\n![A cat](https://cdn.example.com/cat.png)",
+        options={
+            "title": "Hello",
+            "tags": ["python", "WebDev", "100daysofcode", "a1"],
+            "canonical_url": "https://blog.example.com/hello",
+            "main_image": "https://cdn.example.com/cover.png",
+        },
+    ),
+    "tumblr": draft(
+        "First paragraph\n\nSecond",
+        media=images(30),
+        options={"tags": ["a tag", "b"], "state": "queue", "link": "https://x.example"},
+    ),
+    "linkedin_page": draft(
+        "Hello", account_limits={"author_urn": "urn:li:organization:2414183"}
+    ),
+    "google_business": draft(
+        "Winter sale",
+        media=images(1),
+        options={
+            "topic_type": "OFFER",
+            "event_title": "Sale",
+            "event_start": "2026-12-20",
+            "event_end": "2026-12-24T18:00",
+            "coupon_code": "SCONES",
+            "cta_type": "CALL",
+        },
+    ),
     "cross": draft(),
 }
 

@@ -14,6 +14,9 @@ from tests.preflight.support import draft, image, video
 NO_THREADS = {
     "pinterest": (image(url="https://cdn.example.com/a.png"),),
     "tiktok": (video(),),
+    "google_business": (),
+    "devto": (),
+    "tumblr": (),
 }
 
 

@@ -5,11 +5,14 @@
 
 export type Platform =
   | "bluesky"
+  | "devto"
   | "discord"
   | "facebook"
+  | "google_business"
   | "instagram"
   | "lemmy"
   | "linkedin"
+  | "linkedin_page"
   | "mastodon"
   | "nostr"
   | "pinterest"
@@ -19,7 +22,9 @@ export type Platform =
   | "telegram"
   | "threads"
   | "tiktok"
+  | "tumblr"
   | "twitter"
+  | "wordpress"
   | "youtube";
 
 export type PostStatus =

@@ -18,11 +18,14 @@ else:  # pragma: no cover - Python 3.10
 # field). The server's registry contract test keeps this list in step with its platforms.
 Platform = Literal[
     "bluesky",
+    "devto",
     "discord",
     "facebook",
+    "google_business",
     "instagram",
     "lemmy",
     "linkedin",
+    "linkedin_page",
     "mastodon",
     "nostr",
     "pinterest",
@@ -32,7 +35,9 @@ Platform = Literal[
     "telegram",
     "threads",
     "tiktok",
+    "tumblr",
     "twitter",
+    "wordpress",
     "youtube",
 ]
 

@@ -37,6 +37,7 @@ from letmepost.cli.oauth_login import (
     browser_login,
 )
 from letmepost.cli.render import emit_json, err, error, out, table, target_line
+from letmepost.cli.slots import parse_slot, slot_label
 from letmepost.client import Letmepost, mask_key
 from letmepost.errors import LetmepostError
 from letmepost.types import Media
@@ -62,6 +63,11 @@ app.add_typer(accounts_app, name="accounts")
 app.add_typer(profiles_app, name="profiles")
 app.add_typer(posts_app, name="posts")
 app.add_typer(webhooks_app, name="webhooks")
+queue_app = typer.Typer(
+    help="A profile's posting queue: its weekly slots and what fills them.",
+    no_args_is_help=True,
+)
+app.add_typer(queue_app, name="queue")
 
 JsonOpt = Annotated[
     bool, typer.Option("--json", help="Print the API's JSON (for scripts).")
@@ -572,6 +578,87 @@ def profiles_current(json_out: JsonOpt = False) -> None:
         emit_json({"profileId": current})
     else:
         out.print(current or "none — using key default")
+
+
+@queue_app.command("show")
+@handles_errors
+def queue_show(
+    profile: ProfileOpt = None,
+    days: Annotated[
+        int | None, typer.Option(min=1, max=90, help="How far ahead (default 14).")
+    ] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """The upcoming slots and the posts holding them (GET /v1/queue)."""
+    with client(as_json=json_out) as lmp:
+        listing = lmp.queues.list(profile_or_stored(profile), days=days)
+    if json_out:
+        emit_json(listing)
+        return
+    out.print(
+        f"Queue of profile {escape(listing['profileId'])}, in {escape(listing['timezone'])}"
+    )
+    if not listing["data"]:
+        out.print("No slots ahead: add some with `letmepost queue set`.")
+        return
+    table(
+        ["SLOT", "AT (UTC)", "POSTS"],
+        [
+            (
+                slot_label(e),
+                short_time(e.get("at")),
+                ", ".join(f"{p['id']} ({p['status']})" for p in e["posts"]) or "free",
+            )
+            for e in listing["data"]
+        ],
+    )
+
+
+@queue_app.command("set")
+@handles_errors
+def queue_set(
+    timezone_name: Annotated[
+        str, typer.Option("--timezone", help="IANA time zone, e.g. Europe/Berlin.")
+    ],
+    slot: Annotated[
+        list[str] | None,
+        typer.Option(help="<day>@HH:MM, e.g. mon@09:00; repeatable."),
+    ] = None,
+    clear: Annotated[
+        bool, typer.Option("--clear", help="No slots at all (instead of --slot).")
+    ] = False,
+    profile: ProfileOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Replace the profile's weekly slots (PUT /v1/profiles/{id}/queue): every --slot given,
+    the others removed."""
+    if bool(slot) == clear:
+        raise typer.BadParameter("Give the new slots with --slot, or --clear for none.")
+    try:
+        slots = [parse_slot(v) for v in split_commas(slot)]
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--slot") from None
+    profile_id = profile_or_stored(profile)
+    if not profile_id:
+        fail(
+            "Name the profile: --profile <id>, or `letmepost profiles use <id>` first.",
+            as_json=json_out,
+        )
+    with client(as_json=json_out) as lmp:
+        saved = lmp.queues.set(
+            profile_id,
+            timezone=timezone_name,
+            slots=slots,
+        )
+    if json_out:
+        emit_json(saved)
+        return
+    n = len(saved["slots"])
+    out.print(
+        f"[green]✔[/] Queue of profile {escape(profile_id)}: {n} slot{'' if n == 1 else 's'}"
+        f" a week in {escape(saved['timezone'])}"
+        + (f": {', '.join(slot_label(s) for s in saved['slots'])}" if n else ".")
+    )
 
 
 def short_time(value: str | None) -> str:
