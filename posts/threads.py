@@ -119,15 +119,21 @@ def items_of(targets: Sequence[PostTarget]) -> dict[Any, list[ThreadItem]]:
     return by_target
 
 
-def progress(items: Sequence[ThreadItem]) -> dict[str, Any] | None:
-    """`thread: {published, total, items: [{position, status, uri?}]}` over the thread items
-    (the first comment has its own `firstCommentUri`); None when the target has no thread."""
+def progress(target: PostTarget, items: Sequence[ThreadItem]) -> dict[str, Any] | None:
+    """`thread: {published, total, items: [{position, status, uri?}]}`: `published` and `total`
+    count the whole chain, the first post included (a post with two `thread` items is 3 long);
+    `items` are the `thread[]` items by their position there. The first comment has its own
+    `firstCommentUri`. None when the target has no thread."""
     thread = [i for i in items if i.kind == Kind.ITEM]
     if not thread:
         return None
+    first_out = bool(target.platform_uri or target.platform_cid) or (
+        target.status == PostTarget.Status.PUBLISHED
+    )
     return {
-        "published": sum(1 for i in thread if i.status == ItemStatus.PUBLISHED),
-        "total": len(thread),
+        "published": int(first_out)
+        + sum(1 for i in thread if i.status == ItemStatus.PUBLISHED),
+        "total": 1 + len(thread),
         "items": [
             {"position": i.position, "status": i.status}
             | ({"uri": i.uri} if i.uri else {})
@@ -140,7 +146,7 @@ def target_progress(target: PostTarget) -> dict[str, Any] | None:
     """`progress` of one target, read only when it has replies."""
     if not target.reply_count:
         return None
-    return progress(list(target.replies.order_by("position")))
+    return progress(target, list(target.replies.order_by("position")))
 
 
 def thread_request(items: Iterable[ThreadItem]) -> tuple[Any, ...]:

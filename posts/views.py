@@ -503,7 +503,7 @@ def detail(request: DashboardRequest, post_id: str) -> HttpResponse:
         {
             "target": target,
             "replies": replies,
-            "thread": threads.progress(replies),
+            "thread": threads.progress(target, replies),
             "attempts": attempts,
             "siblings": siblings,
             "curl": curl_command(

@@ -46,7 +46,7 @@ def target_result(
     ):
         if value:
             result[key] = value
-    if items and (thread := progress(items)):
+    if items and (thread := progress(target, items)):
         result["thread"] = thread
     if target.warnings:
         result["warnings"] = target.warnings

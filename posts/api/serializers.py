@@ -264,8 +264,12 @@ class ThreadItemProgressOut(serializers.Serializer):
 
 @extend_schema_serializer(component_name="ThreadProgress")
 class ThreadProgressOut(serializers.Serializer):
-    published = serializers.IntegerField()
-    total = serializers.IntegerField()
+    published = serializers.IntegerField(
+        help_text="Posts of the chain that are out, the first post included."
+    )
+    total = serializers.IntegerField(
+        help_text="The chain's length: the first post and every `thread` item."
+    )
     items = ThreadItemProgressOut(many=True)
 
 

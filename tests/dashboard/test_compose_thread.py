@@ -71,7 +71,7 @@ def test_a_three_item_thread_publishes_in_order_and_the_detail_shows_progress(
     ]
 
     page = owner_client.get(response["Location"]).content.decode()
-    assert "<span data-thread-progress>3/3</span> published" in page
+    assert "<span data-thread-progress>4/4</span> published" in page
     for n in range(3):
         assert f'data-thread-item="{n}"' in page
         assert f"sandbox://sandbox/{target.pk}.{n + 1}" in page
@@ -216,7 +216,7 @@ def test_add_to_queue_takes_the_thread_along(
     assert target.status == PostTarget.Status.QUEUED
     assert [i.text for i in target.replies.all()] == ["queued reply"]
     page = owner_client.get(reverse("posts:detail", args=[target.pk])).content.decode()
-    assert "<span data-thread-progress>0/1</span> published" in page
+    assert "<span data-thread-progress>0/2</span> published" in page
     assert "status-pending" in page
 
 

@@ -87,7 +87,7 @@ def test_compose_a_three_item_thread_and_follow_its_progress(
     # Publish: the post's page shows the thread, every item published, in the order composed.
     page.get_by_role("button", name="Publish now").click()
     expect(page.locator(".messages")).to_contain_text("Published to 1 account.")
-    expect(page.locator("[data-thread-progress]")).to_have_text("3/3")
+    expect(page.locator("[data-thread-progress]")).to_have_text("4/4")
     listed = page.locator(".thread-progress li")
     expect(listed).to_have_count(3)
     expect(listed.nth(0)).to_contain_text("Threads")

@@ -48,7 +48,7 @@ def test_every_value_after_the_first_is_a_thread_item_in_order(
         (ThreadItem.Kind.ITEM, "2. Queues"),
     ]
     native = owner.client.get(f"/v1/posts/{target.pk}").json()
-    assert (native["thread"]["published"], native["thread"]["total"]) == (0, 2)
+    assert (native["thread"]["published"], native["thread"]["total"]) == (0, 3)
 
 
 def test_a_thread_item_keeps_its_own_images(
@@ -87,7 +87,7 @@ def test_type_now_publishes_the_whole_chain(
     target.refresh_from_db()
     assert target.status == PostTarget.Status.PUBLISHED
     thread = owner.client.get(f"/v1/posts/{target.pk}").json()["thread"]
-    assert (thread["published"], thread["total"]) == (3, 3)
+    assert (thread["published"], thread["total"]) == (4, 4)
     assert thread["items"][2]["uri"] == f"sandbox://sandbox/{target.pk}.3"
     listed = send(
         pz,

@@ -51,7 +51,7 @@ def test_a_thread_publishes_every_item_in_order_and_reports_progress(
     (result,) = response.json()["results"]
     post_id = result["postId"]
     assert result["status"] == "published"
-    assert result["thread"]["published"] == 3 and result["thread"]["total"] == 3
+    assert result["thread"]["published"] == 4 and result["thread"]["total"] == 4
     assert [i["position"] for i in result["thread"]["items"]] == [0, 1, 2]
     assert result["thread"]["items"][2]["uri"] == f"sandbox://sandbox/{post_id}.3"
     assert result["firstCommentUri"] == f"sandbox://sandbox/{post_id}.4"
@@ -221,13 +221,14 @@ def test_a_failing_item_fails_the_target_naming_it_and_a_retry_resumes_there(
     assert target.error["message"].startswith("thread[2]: Sandbox outcome forced")
     assert [s for s, _ in items(target)] == ["published", "published", "failed"]
     shown = owner.client.get(f"/v1/posts/{target.pk}").json()
-    assert shown["thread"]["published"] == 2 and shown["error"]["field"] == "thread[2]"
+    # The first post and items 0 and 1 are out.
+    assert shown["thread"]["published"] == 3 and shown["error"]["field"] == "thread[2]"
 
     PostTarget.objects.filter(pk=target.pk).update(sandbox={})  # the platform recovered
     response = post_json(owner.client, f"/v1/posts/{target.pk}/retry", {})
     (result,) = response.json()["results"]
     assert (result["postId"], result["status"]) == (str(target.pk), "published")
-    assert result["thread"]["published"] == 3
+    assert result["thread"]["published"] == 4
     assert items(target) == [("published", 1), ("published", 1), ("published", 2)]
     assert tokens(target.pk) == [str(target.pk)] + [
         f"{target.pk}.{n}" for n in (1, 2, 3)
@@ -263,14 +264,14 @@ def test_a_draft_keeps_its_thread_through_an_edit_and_publishes_it_when_promoted
         content_type="application/json",
     )
     assert edited.status_code == 200, edited.json()
-    assert edited.json()["thread"]["total"] == 3
+    assert edited.json()["thread"]["total"] == 4  # the first post and 3 items
     promoted = owner.client.patch(
         f"/v1/posts/{post_id}",
         data={"publishNow": True},
         content_type="application/json",
     )
     assert promoted.json()["status"] == "published", promoted.json()
-    assert promoted.json()["thread"]["published"] == 3
+    assert promoted.json()["thread"]["published"] == 4
     texts = SandboxPost.objects.filter(token__startswith=post_id).order_by(
         "created_at", "id"
     )
