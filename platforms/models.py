@@ -3,6 +3,8 @@ workspaces, and its credentials are encrypted at rest."""
 
 from __future__ import annotations
 
+import uuid
+
 from django.db import models
 from django.db.models import Q
 
@@ -17,6 +19,7 @@ __all__ = [
     "MastodonStatusKey",
     "MetaDataDeletion",
     "OAuthState",
+    "PendingSelection",
     "PlatformAccount",
     "PlatformVersion",
     "SandboxPost",
@@ -90,6 +93,33 @@ class OAuthState(models.Model):
 
     def __str__(self) -> str:
         return f"oauth state for {self.platform}"
+
+
+class PendingSelection(models.Model):
+    """Accounts one authorization found, waiting for the person to choose which to connect.
+
+    Made by an OAuth connect whose adapter asks for a choice (`choose_at_connect`) when the
+    platform answered several candidates (platforms.selection). The candidates carry their
+    credentials, hence encrypted; the id is random and only found within its workspace; the row
+    is deleted when the choice is made or by the maintenance job after `expires_at`.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    workspace = models.ForeignKey(
+        "accounts.Workspace", on_delete=models.CASCADE, related_name="+"
+    )
+    profile = models.ForeignKey(
+        "accounts.Profile", on_delete=models.CASCADE, related_name="+"
+    )
+    platform = models.CharField(max_length=32)
+    # {"accounts": [ConnectedAccount fields, one a row]}
+    candidates = EncryptedJSONField(default=dict)
+    return_to = models.CharField(max_length=2048, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"pending {self.platform} selection"
 
 
 class PlatformVersion(models.Model):

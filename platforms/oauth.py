@@ -10,7 +10,9 @@ builds one per instance after registering an app there (`prepare_oauth`). Then:
    client posts `{code, state}` to `/v1/accounts/connect/<platform>/complete`.
 3. `finish_connect()` consumes the state (deleted under a row lock: single use), exchanges the
    code at the token URL through platforms.http, asks the adapter who the account is
-   (`connect_with_token`) and stores it with `platforms.services.store_connected`.
+   (`connect_with_token`) and stores it with `platforms.services.store_connected`; an adapter
+   with `choose_at_connect` that found several accounts stores none yet: they wait for the
+   person's choice in a selection (platforms.selection).
 
 The token exchange is plain form-encoded OAuth (RFC 6749 §4.1.3, RFC 7636) over our one HTTP
 session, so the SSRF guard, timeouts and User-Agent apply to every provider alike.
@@ -41,7 +43,7 @@ from letmepost.errors import (
 )
 from platforms import http as platform_http
 from platforms.base import ConnectedAccount
-from platforms.models import OAuthState, PlatformAccount
+from platforms.models import OAuthState, PendingSelection, PlatformAccount
 from platforms.registry import adapter_class
 from platforms.upstream import Failure, UpstreamClient
 
@@ -219,6 +221,8 @@ class OAuthConnect:
     connect_kind: ClassVar[str] = "oauth"
     # Static providers (every platform but Mastodon) describe themselves here.
     oauth_provider: ClassVar[OAuthProvider | None] = None
+    # Several accounts found: let the person choose which to connect (platforms.selection).
+    choose_at_connect: ClassVar[bool] = False
     # Refresh this long before the token expires (spec/webhooks.md §5).
     refresh_horizon: ClassVar[timedelta] = timedelta(minutes=15)
 
@@ -316,10 +320,13 @@ class InvalidState(LetmepostError):
 
 @dataclass(frozen=True)
 class Connected:
-    account: PlatformAccount  # the first, when one authorization connected several
+    """What a finished flow did: stored `count` accounts, or held a selection to choose from."""
+
+    account: PlatformAccount | None  # the first stored; None when a selection waits
     created: bool
     return_to: str
     count: int = 1
+    selection: PendingSelection | None = None
 
 
 def oauth_adapter(platform: str) -> type[OAuthConnect]:
@@ -464,6 +471,25 @@ def finish_connect(
             code_verifier=row.code_verifier,
         )
         described = adapter.connect_with_token(token, row.context)
+        found = described if isinstance(described, list) else [described]
+        if adapter.choose_at_connect and len(found) > 1:
+            from platforms.selection import hold_candidates
+
+            selection = hold_candidates(
+                workspace=row.workspace,
+                profile=row.profile,
+                platform=platform,
+                candidates=found,
+                token_expires_at=token.expires_at,
+                return_to=row.return_to,
+            )
+            return Connected(
+                account=None,
+                created=False,
+                return_to=row.return_to or default_return_to(),
+                count=0,
+                selection=selection,
+            )
         stored = [
             store_connected(
                 workspace=row.workspace,
@@ -474,7 +500,7 @@ def finish_connect(
                 if connected.own_expiry
                 else token.expires_at,
             )
-            for connected in (described if isinstance(described, list) else [described])
+            for connected in found
         ]
         account, created = stored[0]
     except LetmepostError as exc:

@@ -125,14 +125,16 @@ def mark_needs_reauth(
 
 
 def purge_stale_rows() -> int:
-    """Delete OAuth flows never completed and Mastodon idempotency keys past their hour."""
+    """Delete OAuth flows never completed, account selections never made and Mastodon
+    idempotency keys past their hour."""
     from datetime import timedelta
 
     from platforms.models import MastodonStatusKey
     from platforms.oauth import purge_expired_states
+    from platforms.selection import purge_expired_selections
 
     now = timezone.now()
-    states = purge_expired_states(now)
+    states = purge_expired_states(now) + purge_expired_selections(now)
     keys, _ = MastodonStatusKey.objects.filter(
         first_sent_at__lt=now - timedelta(days=2)
     ).delete()

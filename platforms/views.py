@@ -18,7 +18,11 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+)
 
 from accounts.selectors import list_profiles
 from accounts.services import get_default_profile
@@ -27,8 +31,8 @@ from letmepost.dashboard import (
     dashboard_view,
     safe_next,
 )
-from letmepost.errors import LetmepostError, PlatformNotEnabled
-from platforms import oauth, selectors, services
+from letmepost.errors import LetmepostError, PlatformNotEnabled, ValidationFailed
+from platforms import oauth, selection, selectors, services
 from platforms.base import PlatformAdapter
 from platforms.forms import ConnectForm
 from platforms.models import PlatformAccount
@@ -126,6 +130,8 @@ def _render(
 @dashboard_view
 def accounts_page(request: DashboardRequest) -> HttpResponse:
     # Where the OAuth callback sends the browser back (platforms/api/views.py OAuthCallbackApi).
+    if held := request.GET.get("selection"):  # several accounts found: choose which
+        return redirect("platforms:select", selection_id=held)
     if platform := request.GET.get("connected"):
         messages.success(request, f"Connected your {platform} account.")
     elif error := request.GET.get("connect_error"):
@@ -170,6 +176,38 @@ def connect(request: DashboardRequest, platform: str) -> HttpResponse:
     verb = "Connected" if created else "Reconnected"
     messages.success(request, f"{verb} {adapter.display_name} account {name}.")
     return redirect(safe_next(request, reverse("platforms:accounts")))
+
+
+@require_http_methods(["GET", "POST"])
+@dashboard_view
+def select(request: DashboardRequest, selection_id: str) -> HttpResponse:
+    """Choose which of the accounts one authorization found to connect (none is preselected)."""
+    held = selection.get_selection(request.workspace, selection_id)
+    name = DECLARED[held.platform].name if held.platform in DECLARED else held.platform
+    error = None
+    if request.method == "POST":
+        try:
+            stored = selection.connect_selected(
+                workspace=request.workspace,
+                selection_id=selection_id,
+                external_ids=request.POST.getlist("externalIds"),
+            )
+        except ValidationFailed as exc:
+            error = exc.message
+        else:
+            messages.success(request, f"Connected {len(stored)} {name} account(s).")
+            return redirect("platforms:accounts")
+    return render(
+        request,
+        "platforms/select.html",
+        {
+            "selection": held,
+            "name": name,
+            "candidates": selection.public_candidates(held),
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
 
 
 @require_POST

@@ -54,15 +54,17 @@ var Routes = map[string]Route{
 // NotCovered lists the spec's operations this SDK deliberately does not wrap, and why.
 // Client.Do still reaches them.
 var NotCovered = map[string]string{
-	"health":        "liveness probe for operators, not an API call",
-	"ready":         "readiness probe for operators, not an API call",
-	"oauthCallback": "the platform redirects the user's browser here, never a client",
-	"listProfiles":  "workspace administration: use the dashboard, the Python SDK or Client.Do",
-	"createProfile": "workspace administration: use the dashboard, the Python SDK or Client.Do",
-	"getProfile":    "workspace administration: use the dashboard, the Python SDK or Client.Do",
-	"updateProfile": "workspace administration: use the dashboard, the Python SDK or Client.Do",
-	"deleteProfile": "workspace administration: use the dashboard, the Python SDK or Client.Do",
-	"listApiKeys":   "key management: use the dashboard, the Python SDK or Client.Do",
-	"createApiKey":  "key management: use the dashboard, the Python SDK or Client.Do",
-	"revokeApiKey":  "key management: use the dashboard, the Python SDK or Client.Do",
+	"health":              "liveness probe for operators, not an API call",
+	"ready":               "readiness probe for operators, not an API call",
+	"oauthCallback":       "the platform redirects the user's browser here, never a client",
+	"getAccountSelection": "choosing among OAuth-found accounts: use the dashboard, the Python SDK or Client.Do",
+	"selectAccounts":      "choosing among OAuth-found accounts: use the dashboard, the Python SDK or Client.Do",
+	"listProfiles":        "workspace administration: use the dashboard, the Python SDK or Client.Do",
+	"createProfile":       "workspace administration: use the dashboard, the Python SDK or Client.Do",
+	"getProfile":          "workspace administration: use the dashboard, the Python SDK or Client.Do",
+	"updateProfile":       "workspace administration: use the dashboard, the Python SDK or Client.Do",
+	"deleteProfile":       "workspace administration: use the dashboard, the Python SDK or Client.Do",
+	"listApiKeys":         "key management: use the dashboard, the Python SDK or Client.Do",
+	"createApiKey":        "key management: use the dashboard, the Python SDK or Client.Do",
+	"revokeApiKey":        "key management: use the dashboard, the Python SDK or Client.Do",
 }

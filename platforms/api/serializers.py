@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from drf_spectacular.utils import extend_schema_serializer
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from letmepost.api import examples
@@ -15,7 +15,8 @@ from letmepost.api.fields import (
     UtcDateTimeField,
     UuidField,
 )
-from platforms.models import PlatformAccount, PlatformVersion
+from platforms.models import PendingSelection, PlatformAccount, PlatformVersion
+from platforms.selection import public_candidates
 
 
 class TextField(serializers.CharField):
@@ -157,6 +158,37 @@ class OAuthCompleteIn(serializers.Serializer):
     state = TextField(max_length=128)
     profile_id = StrictUuidField(required=False)
     redirect_uri = TextField(required=False, max_length=2048)
+
+
+@extend_schema_serializer(component_name="SelectAccounts")
+class SelectIn(serializers.Serializer):
+    selection_id = StrictUuidField()
+    external_ids = serializers.ListField(
+        child=TextField(max_length=255), min_length=1, max_length=100
+    )
+
+
+@extend_schema_serializer(component_name="AccountCandidate")
+class CandidateOut(serializers.Serializer):
+    """One account a connect found, as the person chooses among them."""
+
+    external_id = serializers.CharField()
+    display_name = serializers.CharField()
+    metadata = serializers.DictField()
+
+
+@extend_schema_serializer(component_name="AccountSelection")
+class SelectionOut(serializers.Serializer):
+    """Accounts found by one authorization, waiting to be chosen (never their credentials)."""
+
+    selection_id = serializers.UUIDField(source="id")
+    platform = serializers.CharField()
+    expires_at = UtcDateTimeField()
+    candidates = serializers.SerializerMethodField()
+
+    @extend_schema_field(CandidateOut(many=True))
+    def get_candidates(self, selection: PendingSelection) -> Any:
+        return CandidateOut(public_candidates(selection), many=True).data
 
 
 @extend_schema_serializer(component_name="PlatformVersion")

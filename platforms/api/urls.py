@@ -16,6 +16,11 @@ urlpatterns = [
         name="account-complete",
     ),
     path(
+        "accounts/connect/<str:platform>/select",
+        views.ConnectSelectApi.as_view(),
+        name="account-select",
+    ),
+    path(
         "accounts/oauth/<str:platform>/callback",
         views.OAuthCallbackApi.as_view(),
         name="account-oauth-callback",

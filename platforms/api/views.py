@@ -27,12 +27,14 @@ from letmepost.errors import (
     PlatformNotEnabled,
     ValidationFailed,
 )
-from platforms import oauth, selectors, services, versions
+from platforms import oauth, selection, selectors, services, versions
 from platforms.api.serializers import (
     AccountOut,
     ConnectIn,
     OAuthCompleteIn,
     PlatformVersionOut,
+    SelectIn,
+    SelectionOut,
 )
 from platforms.registry import KNOWN_PLATFORMS, PLATFORMS, adapter_class
 
@@ -239,13 +241,16 @@ class ConnectCompleteApi(ApiView):
                 "state": serializers.CharField(required=False),
             },
         ),
-        responses={200: AccountOut, 201: AccountOut},
+        responses={200: AccountOut, 201: AccountOut, 202: SelectionOut},
     )
     def post(self, request: Request, platform: str) -> Response:
         """Finish connecting an account.
 
         Credential platforms (bluesky, sandbox): send the descriptor's fields. OAuth platforms: send
-        `{code, state}` from the provider's redirect.
+        `{code, state}` from the provider's redirect. When the authorization found several
+        accounts to choose from (Google Business Profile locations), nothing is connected yet: the
+        answer is 202 with a `selectionId` and the `candidates`; connect the chosen ones with
+        `POST /v1/accounts/connect/{platform}/select`.
         """
         slug = _platform(platform)
         selectors.require_live_for(slug, livemode=self.principal.livemode)
@@ -258,6 +263,9 @@ class ConnectCompleteApi(ApiView):
                 state=data["state"],
                 workspace=self.principal.workspace,
             )
+            if done.selection is not None:
+                return Response(SelectionOut(done.selection).data, status=202)
+            assert done.account is not None  # stored, since no selection waits
             account, created = done.account, done.created
         else:
             credentials = underscoreize(
@@ -339,9 +347,63 @@ class OAuthCallbackApi(APIView):
                 },
                 to=getattr(exc, "return_to", ""),
             )
+        if done.selection is not None:
+            # The choice is the person's: the dashboard shows a picker for this id.
+            query = {"selection": str(done.selection.pk), "platform": platform}
+            return _back(query, to=done.return_to)
         return _back(
             {"connected": platform, "accounts": str(done.count)}, to=done.return_to
         )
+
+
+@extend_schema(tags=["accounts"])
+class ConnectSelectApi(ApiView):
+    @extend_schema(
+        operation_id="getAccountSelection",
+        parameters=[
+            PLATFORM_PARAM,
+            OpenApiParameter("selectionId", OpenApiTypes.UUID, OpenApiParameter.QUERY),
+        ],
+        responses={200: SelectionOut},
+    )
+    def get(self, request: Request, platform: str) -> Response:
+        """List the accounts waiting to be chosen.
+
+        The candidates of the selection an OAuth callback named (`selection=` on its redirect);
+        another workspace's, an expired or a used selection answers 404.
+        """
+        held = selection.get_selection(
+            self.principal.workspace,
+            request.query_params.get("selectionId", ""),
+            platform=_platform(platform),
+            scope=self.principal.profile,
+        )
+        return Response(SelectionOut(held).data)
+
+    @extend_schema(
+        operation_id="selectAccounts",
+        parameters=[PLATFORM_PARAM],
+        request=SelectIn,
+        responses={201: _AccountList},
+    )
+    def post(self, request: Request, platform: str) -> Response:
+        """Connect the chosen accounts.
+
+        Connects the candidates named in `externalIds` (at least one) from the selection that
+        `complete` answered or the callback named, then forgets the selection (single use).
+        """
+        slug = _platform(platform)
+        selectors.require_live_for(slug, livemode=self.principal.livemode)
+        data = self.validated(SelectIn)
+        stored = selection.connect_selected(
+            workspace=self.principal.workspace,
+            selection_id=str(data["selection_id"]),
+            external_ids=data["external_ids"],
+            platform=slug,
+            scope=self.principal.profile,
+        )
+        accounts = [account for account, _ in stored]
+        return Response({"data": AccountOut(accounts, many=True).data}, status=201)
 
 
 def _is_browser(request: Request) -> bool:

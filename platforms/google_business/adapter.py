@@ -2,8 +2,10 @@
 
 Connecting: Google OAuth (offline access, scope business.manage), then `accounts.list` and, for
 each account, `accounts.locations.list`: every location becomes its own account (external id
-`accounts/{a}/locations/{l}`, the v4 parent of its posts), so the location is chosen when
-connecting, as Facebook Pages are. None at all is refused (`google_business.locations.none`).
+`accounts/{a}/locations/{l}`, the v4 parent of its posts). One location is connected at once;
+several are offered to choose from (`choose_at_connect`, platforms.selection): the dashboard
+shows a picker, the API answers a `selectionId`. None at all is refused
+(`google_business.locations.none`).
 Access tokens last an hour and are refreshed with the refresh token (RFC 6749 §6).
 
 Publishing: one `localPosts.create` (the one write) with the summary, topicType
@@ -115,6 +117,7 @@ def result_for(post: Mapping[str, Any]) -> PublishResult:
 class GoogleBusinessAdapter(OAuthConnect, PlatformAdapter):
     platform = PLATFORM_INFO
     oauth_provider = google_provider(SCOPES)
+    choose_at_connect = True  # a Google account may manage hundreds of locations
 
     @classmethod
     def connect_with_token(

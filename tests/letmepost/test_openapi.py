@@ -157,6 +157,7 @@ STATEFUL_ACCEPTANCE = (
     "reschedulePost",
     "connectAccount",  # mastodon needs instanceUrl, a reachable server: per platform, not schema
     "completeConnect",
+    "selectAccounts",  # a pending selection must exist, and the ids must be among its candidates
     "createWebhookEndpoint",
     "updateWebhookEndpoint",
     "createMedia",  # accepted only when the uploaded bytes are a real image or video

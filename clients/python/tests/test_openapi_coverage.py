@@ -18,6 +18,8 @@ OPERATIONS = {
     "disconnectAccount": "accounts.disconnect",
     "connectAccount": "accounts.connect",
     "completeConnect": "accounts.complete_connect",
+    "getAccountSelection": "accounts.get_selection",
+    "selectAccounts": "accounts.select_accounts",
     "listPinterestBoards": "accounts.list_pinterest_boards",
     "createPinterestBoard": "accounts.create_pinterest_board",
     "setPinterestDefaultBoard": "accounts.set_pinterest_default_board",

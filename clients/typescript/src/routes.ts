@@ -65,4 +65,6 @@ export const NOT_COVERED: Readonly<Record<string, string>> = {
   health: "liveness probe for operators, not an API call",
   ready: "readiness probe for operators, not an API call",
   oauthCallback: "the platform redirects the user's browser here, never a client",
+  getAccountSelection: "choosing among OAuth-found accounts: use the dashboard or the Python SDK",
+  selectAccounts: "choosing among OAuth-found accounts: use the dashboard or the Python SDK",
 };

@@ -13,6 +13,8 @@ from letmepost._http import Query, Request, Transport
 from letmepost._multipart import FileInput, MultipartBody, Progress, file_source
 from letmepost.types import (
     Account,
+    AccountList,
+    AccountSelection,
     ApiKey,
     ApiKeyCreated,
     ApiKeyRevoked,
@@ -397,15 +399,48 @@ class Accounts(_Resource):
         *,
         profile_id: str | None = None,
         idempotency_key: str | None = None,
-    ) -> Account:
-        """Finish a credentials connect (or an OAuth one by hand with `code` and `state`)."""
+    ) -> Account | AccountSelection:
+        """Finish a credentials connect (or an OAuth one by hand with `code` and `state`).
+
+        An OAuth connect that found several accounts to choose from answers an
+        AccountSelection (it has `selectionId`): pass it to `select_accounts`."""
         body = {**fields, **_bodies.compact(profileId=profile_id)}
         return cast(
-            Account,
+            Account | AccountSelection,
             self._call(
                 "POST",
                 f"/v1/accounts/connect/{_seg(platform)}/complete",
                 json=body,
+                idempotency_key=idempotency_key,
+            ),
+        )
+
+    def get_selection(self, platform: str, selection_id: str) -> AccountSelection:
+        """The candidates of a selection (the OAuth callback's `selection=` parameter)."""
+        return cast(
+            AccountSelection,
+            self._call(
+                "GET",
+                f"/v1/accounts/connect/{_seg(platform)}/select",
+                params={"selectionId": selection_id},
+            ),
+        )
+
+    def select_accounts(
+        self,
+        platform: str,
+        selection_id: str,
+        external_ids: Sequence[str],
+        *,
+        idempotency_key: str | None = None,
+    ) -> AccountList:
+        """Connect the chosen candidates of a selection (single use)."""
+        return cast(
+            AccountList,
+            self._call(
+                "POST",
+                f"/v1/accounts/connect/{_seg(platform)}/select",
+                json={"selectionId": selection_id, "externalIds": list(external_ids)},
                 idempotency_key=idempotency_key,
             ),
         )

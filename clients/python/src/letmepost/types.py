@@ -207,6 +207,26 @@ class ConnectResult(TypedDict):
     ]  # kind "oauth" (authorizationUrl...) or "credentials" (fields)
 
 
+class AccountCandidate(TypedDict):
+    externalId: str
+    displayName: str
+    metadata: dict[str, Any]
+
+
+class AccountSelection(TypedDict):
+    """Accounts one authorization found (Google Business Profile locations), not yet connected:
+    `complete_connect` answers this (HTTP 202) when there is a choice to make."""
+
+    selectionId: str
+    platform: str
+    expiresAt: str
+    candidates: list[AccountCandidate]
+
+
+class AccountList(TypedDict):
+    data: list[Account]
+
+
 class Deleted(TypedDict):
     id: str
     deleted: bool
