@@ -220,6 +220,13 @@ RULES: dict[str, RuleDoc] = {
             "Sign in with `letmepost login` (or `lmp login`); an API key needs no exchange.",
         ),
         RuleDoc(
+            "connect.selection",
+            "not_found",
+            "The selectionId names no pending choice of this workspace: it expired (after 15 "
+            "minutes), was used already, or belongs elsewhere.",
+            "Start the connect flow again; choose the accounts within 15 minutes.",
+        ),
+        RuleDoc(
             "profile.unknown",
             "not_found",
             "The profileId names no profile of this workspace.",

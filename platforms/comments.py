@@ -13,14 +13,15 @@ apart, so the adapter raises ReconcileUnsupported rather than guess.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
-from typing import ClassVar, TypeVar
+from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from letmepost.errors import PlatformRejected
 from platforms.base import (
     Draft,
     PlatformAdapter,
+    PublishResult,
     ReconcileUnsupported,
     ReplyTo,
     Violation,
@@ -30,6 +31,13 @@ from platforms.preflight.catalog import reply_rules_for
 from platforms.preflight.spec import REPLY, SHAPE, CheckedRule, RuleSpec
 
 T = TypeVar("T")
+
+
+class CommentClient(Protocol):
+    def create_comment(self, post_id: int, content: str) -> dict[str, Any]: ...
+
+
+C = TypeVar("C", bound=CommentClient)
 
 NO_MEDIA_REMEDIATION = "Send the comment as text only; put media in the post itself."
 
@@ -45,6 +53,29 @@ class CommentThreads(PlatformAdapter):
         return [
             v for rule in reply_rules_for(self.slug) if (v := rule(draft)) is not None
         ]
+
+
+class SessionComments(CommentThreads, Generic[C]):
+    """Comment threads on a platform where every call runs inside `_authed` (a client with the
+    account's credentials, re-logging in where the platform needs it): Lemmy, WordPress. The
+    post and the comment are each that one call; the subclass says how to build and read them."""
+
+    def _authed(self, call: Callable[[C], T]) -> T:
+        raise NotImplementedError
+
+    def _publish(self, client: C, draft: Draft) -> PublishResult:
+        raise NotImplementedError
+
+    def _comment_result(self, comment: Mapping[str, Any]) -> PublishResult:
+        raise NotImplementedError
+
+    def publish(self, draft: Draft) -> PublishResult:
+        return self._authed(lambda client: self._publish(client, draft))
+
+    def publish_reply(self, draft: Draft, reply_to: ReplyTo) -> PublishResult:
+        post = int(post_id(reply_to, self.slug))
+        comment = self._authed(lambda client: client.create_comment(post, draft.text))
+        return self._comment_result(comment)
 
 
 def comment_rule(rule: CheckedRule) -> CheckedRule:

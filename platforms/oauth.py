@@ -203,6 +203,12 @@ def token_credentials(token: TokenSet, **extra: Any) -> dict[str, Any]:
     return out | extra
 
 
+def access_token(account: PlatformAccount) -> str:
+    """The account's stored access token (`token_credentials`); '' when it is missing, which
+    the platform answers with a 401 like any other dead token."""
+    return str(account.credentials.get("accessToken", ""))
+
+
 @dataclass(frozen=True)
 class RefreshedToken:
     """What a refresh produced: the credentials to store and the new expiry (None: never)."""

@@ -246,6 +246,16 @@ class UpstreamClient:
             return response
         raise self.error_for(response, what, write=write)
 
+    def upload_refused(
+        self, response: requests.Response, *, what: str, rule: str, remediation: str
+    ) -> PlatformRejected:
+        """A refused upload to a one-off upload URL (outside `classify`): nothing was posted."""
+        return PlatformRejected(
+            f"{what} answered {response.status_code}; nothing was posted.",
+            **self.fields(platform_response=self.read(response), rule=rule),
+            remediation=remediation,
+        )
+
     def network_error(
         self,
         exc: requests.RequestException,
@@ -307,13 +317,21 @@ class UpstreamClient:
 
     def classify(self, failure: Failure) -> LetmepostError:
         """Hook: the platform's error body → our error. The default is the common table."""
-        if failure.status in (401, 403):
+        common = self.common_error(failure)
+        return common if common is not None else failure.rejected()
+
+    def common_error(
+        self, failure: Failure, *, auth: tuple[int, ...] = (401, 403)
+    ) -> LetmepostError | None:
+        """The common table's rows that most platforms share (`auth` statuses, 429, 5xx), so a
+        platform's `classify` only adds its own; None for any other status."""
+        if failure.status in auth:
             return failure.auth_failed(remediation=self.auth_remediation)
         if failure.status == 429:
             return failure.rate_limited(self.retry_after(failure.response))
         if failure.status >= 500:
             return failure.server_error()
-        return failure.rejected()
+        return None
 
     def retry_after(self, response: requests.Response) -> int:
         """Hook for the platform's own rate-limit headers; `Retry-After` by default."""

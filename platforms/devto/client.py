@@ -55,12 +55,8 @@ class ForemClient(UpstreamClient):
         return str(body.get("error") or "").strip() if isinstance(body, dict) else ""
 
     def classify(self, failure: Failure) -> LetmepostError:
-        if failure.status == 401:
-            return failure.auth_failed(remediation=self.auth_remediation)
-        if failure.status == 429:
-            return failure.rate_limited(self.retry_after(failure.response))
-        if failure.status >= 500:
-            return failure.server_error()
+        if (common := self.common_error(failure, auth=(401,))) is not None:
+            return common
         if failure.status == 422:
             return failure.rejected(rule=ARTICLE_INVALID)
         return failure.rejected()

@@ -25,14 +25,12 @@ ARTICLE_MODEL = "https://github.com/forem/forem/blob/main/app/models/article.rb"
 TAG_MODEL = "https://github.com/forem/forem/blob/main/app/models/tag.rb"
 
 
-title_required = f.option_required(
-    "devto.title.required",
-    "title",
+title_required, title_max_chars = f.title(
+    "devto",
+    MAX_TITLE_CHARS,
     API_DOCS,
     remediation="Give the article a title: options.title.",
-)
-title_max_chars = f.option_max_chars(
-    "devto.title.max_chars", "title", MAX_TITLE_CHARS, ARTICLE_MODEL
+    max_source_url=ARTICLE_MODEL,
 )
 TAGS_MAX_ITEMS = RuleSpec(
     "devto.tags.max_items",

@@ -24,8 +24,6 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from djangorestframework_camel_case.util import underscoreize
-
 from letmepost.errors import PlatformAuthFailed, ValidationFailed
 from platforms.attachments import Attachment, read_attachment
 from platforms.base import (
@@ -36,6 +34,7 @@ from platforms.base import (
     PublishResult,
     ReconcileUnsupported,
     ReplyTo,
+    option,
 )
 from platforms.discord import PLATFORM_INFO
 from platforms.discord.client import (
@@ -67,7 +66,8 @@ def _revoked(exc: PlatformAuthFailed) -> bool:
 
 
 def _text(payload: dict[str, Any], name: str) -> str:
-    value = payload.get(name)
+    """A credential field by its snake_case (API) or camelCase (dashboard) name."""
+    value = option(payload, name)
     return value.strip() if isinstance(value, str) else ""
 
 
@@ -96,13 +96,10 @@ class DiscordAdapter(PlatformAdapter):
 
     @classmethod
     def connect_with_credentials(cls, payload: dict[str, Any]) -> ConnectedAccount:
-        fields = underscoreize(
-            payload
-        )  # the API sends snake_case, the dashboard camelCase
         version = pinned_label(cls.slug)
-        if url := _text(fields, "webhook_url"):
+        if url := _text(payload, "webhook_url"):
             return cls._connect_webhook(parse_webhook_url(url), version)
-        token, channel_id = _text(fields, "bot_token"), _text(fields, "channel_id")
+        token, channel_id = _text(payload, "bot_token"), _text(payload, "channel_id")
         if not token or not channel_id.isdigit():
             raise ValidationFailed(
                 "Send webhookUrl, or botToken with a numeric channelId.",

@@ -81,29 +81,19 @@ def message_content_required(draft: Draft) -> Violation | None:
     )
 
 
-text_max_chars = c.text_max(
-    RuleSpec(
-        "discord.text.max_chars",
-        SHAPE,
-        f"Message content must be at most {MAX_CONTENT_CHARS:,} characters.",
-        f"Shorten the text to {MAX_CONTENT_CHARS:,} characters.",
-        {"max_chars": MAX_CONTENT_CHARS},
-        source_url=MESSAGE_DOCS,
-        notes="The OpenAPI file says 4000 for bots (Nitro-length); the docs and webhooks say 2000.",
-    ),
-    "max_chars",
-    count=len,
-    unit="characters",
+text_max_chars = f.text_max_chars(
+    "discord.text.max_chars",
+    MAX_CONTENT_CHARS,
+    f"Message content must be at most {MAX_CONTENT_CHARS:,} characters.",
+    MESSAGE_DOCS,
+    notes="The OpenAPI file says 4000 for bots (Nitro-length); the docs and webhooks say 2000.",
 )
-media_max_items = c.media_max_items(
-    RuleSpec(
-        "discord.media.max_items",
-        SHAPE,
-        f"At most {MAX_ATTACHMENTS} attachments per message.",
-        "Split the media over several posts.",
-        {"max_items": MAX_ATTACHMENTS},
-        source_url=UPLOAD_DOCS,
-    )
+media_max_items = f.media_max_items(
+    "discord.media.max_items",
+    MAX_ATTACHMENTS,
+    f"At most {MAX_ATTACHMENTS} attachments per message.",
+    "Split the media over several posts.",
+    UPLOAD_DOCS,
 )
 EMBEDS_MAX_ITEMS = RuleSpec(
     "discord.embeds.max_items",

@@ -14,7 +14,6 @@ from datetime import datetime
 from typing import Any
 
 from platforms.base import Draft, Violation
-from platforms.preflight import checks as c
 from platforms.preflight import families as f
 from platforms.preflight.spec import (
     CONNECT,
@@ -72,18 +71,11 @@ summary_required = f.text_required(
     "Write the post's summary, or attach a photo.",
     POSTS_DOCS,
 )
-summary_max_chars = c.text_max(
-    RuleSpec(
-        "google_business.summary.max_chars",
-        SHAPE,
-        f"The summary (the post's text) must be at most {MAX_SUMMARY_CHARS:,} characters.",
-        f"Shorten the text to {MAX_SUMMARY_CHARS:,} characters.",
-        {"max_chars": MAX_SUMMARY_CHARS},
-        source_url=POSTS_DOCS,
-    ),
-    "max_chars",
-    count=len,
-    unit="characters",
+summary_max_chars = f.text_max_chars(
+    "google_business.summary.max_chars",
+    MAX_SUMMARY_CHARS,
+    f"The summary (the post's text) must be at most {MAX_SUMMARY_CHARS:,} characters.",
+    POSTS_DOCS,
     what="The summary",
 )
 topic_type_enum = f.option_enum(
@@ -211,37 +203,22 @@ def _offer_only(draft: Draft) -> Violation | None:
 
 offer_only = CheckedRule(OFFER_ONLY, _offer_only)
 
-media_max_items = c.media_max_items(
-    RuleSpec(
-        "google_business.media.max_items",
-        SHAPE,
-        f"A local post carries at most {MAX_MEDIA} photo.",
-        "Keep one photo; add the others to the location's photos instead.",
-        {"max_items": MAX_MEDIA},
-        source_url=POSTS_DOCS,
-    )
+media_max_items = f.media_max_items(
+    "google_business.media.max_items",
+    MAX_MEDIA,
+    f"A local post carries at most {MAX_MEDIA} photo.",
+    "Keep one photo; add the others to the location's photos instead.",
+    POSTS_DOCS,
 )
-PHOTO_ONLY = RuleSpec(
+media_photo_only = f.images_only(
     "google_business.media.photo_only",
-    SHAPE,
     "A local post's media is a photo.",
     "Attach an image; upload videos to the location's media instead.",
-    source_url=POSTS_DOCS,
+    POSTS_DOCS,
+    why="Google Business Profile posts carry a photo.",
     notes="LocalPost.media allows VIDEO in the schema; letmepost sends one photo by sourceUrl.",
 )
-
-
-def _photo_only(draft: Draft) -> Violation | None:
-    for i, item in enumerate(draft.media):
-        if item.kind != "image":
-            return PHOTO_ONLY.violation(
-                f"media.{i} is a {item.kind}; Google Business Profile posts carry a photo.",
-                field=f"media.{i}",
-            )
-    return None
-
-
-media_photo_only = CheckedRule(PHOTO_ONLY, _photo_only)
+PHOTO_ONLY = media_photo_only.spec  # the adapter raises this id from Google's answer
 
 thread_unsupported = f.thread_unsupported(
     "google_business.thread.unsupported",

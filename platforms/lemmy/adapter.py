@@ -42,7 +42,7 @@ from platforms.base import (
     ReplyTo,
     option,
 )
-from platforms.comments import CommentThreads, earlier, post_id, the_one
+from platforms.comments import SessionComments, earlier, post_id, the_one
 from platforms.http import server_url
 from platforms.lemmy import PLATFORM_INFO
 from platforms.lemmy.client import PLATFORM, LemmyClient
@@ -72,7 +72,7 @@ def community_name(value: Any) -> str:
     return str(value).strip().removeprefix("!")
 
 
-class LemmyAdapter(CommentThreads):
+class LemmyAdapter(SessionComments[LemmyClient]):
     platform = PLATFORM_INFO
     connect_kind = "credentials"
     credential_fields = (
@@ -176,9 +176,6 @@ class LemmyAdapter(CommentThreads):
 
     # --- publishing -------------------------------------------------------------------------
 
-    def publish(self, draft: Draft) -> PublishResult:
-        return self._authed(lambda client: self._publish(client, draft))
-
     def _publish(self, client: LemmyClient, draft: Draft) -> PublishResult:
         options = draft.options or {}
         payload: dict[str, Any] = {
@@ -248,11 +245,6 @@ class LemmyAdapter(CommentThreads):
         return self._result(matches[0]) if matches else None
 
     # --- comments: thread items and first comments --------------------------------------------
-
-    def publish_reply(self, draft: Draft, reply_to: ReplyTo) -> PublishResult:
-        post = int(post_id(reply_to, self.slug))
-        view = self._authed(lambda client: client.create_comment(post, draft.text))
-        return self._comment_result(view)
 
     def reconcile_reply(self, draft: Draft, reply_to: ReplyTo) -> PublishResult | None:
         """Our comment among the post's newest: this account's, with exactly this text."""

@@ -8,8 +8,6 @@ Options arrive snake_case: `community` (a name, `name@instance` or `!name@instan
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from platforms import comments
 from platforms.base import Draft, Violation
 from platforms.preflight import checks as c
@@ -30,60 +28,35 @@ community_required = f.option_required(
     remediation='Name the community: options.community, e.g. "technology" or '
     '"technology@lemmy.world".',
 )
-title_required = f.option_required(
-    "lemmy.title.required",
-    "title",
+title_required, title_max_chars = f.title(
+    "lemmy",
+    MAX_TITLE_CHARS,
     CREATE_POST,
     remediation="Give the post a title: options.title (Lemmy's CreatePost.name).",
+    max_source_url=VALIDATION,
 )
-title_max_chars = f.option_max_chars(
-    "lemmy.title.max_chars", "title", MAX_TITLE_CHARS, VALIDATION
+text_max_chars = f.text_max_chars(
+    "lemmy.text.max_chars",
+    MAX_BODY_CHARS,
+    f"The post body (the text) must be at most {MAX_BODY_CHARS:,} characters.",
+    VALIDATION,
 )
-text_max_chars = c.text_max(
-    RuleSpec(
-        "lemmy.text.max_chars",
-        SHAPE,
-        f"The post body (the text) must be at most {MAX_BODY_CHARS:,} characters.",
-        f"Shorten the text to {MAX_BODY_CHARS:,} characters.",
-        {"max_chars": MAX_BODY_CHARS},
-        source_url=VALIDATION,
-    ),
-    "max_chars",
-    count=len,
-    unit="characters",
-)
-media_max_items = c.media_max_items(
-    RuleSpec(
-        "lemmy.media.max_items",
-        SHAPE,
-        f"At most {MAX_ITEMS} media item: a Lemmy post carries one link or image.",
-        "Send one image, or split into several posts.",
-        {"max_items": MAX_ITEMS},
-        source_url=CREATE_POST,
-    )
+media_max_items = f.media_max_items(
+    "lemmy.media.max_items",
+    MAX_ITEMS,
+    f"At most {MAX_ITEMS} media item: a Lemmy post carries one link or image.",
+    "Send one image, or split into several posts.",
+    CREATE_POST,
 )
 
-IMAGES_ONLY = RuleSpec(
+images_only = f.images_only(
     "lemmy.media.images_only",
-    SHAPE,
     "Media must be an image: it is uploaded to the instance's pict-rs, whose video support is "
     "an instance setting.",
     "Attach an image, or put the video's address in options.url.",
-    source_url=PICTRS,
+    PICTRS,
+    why="Lemmy posts take one image.",
 )
-
-
-def _images_only(draft: Draft) -> Violation | None:
-    for i, item in enumerate(draft.media):
-        if item.kind != "image":
-            return IMAGES_ONLY.violation(
-                f"media.{i} is a {item.kind}; Lemmy posts take one image.",
-                field=f"media.{i}",
-            )
-    return None
-
-
-images_only = CheckedRule(IMAGES_ONLY, _images_only)
 
 URL_HTTP = RuleSpec(
     "lemmy.url.http",
@@ -95,20 +68,12 @@ URL_HTTP = RuleSpec(
 
 
 def _url_http(draft: Draft) -> Violation | None:
-    value = draft.options.get("url")
-    if value is None:
-        return None
-    parts = urlsplit(str(value))
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        return URL_HTTP.violation(
-            f"options.url {value!r} is not an absolute http(s) URL.",
-            field="options.url",
-        )
-    if draft.media:
-        return URL_HTTP.violation(
-            "options.url and media both set the post's one link.", field="options.url"
-        )
-    return None
+    bad = c.option_http_url(URL_HTTP, draft, "url")
+    if bad or draft.options.get("url") is None or not draft.media:
+        return bad
+    return URL_HTTP.violation(
+        "options.url and media both set the post's one link.", field="options.url"
+    )
 
 
 url_http = CheckedRule(URL_HTTP, _url_http)

@@ -8,6 +8,7 @@ builder reads its numbers from `spec.limits`, so a limit lives in exactly one pl
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from urllib.parse import urlsplit
 
 from platforms.base import Draft, MediaItem, Violation
 from platforms.preflight.media import is_gif
@@ -320,3 +321,20 @@ def option_enum(spec: RuleSpec, key: str) -> CheckedRule:
         )
 
     return CheckedRule(spec, check)
+
+
+def option_http_url(
+    spec: RuleSpec, draft: Draft, key: str, wire: str | None = None
+) -> Violation | None:
+    """`options[key]`, when given, must be an absolute http(s) URL (`wire` is its API name)."""
+    value = draft.options.get(key)
+    if value is None:
+        return None
+    parts = urlsplit(str(value))
+    if parts.scheme.lower() in ("http", "https") and parts.netloc:
+        return None
+    wire = wire or key
+    return spec.violation(
+        f"options.{wire} {value!r} is not an absolute http(s) URL.",
+        field=f"options.{wire}",
+    )

@@ -310,3 +310,92 @@ def option_max_chars(
             str(draft.options[key]) if draft.options.get(key) is not None else None
         ),
     )
+
+
+def media_max_items(
+    rule_id: str,
+    maximum: int,
+    checks: str,
+    remediation: str,
+    source_url: str,
+    **fields: Any,
+) -> CheckedRule:
+    """At most `maximum` media items of any kind; the platform words what an item becomes."""
+    spec = RuleSpec(
+        rule_id,
+        SHAPE,
+        checks,
+        remediation,
+        {"max_items": maximum},
+        source_url=source_url,
+        **fields,
+    )
+    return c.media_max_items(spec)
+
+
+def images_only(
+    rule_id: str,
+    checks: str,
+    remediation: str,
+    source_url: str,
+    *,
+    why: str,
+    **fields: Any,
+) -> CheckedRule:
+    """Every media item must be an image; `why` ends the message ("media.0 is a video; <why>")."""
+    spec = RuleSpec(
+        rule_id, SHAPE, checks, remediation, source_url=source_url, **fields
+    )
+
+    def check(draft: Draft) -> Violation | None:
+        for i, item in enumerate(draft.media):
+            if item.kind != "image":
+                return spec.violation(
+                    f"media.{i} is a {item.kind}; {why}", field=f"media.{i}"
+                )
+        return None
+
+    return CheckedRule(spec, check)
+
+
+def title(
+    slug: str,
+    maximum: int,
+    source_url: str,
+    *,
+    remediation: str,
+    max_source_url: str | None = None,
+) -> tuple[CheckedRule, CheckedRule]:
+    """A required `options.title` of at most `maximum` characters, as posts with a headline
+    (an article, a submission) have: `<slug>.title.required` and `<slug>.title.max_chars`."""
+    return (
+        option_required(
+            f"{slug}.title.required", "title", source_url, remediation=remediation
+        ),
+        option_max_chars(
+            f"{slug}.title.max_chars", "title", maximum, max_source_url or source_url
+        ),
+    )
+
+
+def text_max_chars(
+    rule_id: str,
+    maximum: int,
+    checks: str,
+    source_url: str,
+    *,
+    what: str = "Text",
+    **fields: Any,
+) -> CheckedRule:
+    """The text counted in characters (code points), where the platform counts those rather
+    than graphemes; the platform words what its text is."""
+    spec = RuleSpec(
+        rule_id,
+        SHAPE,
+        checks,
+        f"Shorten the text to {maximum:,} characters.",
+        {"max_chars": maximum},
+        source_url=source_url,
+        **fields,
+    )
+    return c.text_max(spec, "max_chars", count=len, unit="characters", what=what)

@@ -28,7 +28,13 @@ from typing import Any
 from platforms.attachments import read_attachment
 from platforms.base import ConnectedAccount, Draft, PublishResult, ReplyTo, option
 from platforms.comments import CommentThreads, post_id
-from platforms.oauth import OAuthConnect, OAuthProvider, TokenSet, token_credentials
+from platforms.oauth import (
+    OAuthConnect,
+    OAuthProvider,
+    TokenSet,
+    access_token,
+    token_credentials,
+)
 from platforms.reauth import flag_if_revoked
 from platforms.reddit import PLATFORM_INFO
 from platforms.reddit.client import PLATFORM, RedditClient
@@ -98,8 +104,7 @@ class RedditAdapter(OAuthConnect, CommentThreads):
         )
 
     def _client(self) -> RedditClient:
-        token = str(self.account.credentials.get("accessToken", ""))
-        return RedditClient(token, version=self.platform_version)
+        return RedditClient(access_token(self.account), version=self.platform_version)
 
     def _form(self, client: RedditClient, draft: Draft) -> dict[str, str]:
         options = draft.options or {}

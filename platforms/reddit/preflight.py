@@ -13,7 +13,6 @@ from urllib.parse import urlsplit
 
 from platforms import comments
 from platforms.base import Draft, Violation
-from platforms.preflight import checks as c
 from platforms.preflight import families as f
 from platforms.preflight.spec import SHAPE, UPSTREAM, CheckedRule, RuleSpec, raised
 
@@ -40,14 +39,11 @@ subreddit_required = f.option_required(
     SUBMIT,
     remediation='Name the subreddit: options.subreddit, e.g. "test" or "r/test".',
 )
-title_required = f.option_required(
-    "reddit.title.required",
-    "title",
+title_required, title_max_chars = f.title(
+    "reddit",
+    MAX_TITLE_CHARS,
     SUBMIT,
     remediation="Give the submission a title: options.title.",
-)
-title_max_chars = f.option_max_chars(
-    "reddit.title.max_chars", "title", MAX_TITLE_CHARS, SUBMIT
 )
 kind_allowed = f.option_enum(
     "reddit.kind.allowed",
@@ -58,18 +54,11 @@ kind_allowed = f.option_enum(
     notes="Default: image with media, link with options.url, else self. Video and gallery "
     "posts are not supported.",
 )
-text_max_chars = c.text_max(
-    RuleSpec(
-        "reddit.text.max_chars",
-        SHAPE,
-        f"A self post's text must be at most {MAX_TEXT_CHARS:,} characters.",
-        f"Shorten the text to {MAX_TEXT_CHARS:,} characters.",
-        {"max_chars": MAX_TEXT_CHARS},
-        source_url=SUBMIT,
-    ),
-    "max_chars",
-    count=len,
-    unit="characters",
+text_max_chars = f.text_max_chars(
+    "reddit.text.max_chars",
+    MAX_TEXT_CHARS,
+    f"A self post's text must be at most {MAX_TEXT_CHARS:,} characters.",
+    SUBMIT,
 )
 flair_text_max_chars = f.option_max_chars(
     "reddit.flair_text.max_chars", "flair_text", MAX_FLAIR_TEXT_CHARS, SUBMIT

@@ -30,7 +30,13 @@ from platforms.base import (
     PublishResult,
     ReplyTo,
 )
-from platforms.oauth import OAuthConnect, OAuthProvider, TokenSet, token_credentials
+from platforms.oauth import (
+    OAuthConnect,
+    OAuthProvider,
+    TokenSet,
+    access_token,
+    token_credentials,
+)
 from platforms.reauth import answer, flag_if_revoked
 from platforms.slack import PLATFORM_INFO
 from platforms.slack.client import (
@@ -100,10 +106,7 @@ class SlackAdapter(OAuthConnect, PlatformAdapter):
     # --- publishing -------------------------------------------------------------------------
 
     def client(self) -> SlackClient:
-        return SlackClient(
-            str(self.account.credentials.get("accessToken", "")),
-            version=self.platform_version,
-        )
+        return SlackClient(access_token(self.account), version=self.platform_version)
 
     def channel(self, draft: Draft) -> str:
         return str(

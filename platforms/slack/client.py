@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from letmepost.errors import LetmepostError, PlatformRejected
+from letmepost.errors import LetmepostError
 from platforms.attachments import AttachmentStream
 from platforms.oauth import TokenClient
 from platforms.upstream import Failure, json_object
@@ -115,12 +115,10 @@ class SlackClient(TokenClient):
             timeout=UPLOAD_TIMEOUT,
         )
         if not response.ok:
-            raise PlatformRejected(
-                f"The file upload answered {response.status_code}; nothing was posted.",
-                **self.fields(
-                    platform_response=self.read(response),
-                    rule="slack.media.upload_failed",
-                ),
+            raise self.upload_refused(
+                response,
+                what="The file upload",
+                rule="slack.media.upload_failed",
                 remediation="Retry; a fresh upload URL is reserved on every attempt.",
             )
         return str(slot["file_id"])

@@ -66,18 +66,11 @@ def message_content_required(draft: Draft) -> Violation | None:
     )
 
 
-text_max_chars = c.text_max(
-    RuleSpec(
-        "slack.text.max_chars",
-        SHAPE,
-        f"Message text must be at most {MAX_TEXT_CHARS:,} characters (Slack truncates the rest).",
-        f"Shorten the text to {MAX_TEXT_CHARS:,} characters.",
-        {"max_chars": MAX_TEXT_CHARS},
-        source_url=POST_DOCS,
-    ),
-    "max_chars",
-    count=len,
-    unit="characters",
+text_max_chars = f.text_max_chars(
+    "slack.text.max_chars",
+    MAX_TEXT_CHARS,
+    f"Message text must be at most {MAX_TEXT_CHARS:,} characters (Slack truncates the rest).",
+    POST_DOCS,
 )
 BLOCKS_MAX_ITEMS = RuleSpec(
     "slack.blocks.max_items",
@@ -105,15 +98,12 @@ def blocks_max_items(draft: Draft) -> Violation | None:
     return None
 
 
-media_max_items = c.media_max_items(
-    RuleSpec(
-        "slack.media.max_items",
-        SHAPE,
-        f"At most {MAX_FILES} files per message.",
-        "Split the media over several posts.",
-        {"max_items": MAX_FILES},
-        source_url=UPLOAD_DOCS,
-    )
+media_max_items = f.media_max_items(
+    "slack.media.max_items",
+    MAX_FILES,
+    f"At most {MAX_FILES} files per message.",
+    "Split the media over several posts.",
+    UPLOAD_DOCS,
 )
 image_size_max = f.size_max(
     "slack.media.image_size_max", "image", MAX_FILE_BYTES, UPLOAD_DOCS

@@ -20,8 +20,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from djangorestframework_camel_case.util import underscoreize
-
 from letmepost.errors import PlatformAuthFailed, ValidationFailed
 from platforms.attachments import Attachment, read_attachment
 from platforms.base import (
@@ -32,6 +30,7 @@ from platforms.base import (
     PlatformAdapter,
     PublishResult,
     ReplyTo,
+    option,
 )
 from platforms.reauth import answer, flag_if_revoked
 from platforms.telegram import PLATFORM_INFO
@@ -52,7 +51,8 @@ def _revoked(exc: PlatformAuthFailed) -> bool:
 
 
 def _text(payload: dict[str, Any], name: str) -> str:
-    value = payload.get(name)
+    """A credential field by its snake_case (API) or camelCase (dashboard) name."""
+    value = option(payload, name)
     return str(value).strip() if value is not None else ""
 
 
@@ -87,10 +87,7 @@ class TelegramAdapter(PlatformAdapter):
 
     @classmethod
     def connect_with_credentials(cls, payload: dict[str, Any]) -> ConnectedAccount:
-        fields = underscoreize(
-            payload
-        )  # the API sends snake_case, the dashboard camelCase
-        token, chat_id = _text(fields, "bot_token"), _text(fields, "chat_id")
+        token, chat_id = _text(payload, "bot_token"), _text(payload, "chat_id")
         if not BOT_TOKEN.match(token):
             raise ValidationFailed(
                 "botToken does not look like a Telegram bot token (123456789:AA…).",

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from platforms.preflight import checks as c
 from platforms.preflight import families as f
-from platforms.preflight.spec import DEEP, SHAPE, RuleSpec
+from platforms.preflight.spec import DEEP, SHAPE, CheckedRule, RuleSpec
 
 MAX_TEXT_UNITS = 4096
 MAX_CAPTION_UNITS = 1024
@@ -80,24 +80,26 @@ media_max_items = c.media_max_items(
         notes="One item is sent with sendPhoto or sendVideo, so the group minimum refuses nothing.",
     )
 )
-image_size_max = f.size_max(
-    "telegram.media.image_size_max",
-    "image",
-    MAX_PHOTO_BYTES,
-    FILES_DOCS,
-    checks=f"An uploaded photo must be at most {MAX_PHOTO_BYTES:,} bytes.",
-    extra={"url_max_bytes": URL_PHOTO_BYTES},
-    informational=frozenset({"url_max_bytes"}),
-)
-video_size_max = f.size_max(
-    "telegram.media.video_size_max",
-    "video",
-    MAX_VIDEO_BYTES,
-    FILES_DOCS,
-    checks=f"An uploaded video must be at most {MAX_VIDEO_BYTES:,} bytes.",
-    extra={"url_max_bytes": URL_VIDEO_BYTES},
-    informational=frozenset({"url_max_bytes"}),
-)
+
+
+def _upload_size_max(
+    kind: str, what: str, max_bytes: int, url_bytes: int
+) -> CheckedRule:
+    """The Bot API's cap on an uploaded file of `kind`; the lower cap on a file Telegram
+    fetches by URL is kept as an informational limit."""
+    return f.size_max(
+        f"telegram.media.{kind}_size_max",
+        kind,
+        max_bytes,
+        FILES_DOCS,
+        checks=f"An uploaded {what} must be at most {max_bytes:,} bytes.",
+        extra={"url_max_bytes": url_bytes},
+        informational=frozenset({"url_max_bytes"}),
+    )
+
+
+image_size_max = _upload_size_max("image", "photo", MAX_PHOTO_BYTES, URL_PHOTO_BYTES)
+video_size_max = _upload_size_max("video", "video", MAX_VIDEO_BYTES, URL_VIDEO_BYTES)
 media_reachable = c.media_reachable(
     RuleSpec(
         "telegram.media.reachable",

@@ -36,7 +36,13 @@ from platforms.base import (
     PublishResult,
     option,
 )
-from platforms.oauth import OAuthConnect, OAuthProvider, TokenSet, token_credentials
+from platforms.oauth import (
+    OAuthConnect,
+    OAuthProvider,
+    TokenSet,
+    access_token,
+    token_credentials,
+)
 from platforms.preflight.text import comma_list
 from platforms.reauth import answer, flag_if_revoked
 from platforms.tumblr import PLATFORM_INFO
@@ -106,10 +112,7 @@ class TumblrAdapter(OAuthConnect, PlatformAdapter):
     # --- publishing -------------------------------------------------------------------------
 
     def client(self) -> TumblrClient:
-        return TumblrClient(
-            str(self.account.credentials.get("accessToken", "")),
-            version=self.platform_version,
-        )
+        return TumblrClient(access_token(self.account), version=self.platform_version)
 
     def publish(self, draft: Draft) -> PublishResult:
         body, files = self.post(draft)

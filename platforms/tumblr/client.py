@@ -77,12 +77,8 @@ class TumblrClient(TokenClient):
         return said or str((body.get("meta") or {}).get("msg") or "")
 
     def classify(self, failure: Failure) -> LetmepostError:
-        if failure.status == 401:
-            return failure.auth_failed(remediation=self.auth_remediation)
-        if failure.status == 429:
-            return failure.rate_limited(self.retry_after(failure.response))
-        if failure.status >= 500:
-            return failure.server_error()
+        if (common := self.common_error(failure, auth=(401,))) is not None:
+            return common
         codes = error_codes(failure.body)
         rule = next((RULES[c] for c in codes if c in RULES), None)
         if rule is None and failure.status == 403:

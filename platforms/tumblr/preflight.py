@@ -10,13 +10,10 @@ link block after the text), `source_url`.
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from platforms.base import Draft, Violation
 from platforms.preflight import checks as c
 from platforms.preflight import families as f
 from platforms.preflight.spec import (
-    DEEP,
     SHAPE,
     UPSTREAM,
     CheckedRule,
@@ -106,37 +103,21 @@ text_block_max_chars = c.text_max(
     what="The longest paragraph",
     get=lambda draft: max(paragraphs(draft.text), key=len, default=None),
 )
-media_max_images = c.media_max_items(
-    RuleSpec(
-        "tumblr.media.max_items",
-        SHAPE,
-        f"At most {MAX_IMAGES} images per post.",
-        "Split the images over several posts.",
-        {"max_items": MAX_IMAGES},
-        source_url=NPF_LIMITS,
-    )
+media_max_images = f.media_max_items(
+    "tumblr.media.max_items",
+    MAX_IMAGES,
+    f"At most {MAX_IMAGES} images per post.",
+    "Split the images over several posts.",
+    NPF_LIMITS,
 )
-IMAGES_ONLY = RuleSpec(
+images_only = f.images_only(
     "tumblr.media.images_only",
-    SHAPE,
     "Media must be images: letmepost sends text, image and link blocks (a native Tumblr video "
     "upload is limited to one per post and 20 a day, and is not supported yet).",
     "Attach images, or put the video's address in options.link.",
-    source_url=NPF_LIMITS,
+    NPF_LIMITS,
+    why="Tumblr posts from letmepost take images.",
 )
-
-
-def _images_only(draft: Draft) -> Violation | None:
-    for i, item in enumerate(draft.media):
-        if item.kind != "image":
-            return IMAGES_ONLY.violation(
-                f"media.{i} is a {item.kind}; Tumblr posts from letmepost take images.",
-                field=f"media.{i}",
-            )
-    return None
-
-
-images_only = CheckedRule(IMAGES_ONLY, _images_only)
 # Every image is uploaded with the post (a URL is downloaded first), so these apply to all.
 image_size_max = f.size_max(
     "tumblr.media.image_size_max",
@@ -145,15 +126,10 @@ image_size_max = f.size_max(
     CREATE_POST,
     notes="The API docs state no byte cap; 20 MB is the photo limit of Tumblr's help centre.",
 )
-media_reachable = c.media_reachable(
-    RuleSpec(
-        "tumblr.media.reachable",
-        DEEP,
-        "An image `url` must answer a GET with 2xx: it is downloaded and uploaded with the post.",
-        "Use a public URL or upload via POST /v1/media.",
-        network=True,
-        source_url=CREATE_POST,
-    )
+media_reachable = f.reachable(
+    "tumblr.media.reachable",
+    CREATE_POST,
+    checks="An image `url` must answer a GET with 2xx: it is downloaded and uploaded with the post.",
 )
 state_allowed = f.option_enum(
     "tumblr.state.allowed",
@@ -193,17 +169,9 @@ LINK_HTTP = RuleSpec(
 
 
 def _link_http(draft: Draft) -> Violation | None:
-    for key, wire in (("link", "link"), ("source_url", "sourceUrl")):
-        value = draft.options.get(key)
-        if value is None:
-            continue
-        parts = urlsplit(str(value))
-        if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-            return LINK_HTTP.violation(
-                f"options.{wire} {value!r} is not an absolute http(s) URL.",
-                field=f"options.{wire}",
-            )
-    return None
+    return c.option_http_url(LINK_HTTP, draft, "link") or c.option_http_url(
+        LINK_HTTP, draft, "source_url", "sourceUrl"
+    )
 
 
 link_http = CheckedRule(LINK_HTTP, _link_http)

@@ -44,7 +44,7 @@ from platforms.base import (
     ReplyTo,
     option,
 )
-from platforms.comments import CommentThreads, earlier, post_id, the_one
+from platforms.comments import SessionComments, earlier, post_id, the_one
 from platforms.http import server_url
 from platforms.reauth import answer, flag_if_revoked
 from platforms.versions import pinned_label
@@ -96,7 +96,7 @@ def revoked(exc: PlatformAuthFailed) -> bool:
     return isinstance(data, dict) and data.get("status") == 401
 
 
-class WordPressAdapter(CommentThreads):
+class WordPressAdapter(SessionComments[WordPressClient]):
     platform = PLATFORM_INFO
     connect_kind = "credentials"
     credential_fields = (
@@ -176,9 +176,6 @@ class WordPressAdapter(CommentThreads):
 
     # --- publishing -------------------------------------------------------------------------
 
-    def publish(self, draft: Draft) -> PublishResult:
-        return self._authed(lambda client: self._publish(client, draft))
-
     def _publish(self, client: WordPressClient, draft: Draft) -> PublishResult:
         options = draft.options or {}
         title = str(option(options, "title")).strip()
@@ -234,11 +231,6 @@ class WordPressAdapter(CommentThreads):
         return self._result(posts[0]) if posts else None
 
     # --- comments: thread items and first comments --------------------------------------------
-
-    def publish_reply(self, draft: Draft, reply_to: ReplyTo) -> PublishResult:
-        post = int(post_id(reply_to, self.slug))
-        comment = self._authed(lambda client: client.create_comment(post, draft.text))
-        return self._comment_result(comment)
 
     def reconcile_reply(self, draft: Draft, reply_to: ReplyTo) -> PublishResult | None:
         """Our comment among the user's newest on the post, with exactly this text."""

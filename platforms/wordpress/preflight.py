@@ -14,7 +14,6 @@ from django.utils.dateparse import parse_datetime
 
 from platforms import comments
 from platforms.base import Draft, Violation
-from platforms.preflight import checks as c
 from platforms.preflight import families as f
 from platforms.preflight.spec import SHAPE, UPSTREAM, CheckedRule, RuleSpec, raised
 
@@ -105,37 +104,21 @@ def _terms_shape(draft: Draft) -> Violation | None:
 
 terms_shape = CheckedRule(TERMS_SHAPE, _terms_shape)
 
-media_max_items = c.media_max_items(
-    RuleSpec(
-        "wordpress.media.max_items",
-        SHAPE,
-        f"At most {MAX_ITEMS} media item: it becomes the post's featured image.",
-        "Send one image; put more images in the post from WordPress's media library.",
-        {"max_items": MAX_ITEMS},
-        source_url=POSTS,
-    )
+media_max_items = f.media_max_items(
+    "wordpress.media.max_items",
+    MAX_ITEMS,
+    f"At most {MAX_ITEMS} media item: it becomes the post's featured image.",
+    "Send one image; put more images in the post from WordPress's media library.",
+    POSTS,
 )
 
-IMAGES_ONLY = RuleSpec(
+images_only = f.images_only(
     "wordpress.media.images_only",
-    SHAPE,
     "Media must be an image: a featured image.",
     "Attach an image, or link the video in the text.",
-    source_url=POSTS,
+    POSTS,
+    why="a WordPress featured image is an image.",
 )
-
-
-def _images_only(draft: Draft) -> Violation | None:
-    for i, item in enumerate(draft.media):
-        if item.kind != "image":
-            return IMAGES_ONLY.violation(
-                f"media.{i} is a {item.kind}; a WordPress featured image is an image.",
-                field=f"media.{i}",
-            )
-    return None
-
-
-images_only = CheckedRule(IMAGES_ONLY, _images_only)
 
 media_mime_allowed = f.mime_allowed(
     "wordpress.media.mime_allowed",

@@ -148,6 +148,9 @@ TYPESCRIPT = {
 }
 TYPESCRIPT_NOT_MODELLED = {
     **NOT_SDK_SCHEMAS,
+    "AccountCandidate": "the location picker's answer: not in this SDK yet",
+    "AccountSelection": "the location picker's answer: not in this SDK yet",
+    "SelectAccountsRequest": "the location picker's request: not in this SDK yet",
     "AccountInstagram": "inline object type of Account.instagram",
     "AccountPinterest": "inline object type of Account.pinterest",
     "RetryPostRequest": "posts.retry's options argument",
@@ -181,6 +184,9 @@ GO = {
 }
 GO_NOT_MODELLED = {
     **NOT_SDK_SCHEMAS,
+    "AccountCandidate": "the location picker's answer: not in this SDK yet",
+    "AccountSelection": "the location picker's answer: not in this SDK yet",
+    "SelectAccountsRequest": "the location picker's request: not in this SDK yet",
     **dict.fromkeys(
         (
             "Profile",
@@ -198,6 +204,8 @@ GO_ENUMS = {"PlatformEnum": "Platform", "CodeEnum": "Code"}
 
 # Python returns the wire objects as TypedDicts; requests are built from keyword arguments.
 PYTHON = {
+    "AccountCandidate": Model("AccountCandidate"),
+    "AccountSelection": Model("AccountSelection"),
     "Violation": Model("Violation"),
     "TargetError": Model("TargetError"),
     "ThreadItemProgress": Model("ThreadItemProgress"),
@@ -235,6 +243,7 @@ PYTHON = {
 }
 PYTHON_NOT_MODELLED = {
     **NOT_SDK_SCHEMAS,
+    "SelectAccountsRequest": "accounts.select_accounts' arguments",
     **dict.fromkeys(
         (
             "ApiKeyCreateRequest",

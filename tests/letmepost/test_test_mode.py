@@ -193,6 +193,16 @@ def v1_calls(w: World) -> dict[str, list[Call]]:
                 {"instanceUrl": "https://mastodon.example"},
             )
         ],
+        "selectAccounts": [
+            (
+                "POST",
+                "/v1/accounts/connect/google_business/select",
+                {
+                    "selectionId": "0190c0de-0000-7000-8000-000000000001",
+                    "externalIds": ["accounts/1/locations/2"],
+                },
+            )
+        ],
         "completeConnect": [
             (
                 "POST",
