@@ -253,7 +253,7 @@ class LinkedInAdapter(OAuthConnect, CommentThreads):
                 "lifecycleState": "PUBLISHED",
                 "isReshareDisabledByAuthor": False,
             }
-            if content := post_content(client, author, draft.media):
+            if content := post_content(client, author, draft.media, draft.options):
                 body["content"] = content
             urn = client.create_post(body)
         return PublishResult(uri=post_uri(urn), cid=urn)
