@@ -42,15 +42,14 @@ PROCESSING_FAILED = "linkedin.media.processing_failed"
 PROCESSING_TIMEOUT = "linkedin.media.processing_timeout"
 
 
-def check_shape(media: tuple[MediaItem, ...]) -> None:
+def check_shape(media: tuple[MediaItem, ...], slug: str = "linkedin") -> None:
     """What LinkedIn posts can carry: 1-20 images, one video or one document; never mixed."""
     documents = sum(1 for m in media if m.kind == "document")
     if documents and (documents > 1 or len(media) > 1):
-        spec = rules.DOCUMENT_ALONE
         raise ValidationFailed(
             "A LinkedIn post carries one document, alone.",
-            rule=spec.id,
-            remediation=spec.remediation,
+            rule=f"{slug}.media.document_alone",  # rules.document_rules() names it per package
+            remediation=rules.DOCUMENT_ALONE.remediation,
         )
     videos = sum(1 for m in media if m.kind == "video")
     if videos and (videos > 1 or len(media) > 1):

@@ -172,6 +172,14 @@ def test_a_document_goes_alone_or_the_adapter_sends_nothing(
     assert len(upstream.calls) == 0
 
 
+def test_a_page_names_its_own_rule_when_a_document_is_not_alone(
+    page: PlatformAccount, upstream
+) -> None:
+    with pytest.raises(ValidationFailed) as caught:
+        LinkedInPageAdapter(page).publish(draft(media=(document(), document())))
+    assert caught.value.rule == "linkedin_page.media.document_alone"
+
+
 # --- rules -----------------------------------------------------------------------------------
 
 
