@@ -389,6 +389,10 @@ MEDIA_MAX_IMAGE_BYTES = env_int(
 MEDIA_MAX_VIDEO_BYTES = env_int(
     "LETMEPOST_MEDIA_MAX_VIDEO_BYTES", 200 * 1024 * 1024, minimum=1
 )
+# LinkedIn, the one platform posting documents, takes PDFs up to 100 MB.
+MEDIA_MAX_DOCUMENT_BYTES = env_int(
+    "LETMEPOST_MEDIA_MAX_DOCUMENT_BYTES", 100 * 1024 * 1024, minimum=1
+)
 # Longest a media URL download may take in total, however slowly the server trickles bytes.
 MEDIA_URL_FETCH_SECONDS = 120
 # Uploads above this many bytes are spooled to a temporary file instead of memory (Django's

@@ -14,10 +14,12 @@ from letmepost.forms import choice_field
 class UploadForm(Form):
     file = forms.FileField(
         label="File",
-        help_text="JPEG, PNG, GIF or WebP images; MP4, MOV or WebM videos. The type is read from the bytes.",
+        help_text="JPEG, PNG, GIF or WebP images; MP4, MOV or WebM videos; PDF documents (LinkedIn). "
+        "The type is read from the bytes.",
         widget=forms.ClearableFileInput(
             attrs={
-                "accept": "image/jpeg,image/png,image/gif,image/webp,video/mp4,video/quicktime,video/webm"
+                "accept": "image/jpeg,image/png,image/gif,image/webp,video/mp4,video/quicktime,video/webm,"
+                "application/pdf"
             }
         ),
     )

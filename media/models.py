@@ -1,4 +1,4 @@
-"""Media: one uploaded (or fetched) image or video, stored once and referenced by posts."""
+"""Media: one uploaded (or fetched) image, video or document, stored once and referenced by posts."""
 
 from __future__ import annotations
 
@@ -35,7 +35,8 @@ class Media(models.Model):
     class Kind(models.TextChoices):
         IMAGE = "image"
         VIDEO = "video"
-        OTHER = "other"  # reserved; uploads today are images or videos only
+        DOCUMENT = "document"  # PDF, for the platforms that post documents (LinkedIn)
+        OTHER = "other"  # reserved
 
     id = models.CharField(
         primary_key=True, max_length=32, default=new_media_id, editable=False

@@ -73,11 +73,11 @@ def _store(
     if profile.workspace_id != workspace.pk:
         raise ValueError("the profile belongs to another workspace")
     sniffed = sniff(spool.path)
-    limit = (
-        settings.MEDIA_MAX_VIDEO_BYTES
-        if sniffed.kind == Media.Kind.VIDEO
-        else settings.MEDIA_MAX_IMAGE_BYTES
-    )
+    caps: dict[str, int] = {
+        Media.Kind.VIDEO: settings.MEDIA_MAX_VIDEO_BYTES,
+        Media.Kind.DOCUMENT: settings.MEDIA_MAX_DOCUMENT_BYTES,
+    }
+    limit = caps.get(sniffed.kind, settings.MEDIA_MAX_IMAGE_BYTES)
     if spool.size > limit:
         raise too_large(limit, f"The {sniffed.kind}")
     media = Media(

@@ -1,7 +1,8 @@
 """What a file really is, from its bytes (spec D17): never from the client's declared type.
 
 `filetype` names the format from the first bytes; images are then opened with Pillow, which must
-agree and gives the dimensions; videos are measured with `ffprobe` when it is installed.
+agree and gives the dimensions; videos are measured with `ffprobe` when it is installed. PDF
+documents are recognised by their `%PDF-` header and not opened further.
 """
 
 from __future__ import annotations
@@ -35,13 +36,15 @@ VIDEO_TYPES = {
     "video/webm": "webm",
     "video/x-m4v": "m4v",
 }
-SUPPORTED = ", ".join([*IMAGE_TYPES, *VIDEO_TYPES])
+# Documents are stored as they are: only LinkedIn posts them, and it reads the pages itself.
+DOCUMENT_TYPES = {"application/pdf": "pdf"}
+SUPPORTED = ", ".join([*IMAGE_TYPES, *VIDEO_TYPES, *DOCUMENT_TYPES])
 FFPROBE_SECONDS = 30
 
 
 @dataclass(frozen=True)
 class Sniffed:
-    kind: str  # "image" | "video"
+    kind: str  # "image" | "video" | "document"
     content_type: str
     extension: str
     width: int | None = None
@@ -53,7 +56,8 @@ def unsupported(detail: str) -> ValidationFailed:
     return ValidationFailed(
         f"{detail} Supported types: {SUPPORTED}.",
         rule="media.type_unsupported",
-        remediation="Upload a JPEG, PNG, GIF or WebP image, or an MP4, MOV or WebM video.",
+        remediation="Upload a JPEG, PNG, GIF or WebP image, an MP4, MOV or WebM video, "
+        "or a PDF document.",
     )
 
 
@@ -65,6 +69,8 @@ def sniff(path: Path) -> Sniffed:
         return _image(path, mime)
     if mime in VIDEO_TYPES:
         return _video(path, mime)
+    if mime in DOCUMENT_TYPES:
+        return Sniffed("document", mime, DOCUMENT_TYPES[mime])
     found = f"The file is {mime}." if mime else "The file's type is not recognised."
     raise unsupported(found)
 

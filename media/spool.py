@@ -46,7 +46,11 @@ def too_large(limit: int, what: str = "The file") -> ValidationFailed:
 
 def max_media_bytes() -> int:
     """The largest file of any kind: the cap while the kind is not known yet."""
-    return max(settings.MEDIA_MAX_IMAGE_BYTES, settings.MEDIA_MAX_VIDEO_BYTES)
+    return max(
+        settings.MEDIA_MAX_IMAGE_BYTES,
+        settings.MEDIA_MAX_VIDEO_BYTES,
+        settings.MEDIA_MAX_DOCUMENT_BYTES,
+    )
 
 
 @contextmanager

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 class MediaItem:
     """One attachment, resolved: a stored upload (`media_id`) or a remote `url`."""
 
-    kind: str  # "image" | "video"
+    kind: str  # "image" | "video" | "document"
     media_id: str | None = None
     url: str | None = None
     alt_text: str | None = None
@@ -30,6 +30,7 @@ class MediaItem:
     width: int | None = None
     height: int | None = None
     duration_seconds: float | None = None
+    filename: str | None = None  # what it was uploaded as (a document's default title)
 
 
 class PublishHistory(Protocol):

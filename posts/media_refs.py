@@ -26,6 +26,7 @@ ITEM_FIELDS = {
     "width": "width",
     "height": "height",
     "durationSeconds": "duration_seconds",
+    "filename": "filename",
 }
 
 
@@ -68,6 +69,7 @@ def resolve(
             "width": media.width,
             "height": media.height,
             "durationSeconds": media.duration_seconds,
+            "filename": media.filename or None,
         }
     )
     return {k: v for k, v in ref.items() if v is not None}

@@ -18,7 +18,7 @@ from typing import Any
 class MediaRequest:
     """One media item, from exactly one source: a stored upload, a URL, or inline bytes."""
 
-    kind: str  # "image" or "video"
+    kind: str  # "image", "video" or "document"
     media_id: str | None = None
     url: str | None = None
     bytes_base64: str | None = None

@@ -23,7 +23,7 @@ type Deleted struct {
 
 // MediaInput attaches media to a post: a MediaID from Media.Upload, a public URL, or base64 bytes.
 type MediaInput struct {
-	Kind        string `json:"kind"` // "image" | "video"
+	Kind        string `json:"kind"` // "image" | "video" | "document"
 	MediaID     string `json:"mediaId,omitempty"`
 	URL         string `json:"url,omitempty"`
 	BytesBase64 string `json:"bytesBase64,omitempty"`
@@ -284,7 +284,7 @@ type Media struct {
 	ContentType     string   `json:"contentType"`
 	SizeBytes       int64    `json:"sizeBytes"`
 	SHA256          string   `json:"sha256"`
-	Kind            string   `json:"kind"` // image | video | other
+	Kind            string   `json:"kind"` // image | video | document | other
 	Width           *int     `json:"width,omitempty"`
 	Height          *int     `json:"height,omitempty"`
 	DurationSeconds *float64 `json:"durationSeconds,omitempty"`

@@ -20,7 +20,7 @@ MEDIA_URL_PATTERN = (
 
 @extend_schema_serializer(component_name="Media")
 class MediaOut(ModelSerializer):
-    """A stored image or video; `contentType`, dimensions and duration come from its bytes."""
+    """A stored image, video or PDF document; `contentType`, dimensions and duration come from its bytes."""
 
     id = serializers.RegexField(ID_PATTERN)
     url = serializers.SerializerMethodField(
@@ -54,7 +54,7 @@ class MediaOut(ModelSerializer):
 @extend_schema_serializer(component_name="MediaUpload")
 class MediaUploadIn(serializers.Serializer):
     file = serializers.FileField(
-        help_text="The image or video. Its type is read from the bytes, not from this part's header."
+        help_text="The image, video or PDF document. Its type is read from the bytes, not from this part's header."
     )
 
 

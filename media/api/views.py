@@ -168,7 +168,7 @@ class MediaListApi(ApiView):
     def post(self, request: Request) -> Response:
         """Upload media.
 
-        Upload one image or video as a multipart part named `file`, or send JSON `{"url":
+        Upload one image, video or PDF document as a multipart part named `file`, or send JSON `{"url":
         "https://…"}` to have letmepost fetch it. The type is sniffed from the bytes; anything that
         is not a JPEG, PNG, GIF, WebP, MP4, MOV or WebM is refused.
         """

@@ -180,3 +180,8 @@ media_reachable: CheckedRule = c.media_reachable(
         source_url=UPLOAD_DOCS,
     )
 )
+document_unsupported = f.documents_unsupported(
+    "discord.media.document_unsupported",
+    UPLOAD_DOCS,
+    notes="Discord takes any file; letmepost attaches images and videos only so far.",
+)

@@ -237,7 +237,7 @@ class LinkedInAdapter(OAuthConnect, CommentThreads):
 
     def publish(self, draft: Draft) -> PublishResult:
         visibility = self.visibility(draft)
-        check_shape(draft.media)
+        check_shape(draft.media, self.slug)
         client = self._client()
         author = self.author_urn()
         with flag_if_revoked(self.account, _revoked):
@@ -253,7 +253,7 @@ class LinkedInAdapter(OAuthConnect, CommentThreads):
                 "lifecycleState": "PUBLISHED",
                 "isReshareDisabledByAuthor": False,
             }
-            if content := post_content(client, author, draft.media):
+            if content := post_content(client, author, draft.media, draft.options):
                 body["content"] = content
             urn = client.create_post(body)
         return PublishResult(uri=post_uri(urn), cid=urn)

@@ -159,6 +159,13 @@ class LinkedInClient(TokenClient):
         value: dict[str, Any] = answer["value"]
         return value
 
+    def initialize_document_upload(self, owner: str) -> dict[str, Any]:
+        """Documents API: `{uploadUrl, document}` for one file, owned by the post's author."""
+        value: dict[str, Any] = self.action(
+            "documents", "initializeUpload", {"owner": owner}
+        ).json()["value"]
+        return value
+
     def upload_bytes(self, url: str, data: bytes | Section) -> str:
         """PUT bytes to an upload URL LinkedIn handed out; the part's ETag (videos need it)."""
         response = self.call(

@@ -3,19 +3,24 @@
 Images: `POST /rest/images?action=initializeUpload` → PUT the bytes to `uploadUrl` → the image
 URN. Videos: `POST /rest/videos?action=initializeUpload` → PUT each `uploadInstructions` byte
 range, keeping its ETag → `finalizeUpload` with the ETags in order → poll `GET /rest/videos/{urn}`
-until AVAILABLE (bounded).
+until AVAILABLE (bounded). Documents: `POST /rest/documents?action=initializeUpload` → PUT the
+bytes to `uploadUrl` → the document URN, posted as `content.media` with a `title`.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
+from pathlib import PurePosixPath
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 
 from letmepost.errors import PlatformRejected, PlatformUnavailable, ValidationFailed
 from platforms.attachments import open_attachment, read_attachment
-from platforms.base import MediaItem
+from platforms.base import MediaItem, option
+from platforms.linkedin import preflight as rules
 from platforms.linkedin.client import LinkedInClient
 
 MAX_IMAGES = 20  # multiImage takes 2..20
@@ -25,12 +30,27 @@ MAX_IMAGE_BYTES = (
 MAX_VIDEO_BYTES = 500 * 1024 * 1024
 IMAGE_TYPES = ("image/jpeg", "image/png", "image/gif")
 VIDEO_TYPES = ("video/mp4",)
+# The Documents API's formats: PDF, PowerPoint and Word.
+DOCUMENT_TYPES = (
+    "application/pdf",
+    "application/vnd.ms-powerpoint",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "application/msword",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+)
 PROCESSING_FAILED = "linkedin.media.processing_failed"
 PROCESSING_TIMEOUT = "linkedin.media.processing_timeout"
 
 
-def check_shape(media: tuple[MediaItem, ...]) -> None:
-    """What LinkedIn posts can carry: 1-20 images, or one video; never both."""
+def check_shape(media: tuple[MediaItem, ...], slug: str = "linkedin") -> None:
+    """What LinkedIn posts can carry: 1-20 images, one video or one document; never mixed."""
+    documents = sum(1 for m in media if m.kind == "document")
+    if documents and (documents > 1 or len(media) > 1):
+        raise ValidationFailed(
+            "A LinkedIn post carries one document, alone.",
+            rule=f"{slug}.media.document_alone",  # rules.document_rules() names it per package
+            remediation=rules.DOCUMENT_ALONE.remediation,
+        )
     videos = sum(1 for m in media if m.kind == "video")
     if videos and (videos > 1 or len(media) > 1):
         raise ValidationFailed(
@@ -51,7 +71,7 @@ def _checked(content_type: str, allowed: tuple[str, ...], index: int) -> None:
         raise ValidationFailed(
             f"media[{index}] is {content_type}; LinkedIn takes {', '.join(allowed)}.",
             rule=f"media.{index}",
-            remediation="Convert the file (JPEG/PNG/GIF images, MP4 video).",
+            remediation="Convert the file (JPEG/PNG/GIF images, MP4 video, PDF document).",
         )
 
 
@@ -88,6 +108,30 @@ def upload_video(
     return video
 
 
+def upload_document(
+    client: LinkedInClient, owner: str, item: MediaItem, index: int
+) -> str:
+    with open_attachment(
+        item,
+        platform=client.platform,
+        max_bytes=rules.MAX_DOCUMENT_BYTES,
+        index=index,
+    ) as file:
+        _checked(file.content_type, DOCUMENT_TYPES, index)
+        upload = client.initialize_document_upload(owner)
+        client.upload_bytes(str(upload["uploadUrl"]), file.section(0, file.size))
+    return str(upload["document"])
+
+
+def document_title(item: MediaItem, options: Mapping[str, Any]) -> str:
+    """options.documentTitle, else the file's name (stored upload or URL), else "Document"."""
+    title = option(options, "document_title")
+    if isinstance(title, str) and title.strip():
+        return title.strip()
+    named = item.filename or PurePosixPath(urlsplit(item.url or "").path).name
+    return named or "Document"
+
+
 def wait_available(client: LinkedInClient, video: str, index: int) -> None:
     deadline = time.monotonic() + settings.LINKEDIN_VIDEO_TIMEOUT_SECONDS
     while True:
@@ -112,11 +156,18 @@ def wait_available(client: LinkedInClient, video: str, index: int) -> None:
 
 
 def post_content(
-    client: LinkedInClient, owner: str, media: tuple[MediaItem, ...]
+    client: LinkedInClient,
+    owner: str,
+    media: tuple[MediaItem, ...],
+    options: Mapping[str, Any],
 ) -> dict[str, Any] | None:
-    """The post's `content`: one image or video as `media`, several images as `multiImage`."""
+    """The post's `content`: one image, video or document as `media` (a document with its
+    `title`), several images as `multiImage`."""
     if not media:
         return None
+    if media[0].kind == "document":
+        document = upload_document(client, owner, media[0], 0)
+        return {"media": {"id": document, "title": document_title(media[0], options)}}
     if media[0].kind == "video":
         return {"media": {"id": upload_video(client, owner, media[0], 0)}}
     images = []

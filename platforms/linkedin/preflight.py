@@ -3,7 +3,8 @@
 `Draft.account_limits["author_urn"]` is the URN the adapter will post as (from /v2/userinfo at
 connect, or the organization's URN); `account_limits["organization_posting"]` is true for an
 organization account connected with the organization scopes (`LINKEDIN_ORGANIZATIONS=true`);
-`options["visibility"]` may ask for CONNECTIONS. Thread items and first comments are comments
+`options["visibility"]` may ask for CONNECTIONS. A document (PDF) goes alone, at most 100 MB
+(`document_rules()`, shared with the Pages package under its own ids). Thread items and first comments are comments
 (`linkedin.comment.*`, checked on each comment only).
 """
 
@@ -15,6 +16,7 @@ from platforms import comments
 from platforms.base import Draft, Violation
 from platforms.preflight import checks as c
 from platforms.preflight import families as f
+from platforms.preflight.checks import count_by_kind
 from platforms.preflight.spec import DEEP, RAISED, SHAPE, CheckedRule, RuleSpec
 
 MAX_GRAPHEMES = 3000
@@ -113,6 +115,50 @@ visibility_enum = f.option_enum(
 VISIBILITY_ENUM = (
     visibility_enum.spec
 )  # the adapter raises it for an unknown visibility
+
+# --- documents (Documents API): shared with platforms.linkedin_page -----------------------------
+
+MAX_DOCUMENT_BYTES = 100 * 1024 * 1024
+MAX_DOCUMENT_PAGES = 300
+DOCUMENTS_DOCS = "https://learn.microsoft.com/en-us/linkedin/marketing/community-management/shares/documents-api"
+
+
+def document_rules(slug: str) -> tuple[CheckedRule, CheckedRule]:
+    """`<slug>.media.document_alone` (shape) and `<slug>.media.document_size_max` (deep): the
+    same LinkedIn limits under each package's own ids."""
+    alone = RuleSpec(
+        f"{slug}.media.document_alone",
+        SHAPE,
+        "A post carries at most one document, with no image or video beside it.",
+        "Send the document alone; post images or video separately.",
+        source_url=DOCUMENTS_DOCS,
+        notes=f"LinkedIn also caps a document at {MAX_DOCUMENT_PAGES} pages; letmepost does not "
+        "count pages, so LinkedIn refuses a longer one when the post is sent.",
+    )
+
+    def check(draft: Draft) -> Violation | None:
+        documents = count_by_kind(draft, "document")
+        if not documents or len(draft.media) == 1:
+            return None
+        return alone.violation(
+            f"The post has {documents} document(s) among {len(draft.media)} media items; "
+            "LinkedIn takes one document, alone.",
+            field="media",
+        )
+
+    size = f.size_max(
+        f"{slug}.media.document_size_max",
+        "document",
+        MAX_DOCUMENT_BYTES,
+        DOCUMENTS_DOCS,
+    )
+    return CheckedRule(alone, check), size
+
+
+document_alone, document_size_max = document_rules("linkedin")
+DOCUMENT_ALONE = (
+    document_alone.spec
+)  # the adapter raises it for a draft never preflighted
 
 # --- comments: thread items and first comments (platforms.comments) ---------------------------
 

@@ -7,9 +7,9 @@ becomes its own account, author `urn:li:organization:<id>`, holding the member's
 refused (`linkedin_page.organizations.none`).
 
 Everything else is the personal adapter's (platforms.linkedin.adapter): `POST /rest/posts` with
-the same pinned `LinkedIn-Version`, images and video through the same upload paths, first comments
-and thread items as comments by the organization, and the same reconciliation, which reads the
-organization's posts with `r_organization_social` (requested here). Posts are always PUBLIC:
+the same pinned `LinkedIn-Version`, images, video and documents through the same upload paths,
+first comments and thread items as comments by the organization, and the same reconciliation,
+which reads the organization's posts with `r_organization_social` (requested here). Posts are always PUBLIC:
 CONNECTIONS is a member's audience.
 """
 

@@ -53,6 +53,7 @@ def _author_urn_format(draft: Draft) -> Violation | None:
 
 
 author_urn_format = CheckedRule(AUTHOR_URN_FORMAT, _author_urn_format)
+document_alone, document_size_max = personal.document_rules("linkedin_page")
 
 ORGANIZATIONS_NONE = raised(
     "linkedin_page.organizations.none",

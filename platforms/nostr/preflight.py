@@ -172,3 +172,8 @@ RELAYS_PRIVATE = raised(
     "Use public relays, or set LETMEPOST_ALLOW_PRIVATE_URLS=true on a local install.",
     source_url=NIP01,
 )
+document_unsupported = f.documents_unsupported(
+    "nostr.media.document_unsupported",
+    NIP10,
+    notes="A note links media by URL; letmepost links images and videos only.",
+)

@@ -153,6 +153,10 @@ def videos_only(spec: RuleSpec, *, required: bool = False) -> CheckedRule:
     return CheckedRule(spec, check)
 
 
+# The kinds every platform's allow-lists are about; other kinds (documents) are refused by them.
+MEDIA_KINDS = ("image", "video")
+
+
 def count_by_kind(draft: Draft, kind: str) -> int:
     return sum(1 for item in draft.media if item.kind == kind)
 
@@ -202,10 +206,16 @@ def allowed_types(spec: RuleSpec, item: MediaItem, keys: dict[str, str]) -> list
 
 
 def mime_allowed(spec: RuleSpec, keys: dict[str, str]) -> CheckedRule:
-    """A known media type must be on the list for its kind; unknown types are not judged here."""
+    """A known media type must be on the list for its kind; unknown types are not judged here.
+    A kind beyond images and videos (a document) with no list is refused whatever its type."""
 
     def check(draft: Draft) -> Violation | None:
         for i, item in enumerate(draft.media):
+            if item.kind not in keys and item.kind not in MEDIA_KINDS:
+                return spec.violation(
+                    f"media.{i} is a {item.kind}; {name(spec)} takes images and videos only.",
+                    field=f"media.{i}",
+                )
             if not item.content_type or item.kind not in keys:
                 continue  # unknown type, or another rule's kind
             allowed = allowed_types(spec, item, keys)
@@ -338,3 +348,19 @@ def option_http_url(
         f"options.{wire} {value!r} is not an absolute http(s) URL.",
         field=f"options.{wire}",
     )
+
+
+def kinds_only(spec: RuleSpec, kinds: Iterable[str] = MEDIA_KINDS) -> CheckedRule:
+    """Every media item must be of one of `kinds` (a document is refused where none is taken)."""
+    wanted = tuple(kinds)
+
+    def check(draft: Draft) -> Violation | None:
+        for i, item in enumerate(draft.media):
+            if item.kind not in wanted:
+                return spec.violation(
+                    f"media.{i} is a {item.kind}; {name(spec)} takes {' and '.join(f'{k}s' for k in wanted)} only.",
+                    field=f"media.{i}",
+                )
+        return None
+
+    return CheckedRule(spec, check)

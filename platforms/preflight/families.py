@@ -159,6 +159,7 @@ def mime_allowed(
 _SIZE_WORDING = {
     "image": ("An image", "Re-encode below {:,} bytes."),
     "video": ("A video", "Compress below {:,} bytes."),
+    "document": ("A document", "Split or compress the document below {:,} bytes."),
 }
 
 
@@ -399,3 +400,19 @@ def text_max_chars(
         **fields,
     )
     return c.text_max(spec, "max_chars", count=len, unit="characters", what=what)
+
+
+def documents_unsupported(
+    rule_id: str, source_url: str, *, notes: str = ""
+) -> CheckedRule:
+    """`<slug>.media.document_unsupported`: the platform posts images and videos, not documents
+    (PDF), which only LinkedIn publishes; refused before anything is sent."""
+    spec = RuleSpec(
+        rule_id,
+        SHAPE,
+        "Media must be images or videos: this platform's API takes no documents (PDF).",
+        "Remove the document, or send it to LinkedIn only.",
+        source_url=source_url,
+        notes=notes,
+    )
+    return c.kinds_only(spec)

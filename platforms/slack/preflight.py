@@ -128,3 +128,8 @@ MEDIA_UPLOAD_FAILED = raised(
     "Retry; a fresh upload URL is reserved on every attempt.",
     source_url=UPLOAD_DOCS,
 )
+document_unsupported = f.documents_unsupported(
+    "slack.media.document_unsupported",
+    UPLOAD_DOCS,
+    notes="Slack takes any file; letmepost uploads images and videos only so far.",
+)

@@ -110,3 +110,8 @@ media_reachable = c.media_reachable(
         source_url=FILES_DOCS,
     )
 )
+document_unsupported = f.documents_unsupported(
+    "telegram.media.document_unsupported",
+    FILES_DOCS,
+    notes="sendDocument exists; letmepost sends photos and videos only so far.",
+)

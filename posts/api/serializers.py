@@ -32,7 +32,7 @@ EXACTLY_ONE_SOURCE = "Exactly one of 'mediaId', 'url', or 'bytesBase64' must be 
 
 @extend_schema_serializer(component_name="MediaInput")
 class MediaIn(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=["image", "video"])
+    kind = serializers.ChoiceField(choices=["image", "video", "document"])
     alt_text = serializers.CharField(
         required=False, allow_blank=True, trim_whitespace=False, max_length=5000
     )

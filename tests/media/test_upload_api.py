@@ -177,6 +177,7 @@ def test_uploads_stop_at_the_largest_cap_while_streaming(
 ) -> None:
     settings.MEDIA_MAX_IMAGE_BYTES = 1000
     settings.MEDIA_MAX_VIDEO_BYTES = 2000
+    settings.MEDIA_MAX_DOCUMENT_BYTES = 1500
     response = upload(owner.client, png_bytes() + b"\0" * 5000)
     assert (
         response.status_code == 413 and error_of(response)["rule"] == "media.size_max"
@@ -188,6 +189,7 @@ def test_a_declared_length_far_over_the_cap_is_refused_unread(
     owner: Persona, settings
 ) -> None:
     settings.MEDIA_MAX_IMAGE_BYTES = settings.MEDIA_MAX_VIDEO_BYTES = 10
+    settings.MEDIA_MAX_DOCUMENT_BYTES = 10
     response = owner.client.generic(
         "POST",
         "/v1/media",

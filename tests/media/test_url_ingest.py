@@ -105,6 +105,7 @@ def test_a_declared_length_over_the_cap_is_refused_before_reading(
     owner: Persona, allow_private: None, settings
 ) -> None:
     settings.MEDIA_MAX_IMAGE_BYTES = settings.MEDIA_MAX_VIDEO_BYTES = 100_000
+    settings.MEDIA_MAX_DOCUMENT_BYTES = 100_000
     with loopback_server() as srv:
         srv.routes["/big.png"] = endless(srv, "/big.png", declare=10**9)
         response = from_url(owner, local(srv, "/big.png"))
@@ -116,6 +117,7 @@ def test_an_undeclared_endless_body_is_cut_at_the_cap(
     owner: Persona, allow_private: None, settings
 ) -> None:
     settings.MEDIA_MAX_IMAGE_BYTES = settings.MEDIA_MAX_VIDEO_BYTES = 100_000
+    settings.MEDIA_MAX_DOCUMENT_BYTES = 100_000
     with loopback_server() as srv:
         srv.routes["/stream.png"] = endless(srv, "/stream.png")
         response = from_url(owner, local(srv, "/stream.png"))

@@ -20,6 +20,11 @@ def video(**fields: Any) -> MediaItem:
     return MediaItem(kind="video", **fields)
 
 
+def document(**fields: Any) -> MediaItem:
+    fields.setdefault("content_type", "application/pdf")
+    return MediaItem(kind="document", **fields)
+
+
 def images(n: int, **fields: Any) -> tuple[MediaItem, ...]:
     return tuple(image(media_id=f"med_{i}", **fields) for i in range(n))
 

@@ -66,6 +66,9 @@ ADDED = {
     "instagram.comment.non_empty",
     "instagram.comment.max_graphemes",
     "instagram.comment.media_unsupported",
+    # Documents (PDF) on LinkedIn (#19): one alone, at most 100 MB (Documents API).
+    "linkedin.media.document_alone",
+    "linkedin.media.document_size_max",
 }
 # Deliberate stage changes, each explained in the spec's notes and docs/preflight.md.
 RESTAGED = {"instagram.media.aspect_ratio": (DEEP, "preflight_failed", 400)}
@@ -166,11 +169,13 @@ def test_a_module_s_rules_and_specs_are_read_in_the_order_written() -> None:
     assert [r.spec.id for r in catalog.rules_for("linkedin")] == [
         "linkedin.text.non_empty",
         "linkedin.text.max_graphemes",
+        "linkedin.media.document_alone",
     ]
     assert [r.spec.id for r in catalog.deep_rules_for("linkedin")] == [
         "linkedin.author.urn_format",
         "linkedin.author.org_not_supported",
         "linkedin.visibility.enum",
+        "linkedin.media.document_size_max",
     ]
     assert [r.spec.id for r in catalog.reply_rules_for("linkedin")] == [
         "linkedin.comment.non_empty",
@@ -185,6 +190,8 @@ def test_a_module_s_rules_and_specs_are_read_in_the_order_written() -> None:
         "linkedin.author.org_not_supported",
         "linkedin.author.unresolved",
         "linkedin.visibility.enum",
+        "linkedin.media.document_alone",
+        "linkedin.media.document_size_max",
         "linkedin.comment.non_empty",
         "linkedin.comment.max_graphemes",
         "linkedin.comment.media_unsupported",

@@ -15,7 +15,7 @@ import pytest
 from platforms.base import Draft, UrlProbe
 from platforms.preflight import catalog
 from platforms.preflight.spec import CheckedRule
-from tests.preflight.support import draft, image, images, video, videos
+from tests.preflight.support import document, draft, image, images, video, videos
 
 RULES: dict[str, CheckedRule] = {rule.spec.id: rule for rule in catalog.checked_rules()}
 LONG_URL = " https://example.com/" + "p" * 200  # one link, whatever its length
@@ -366,6 +366,13 @@ CASES: dict[tuple[str, str], Case] = {
     ("tumblr.media.image_size_max", "max_bytes"): Case(
         lambda n: draft(media=(image(size_bytes=n),))
     ),
+    # LinkedIn documents (#19), personal and Pages.
+    **{
+        (f"{slug}.media.document_size_max", "max_bytes"): Case(
+            lambda n: draft(media=(document(size_bytes=n),))
+        )
+        for slug in ("linkedin", "linkedin_page")
+    },
 }
 
 

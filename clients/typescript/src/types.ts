@@ -100,7 +100,7 @@ export interface ErrorBody {
 // ---- posts ----
 
 export interface MediaInput {
-  kind: "image" | "video";
+  kind: "image" | "video" | "document";
   mediaId?: string;
   url?: string;
   bytesBase64?: string;
@@ -290,7 +290,7 @@ export interface Media {
   contentType: string;
   sizeBytes: number;
   sha256: string;
-  kind: "image" | "video" | "other";
+  kind: "image" | "video" | "document" | "other";
   width?: number | null;
   height?: number | null;
   durationSeconds?: number | null;

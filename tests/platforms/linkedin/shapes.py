@@ -1,6 +1,6 @@
 """LinkedIn's request shapes, written down from its prose docs (it publishes no OpenAPI).
 
-Sources: Posts API, Images API, Videos API, Comments API (learn.microsoft.com/linkedin/marketing/
+Sources: Posts API, Images API, Videos API, Documents API, Comments API (learn.microsoft.com/linkedin/marketing/
 community-management/shares/*, version 202605). `check_call()` checks every request the
 adapter sends to the API: the versioning headers and, for writes, the documented body.
 """
@@ -20,7 +20,7 @@ MEDIA = {
     "type": "object",
     "required": ["id"],
     "properties": {
-        "id": {"type": "string", "pattern": "^urn:li:(image|video):"},
+        "id": {"type": "string", "pattern": "^urn:li:(image|video|document):"},
         "altText": {"type": "string", "maxLength": 4086},
         "title": {"type": "string"},
     },
@@ -151,11 +151,25 @@ COMMENT = {
 COMMENTS_PATH = re.compile(
     r"^/rest/socialActions/(urn%3Ali%3A[A-Za-z]+%3A[0-9]+)/comments$"
 )
+# Documents API, "Initialize Upload" (from LinkedIn's docs): the owner alone; the answer's
+# `value` is `{uploadUrlExpiresAt, uploadUrl, document}`. A post names the document URN in
+# `content.media.id` with a `title` (Posts API, "Document Post").
+DOCUMENT_INIT = IMAGE_INIT
+DOCUMENT_MEDIA = {
+    "type": "object",
+    "required": ["id", "title"],
+    "properties": {
+        "id": {"type": "string", "pattern": "^urn:li:document:"},
+        "title": {"type": "string", "minLength": 1},
+    },
+    "additionalProperties": False,
+}
 BODIES = {
     ("/rest/posts", None): POST,
     ("/rest/images", "initializeUpload"): IMAGE_INIT,
     ("/rest/videos", "initializeUpload"): VIDEO_INIT,
     ("/rest/videos", "finalizeUpload"): VIDEO_FINALIZE,
+    ("/rest/documents", "initializeUpload"): DOCUMENT_INIT,
 }
 
 
@@ -193,6 +207,9 @@ def check_call(call: Any, version: str = "202605") -> list[str]:
             errors.append(f"undocumented write {parts.path}?action={action}")
         else:
             errors += body_errors(schema, body)
+        media = (body.get("content") or {}).get("media") or {}
+        if schema is POST and str(media.get("id", "")).startswith("urn:li:document:"):
+            errors += body_errors(DOCUMENT_MEDIA, media)
     return errors
 
 
