@@ -143,14 +143,14 @@ func TestPublishAThread(t *testing.T) {
 		t.Fatal(err)
 	}
 	result := batch.Results[0]
-	if result.Status != "published" || result.Thread == nil || result.Thread.Published != 2 || len(result.Thread.Items) != 2 {
+	if result.Status != "published" || result.Thread == nil || result.Thread.Published != 3 || len(result.Thread.Items) != 2 {
 		t.Fatalf("result %+v", result)
 	}
 	post, err := live.client.Posts.Get(ctx, result.PostID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if post.Thread == nil || post.Thread.Total != 2 {
+	if post.Thread == nil || post.Thread.Total != 3 { // the first post and two items
 		t.Fatalf("post %+v", post)
 	}
 }

@@ -155,7 +155,7 @@ def test_post_a_thread_in_order(run, server) -> None:
     )
     assert result.returncode == 0, result.stderr
     (target,) = json.loads(result.stdout)["results"]
-    assert target["thread"]["published"] == target["thread"]["total"] == 2
+    assert target["thread"]["published"] == target["thread"]["total"] == 3
 
 
 def test_post_with_media_schedule_and_idempotency_key(run, server, tmp_path) -> None:

@@ -47,11 +47,11 @@ def test_a_thread_is_published_after_the_post_and_reported(
     )
     (target,) = result["results"]
     assert target["status"] == "published"
-    assert target["thread"]["published"] == target["thread"]["total"] == 2
+    assert target["thread"]["published"] == target["thread"]["total"] == 3  # the chain
     assert [i["position"] for i in target["thread"]["items"]] == [0, 1]
     assert target["firstCommentUri"]
     detail = lmp.posts.get(target["postId"])
-    assert detail["thread"] is not None and detail["thread"]["published"] == 2
+    assert detail["thread"] is not None and detail["thread"]["published"] == 3
 
 
 def test_platform_slug_target_resolves_to_the_account(lmp: Letmepost, server) -> None:
