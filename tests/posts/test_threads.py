@@ -87,7 +87,7 @@ def test_a_per_target_thread_overrides_the_top_level_and_is_named_by_its_target(
             {"accountId": str(account.pk), "thread": [{"text": "own", "media": five}]},
         ],
         "text": "root",
-        "thread": [{"text": "shared"}],
+        "thread": [{"text": "for everyone"}],
     }
     error = error_of(create(owner, body))
     (violation,) = error["violations"]
@@ -105,7 +105,7 @@ def test_a_per_target_thread_overrides_the_top_level_and_is_named_by_its_target(
         )
         for r in results
     }
-    assert list(texts.values()) == [["shared"], ["own"]]
+    assert list(texts.values()) == [["for everyone"], ["own"]]
 
 
 def test_a_thread_is_refused_with_too_many_items(owner: Persona, account) -> None:
